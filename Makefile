@@ -1,0 +1,52 @@
+# Two commands: `make lab` (set up and open JupyterLab), `make test` (set up and run every test).
+# Only Python 3.11 is needed on the machine; everything else is installed here.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told to.
+ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
+PYTEST_ARGS ?=
+
+.PHONY: setup lab test browser exercises clean-venv
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	# The workshop is offline: no news pop-up asking to fetch Jupyter news.
+	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
+	mkdir -p .exchange
+	touch $(STAMP)
+
+lab: setup
+	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
+		--ServerApp.root_dir="$(CURDIR)" modules/index.ipynb
+
+# Debian's chromium drives the browser tests; install it when missing and we are root.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+		fi; }
+
+test: setup browser
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+clean-venv:
+	rm -rf $(VENV)
+
+# Regenerate the participants' notebooks in exercises/ from solutions/ (commit the result).
+exercises: setup
+	for dir in solutions/[0-9][0-9]-*/; do \
+		$(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
+	done

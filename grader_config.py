@@ -1,0 +1,65 @@
+"""Every nbgrader setting of the kit, in one place.
+
+nbgrader reads nbgrader_config.py from the folder it runs in; that file only loads this one,
+so plain `nbgrader generate_assignment 01-intelligence-cycle`, `nbgrader autograde ...` and
+`nbgrader generate_feedback ...` work from the repository root, and `sahelkit grade` and the
+tests load the same settings.
+"""
+import os
+
+c = get_config()  # noqa: F821 -- provided by traitlets when it runs a config file
+
+here = os.path.dirname(os.path.abspath(__file__))
+
+# --- the course -------------------------------------------------------------------------
+c.CourseDirectory.course_id = "sahel-ci"
+# Trainers' versions (solutions and hidden tests) live in solutions/, participants' in exercises/.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# Case data and figures that an assignment folder may hold are copied along with it.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# The exchange is a folder inside the course: the workshop runs on one laptop, offline, and
+# JupyterLab's assignment list must not warn that the exchange directory does not exist.
+c.Exchange.root = os.path.join(here, ".exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
+
+# --- what participants receive ----------------------------------------------------------
+# Participants read French; the stub says where to write, and fails until they do.
+c.ClearSolutions.code_stub = {
+    "python": "# ÉCRIVEZ VOTRE CODE ICI (puis supprimez la ligne suivante)\nraise NotImplementedError()"
+}
+c.ClearSolutions.text_stub = "ÉCRIVEZ VOTRE RÉPONSE ICI"
+
+# --- grading ----------------------------------------------------------------------------
+# A participant's endless loop is cut after this many seconds per cell; the kernel is
+# interrupted and the following cells still run, so the other parts are graded.
+c.Execute.timeout = 60
+c.Execute.interrupt_on_timeout = True
+# Kernel start on a modest laptop can be slow.
+c.Execute.startup_timeout = 120
+
+# A test cell whose answer triggers a Python warning (pandas FutureWarning, say) writes to
+# stderr, and nbgrader scores any stderr output as a failure: drop warning text before scoring.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"Warning"
+
+# A participant who deleted a test cell gets it back from the gradebook, so the part is graded
+# (and counted) instead of silently vanishing from the total.
+c.OverwriteCells.add_missing_cells = True
+c.OverwriteCells.missing_cell_notification = (
+    "Cette cellule (id: {cell_id}) manquait dans le travail rendu : nbgrader l'a remise.\n\n"
+)
+
+# Very long outputs (printing a whole table in a loop) are cut in the graded copy.
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 30
+
+# --- feedback ---------------------------------------------------------------------------
+# Feedback shows each participant their score per part and the message of a failed test, but
+# never the hidden test code (which would give the answers away for the next cohort).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "sahelkit.feedback.HideHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

@@ -1,0 +1,94 @@
+"""Every exercise grades right through nbgrader's real pipeline, on every country's data.
+
+For each assignment and country, one course folder receives:
+- `solution`: the trainer's notebook, which must earn every autograded point;
+- `blank`: the participant notebook as released, which must earn zero without breaking the run;
+- one participant per entry of tests/wrong_answers/<assignment>.yaml: the solution with one
+  plausible mistake filled in, which must lose exactly the points of the parts it names.
+"""
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbgrader.api import Gradebook
+
+from conftest import ASSIGNMENTS, COUNTRIES, REPO, make_course, nbgrader
+
+WRONG = REPO / "tests" / "wrong_answers"
+
+
+def wrong_answers(assignment: str) -> list[dict]:
+    path = WRONG / f"{assignment}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def test_every_assignment_has_wrong_answers_for_every_part():
+    for name in ASSIGNMENTS:
+        nb = nbformat.read(REPO / "solutions" / name / f"{name}.ipynb", as_version=4)
+        tests = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+        targeted = {gid for entry in wrong_answers(name) for gid in entry["loses"]}
+        assert tests <= targeted, f"{name}: no wrong answer targets {sorted(tests - targeted)}"
+        answers = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+                   if c.metadata.get("nbgrader", {}).get("solution")}
+        for entry in wrong_answers(name):
+            assert set(entry["cells"]) <= answers, f"{name}/{entry['name']}: unknown answer cell"
+            assert set(entry["loses"]) <= tests, f"{name}/{entry['name']}: unknown test cell"
+
+
+def _submit(course: Path, student: str, assignment: str, nb) -> None:
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+
+
+def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+    """Autograded score and maximum of every test cell of one participant's submission."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission_notebook(assignment, assignment, student)
+        return {g.name: (g.auto_score or 0.0, g.max_score) for g in sub.grades
+                if g.cell.cell_type == "code"}
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("country", COUNTRIES)
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grades_through_nbgrader(tmp_path: Path, assignment: str, country: str):
+    course = make_course(tmp_path, [assignment])
+    nbgrader(["generate_assignment", assignment, "--force"], course)
+    source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(course / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    _submit(course, "solution", assignment, source)
+    _submit(course, "blank", assignment, release)
+    entries = wrong_answers(assignment)
+    for entry in entries:
+        nb = copy.deepcopy(source)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in entry["cells"]:
+                cell.source = entry["cells"][gid]
+        _submit(course, f"wrong-{entry['name']}", assignment, nb)
+
+    nbgrader(["autograde", assignment, "--force"], course, country=country)
+
+    problems = []
+    full = _scores(course, assignment, "solution")
+    for gid, (score, top) in full.items():
+        if score != top:
+            problems.append(f"solution: {gid} earned {score}/{top}")
+    for gid, (score, top) in _scores(course, assignment, "blank").items():
+        if score != 0:
+            problems.append(f"blank: {gid} earned {score}/{top}, expected 0")
+    for entry in entries:
+        got = _scores(course, assignment, f"wrong-{entry['name']}")
+        for gid, (score, top) in got.items():
+            expected = 0 if gid in entry["loses"] else top
+            if score != expected:
+                problems.append(f"wrong answer {entry['name']!r}: {gid} earned {score}/{top}, expected {expected}")
+    assert not problems, f"{assignment} on {country}:\n" + "\n".join(problems)
+    shutil.rmtree(course, ignore_errors=True)
