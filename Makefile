@@ -9,6 +9,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8888
 # JupyterLab refuses to run as root unless told to.
 ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# nbgrader runs `alembic` and `jupyter` as subprocesses: the venv must be on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
 

@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 def nbgrader(args: list[str], course: Path, country: str | None = None, check: bool = True,
              timeout: int = 900) -> subprocess.CompletedProcess:
     """Run the real `nbgrader` command in a course folder, with the case data of one country."""
-    env = dict(os.environ)
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     if country:
         env["SAHELKIT_COUNTRY"] = country
     proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, text=True,
