@@ -1,0 +1,226 @@
+"""Calls and mobile-money transfers, vectorised so a million calls take seconds.
+
+Background volume follows the contact graph of the world; on top of it are planted: a SIM swap
+(one handset, three SIMs over time), handset changes, two phones that move together, and a
+financier who keeps every transfer just under the reporting threshold.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .world import World
+
+# share of calls per hour of the day (people call little at night)
+DIURNAL = np.array([1, 0.5, 0.3, 0.3, 0.5, 1.5, 4, 6, 7, 7, 7, 6.5, 6, 6, 6.5, 7, 7, 7, 7.5, 7.5, 6.5, 5, 3.5, 2])
+DIURNAL = DIURNAL / DIURNAL.sum()
+
+
+def _cell_picker(w: World):
+    """Return f(phone_town_codes, operator_codes, u) -> cell index, vectorised over calls."""
+    cells = w.cells
+    towns = sorted(set(cells.town) | set(w.phones.town))
+    ops = sorted(set(cells.operator) | set(w.phones.operator))
+    tcode = {t: i for i, t in enumerate(towns)}
+    ocode = {o: i for i, o in enumerate(ops)}
+    start = np.full((len(towns), len(ops)), -1, dtype=np.int64)
+    count = np.zeros((len(towns), len(ops)), dtype=np.int64)
+    for i, (t, o) in enumerate(zip(cells.town, cells.operator)):
+        ti, oi = tcode[t], ocode[o]
+        if start[ti, oi] < 0:
+            start[ti, oi] = i
+        count[ti, oi] += 1
+    # a town without this operator's antenna: use any antenna of the town
+    any_start = np.array([start[i][start[i] >= 0].min() if (start[i] >= 0).any() else 0 for i in range(len(towns))])
+    any_count = np.array([count[i][start[i] == any_start[i]].max() if (start[i] >= 0).any() else 1
+                          for i in range(len(towns))])
+
+    def pick(t: np.ndarray, o: np.ndarray, u: np.ndarray) -> np.ndarray:
+        s, c = start[t, o], count[t, o]
+        missing = s < 0
+        s = np.where(missing, any_start[t], s)
+        c = np.where(missing, any_count[t], c)
+        return s + np.floor(u * c).astype(np.int64)
+
+    return pick, tcode, ocode
+
+
+def handset_plan(w: World) -> tuple[np.ndarray, np.ndarray]:
+    """Per phone: time (s) it changes handset (or never) and the new IMEI. One planted change in N1."""
+    from . import numbering
+
+    rng = w.rng
+    n = len(w.phones)
+    when = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    new = np.array(w.phones.imei.tolist(), dtype=object)
+    swap_lines = set(w.plan["swap"]["lines"])
+    bg = [i for i in np.flatnonzero(rng.random(n) < 0.03).tolist() if i not in swap_lines]
+    courier = w.networks[0].who("courier")[0]
+    planted = w.primary[courier]
+    lines = sorted(set(bg + [planted]))
+    imeis = numbering.imeis(len(lines), rng, w.plan["imei_taken"])
+    for line, imei in zip(lines, imeis):
+        when[line] = int(rng.integers(5, w.days - 5)) * 86400
+        new[line] = imei
+    when[planted] = (w.days // 2) * 86400
+    w.plan["handset"] = {"line": planted, "old": w.phones.imei.iat[planted], "new": new[planted]}
+    return when, new
+
+
+def _remap_swap(w: World, line: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Calls of the SIM-swapping leader go out on the SIM active at the time."""
+    a, b, c = w.plan["swap"]["lines"]
+    t1, t2 = w.plan["swap"]["t"]
+    line = line.copy()
+    line[(line == a) & (t >= t1)] = b
+    line[(line == b) & (t >= t2)] = c
+    return line
+
+
+def colocated_calls(w: World) -> pd.DataFrame:
+    """Two couriers' phones calling from the same antenna within minutes, in several towns."""
+    rng, P = w.rng, w.persons
+    l1, l2 = w.plan["colocated"]
+    net = w.networks[1]
+    country_of = {t["name"]: t["country"] for t in w.profile["towns"]}
+    towns = [t for t in net.route if country_of[t] == w.iso]
+    others = [t["name"] for t in w.profile["towns"] if t["country"] == w.iso and t["name"] not in towns]
+    while len(set(towns)) < 3:
+        towns.append(others[len(towns) % len(others)])
+    op = w.phones.operator.iat[l1]
+    leader_line = w.primary[net.who("leader")[0]]
+    e = w.edges
+    rows = []
+    days = np.sort(rng.choice(np.arange(2, w.days - 2), size=6, replace=False))
+    occasions = []
+    for k, day in enumerate(days):
+        town = towns[k % len(towns)]
+        cands = w.cells.index[(w.cells.town == town) & (w.cells.operator == op)].tolist() or \
+            w.cells.index[w.cells.town == town].tolist()
+        cell = int(w.pick(cands))
+        t0 = int(day) * 86400 + int(rng.integers(7 * 3600, 19 * 3600))
+        for line in (l1, l2):
+            nbrs = e.b[e.a == line].tolist() + e.a[e.b == line].tolist() or [leader_line]
+            for _ in range(2):
+                rows.append((line, int(w.pick(nbrs)), t0 + int(rng.integers(0, 600)), cell))
+        occasions.append((town, int(day)))
+    w.plan["colocation"] = {"lines": [l1, l2], "occasions": occasions}
+    df = pd.DataFrame(rows, columns=["caller", "callee", "t", "cell"])
+    df["planted"] = True
+    return df
+
+
+def build_calls(w: World, n_calls: int) -> pd.DataFrame:
+    """The CDR table: exactly n_calls rows (planted ones included)."""
+    rng = w.rng
+    planted = colocated_calls(w)
+    e = w.edges
+    n_bg = max(n_calls - len(planted), 0)
+    p = (e.w / e.w.sum()).to_numpy()
+    if n_bg >= len(e):
+        counts = rng.multinomial(n_bg - len(e), p) + 1
+    else:
+        counts = rng.multinomial(n_bg, p)
+    idx = np.repeat(np.arange(len(e)), counts)
+    n = len(idx)
+    flip = rng.random(n) < 0.5
+    ea, eb = e.a.to_numpy()[idx], e.b.to_numpy()[idx]
+    caller = np.where(flip, eb, ea)
+    callee = np.where(flip, ea, eb)
+    t = rng.integers(0, w.days, n) * 86400 + rng.choice(24, n, p=DIURNAL) * 3600 + rng.integers(0, 3600, n)
+    pick, tcode, ocode = _cell_picker(w)
+    ph_town = np.array([tcode[x] for x in w.phones.town])
+    ph_op = np.array([ocode[x] for x in w.phones.operator])
+    foreign = w.persons.foreign_side.to_numpy()[w.phones.user.to_numpy()]
+    home_towns = [x["name"] for x in w.profile["towns"] if x["country"] == w.iso]
+    hw = np.array([x["weight"] for x in w.profile["towns"] if x["country"] == w.iso], float) + 1
+    travel = (rng.random(n) < 0.04) & ~foreign[caller]
+    town = ph_town[caller].copy()
+    town[travel] = np.array([tcode[x] for x in home_towns])[rng.choice(len(home_towns), travel.sum(), p=hw / hw.sum())]
+    cell = pick(town, ph_op[caller], rng.random(n))
+    calls = pd.DataFrame({"caller": caller, "callee": callee, "t": t, "cell": cell})
+    calls["planted"] = False
+    calls = pd.concat([calls, planted], ignore_index=True)
+    n = len(calls)
+    t = calls.t.to_numpy()
+    calls["caller"] = _remap_swap(w, calls.caller.to_numpy(), t)
+    calls["callee"] = _remap_swap(w, calls.callee.to_numpy(), t)
+    sms = (rng.random(n) < 0.3) & ~calls.planted.to_numpy()
+    dur = np.clip(rng.lognormal(4.2, 0.9, n), 5, 3600).astype(np.int64)
+    calls["duration_s"] = np.where(sms, 0, dur)
+    calls["type"] = np.where(sms, "sms", "call")
+    when, new = handset_plan(w)
+    c = calls.caller.to_numpy()
+    imei0 = np.array(w.phones.imei.tolist(), dtype=object)
+    calls["imei"] = np.where(t >= when[c], new[c], imei0[c])
+    calls = calls.sort_values(["t", "caller", "callee"], kind="stable").reset_index(drop=True)
+    msisdn = np.array(w.phones.msisdn.tolist(), dtype=object)
+    out = pd.DataFrame({
+        "call_id": np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 6)),
+        "caller": msisdn[calls.caller.to_numpy()],
+        "callee": msisdn[calls.callee.to_numpy()],
+        "start": calls.t.to_numpy(),
+        "duration_s": calls.duration_s.to_numpy(),
+        "type": calls["type"].to_numpy(),
+        "cell_id": w.cells.cell_id.to_numpy()[calls.cell.to_numpy()],
+        "imei": calls.imei.to_numpy(),
+    })
+    return out
+
+
+# --------------------------------------------------------------------------- money
+def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
+    """Mobile-money transfers between contacts; one financier structures under the threshold."""
+    rng, p = w.rng, w.profile
+    thr = p["mobile_money"]["threshold"]
+    unit = 500 if thr >= 1_000_000 else 100
+    home_towns = [t for t in p["towns"] if t["country"] == w.iso]
+    agents = []
+    for t in home_towns:
+        for _ in range(1 + int(t["weight"] // 4)):
+            agents.append(t["name"])
+    agent_ids = [f"AG-{i + 1:04d}" for i in range(len(agents))]
+    by_town: dict[str, list[int]] = {}
+    for i, t in enumerate(agents):
+        by_town.setdefault(t, []).append(i)
+    foreign = w.persons.foreign_side.to_numpy()[w.phones.user.to_numpy()]
+    e = w.edges[~foreign[w.edges.a.to_numpy()] & ~foreign[w.edges.b.to_numpy()]]
+    pe = (e.w / e.w.sum()).to_numpy()
+    idx = rng.choice(len(e), size=n, p=pe)
+    flip = rng.random(n) < 0.5
+    s = np.where(flip, e.b.to_numpy()[idx], e.a.to_numpy()[idx])
+    r = np.where(flip, e.a.to_numpy()[idx], e.b.to_numpy()[idx])
+    t = rng.integers(0, w.days, n) * 86400 + rng.integers(7 * 3600, 21 * 3600, n)
+    amount = np.round(rng.lognormal(np.log(thr * 0.02), 1.1, n) / unit) * unit
+    big = rng.random(n) < 0.01  # traders paying suppliers: above the threshold, reported, legal
+    amount[big] = np.round(thr * rng.uniform(1.0, 3.0, big.sum()) / unit) * unit
+    amount = np.clip(amount, unit, None)
+    rows = pd.DataFrame({"s": s, "r": r, "t": t, "amount": amount.astype(np.int64)})
+    # structuring: one financier, 14 transfers between 90 % and 99.5 % of the threshold
+    n3 = w.networks[2]
+    fin = w.primary[n3.who("financier")[0]]
+    receivers = [w.primary[x] for x in n3.who("courier") + n3.who("supplier")] + [w.primary[n3.who("leader")[0]]]
+    k = 14
+    st = pd.DataFrame({
+        "s": fin, "r": [receivers[i % len(receivers)] for i in range(k)],
+        "t": np.sort(rng.choice(np.arange(1, w.days - 1), size=k, replace=False)) * 86400
+        + rng.integers(8 * 3600, 19 * 3600, k),
+        "amount": (np.floor(thr * rng.uniform(0.90, 0.995, k) / unit) * unit).astype(np.int64),
+    })
+    rows = rows[rows.s != fin]  # his other payments would blur the pattern
+    rows = pd.concat([rows, st], ignore_index=True)
+    rows["s"] = _remap_swap(w, rows.s.to_numpy(), rows.t.to_numpy())
+    rows["r"] = _remap_swap(w, rows.r.to_numpy(), rows.t.to_numpy())
+    rows = rows.sort_values(["t", "s", "r"], kind="stable").reset_index(drop=True)
+    town = w.phones.town.to_numpy()[rows.s.to_numpy()]
+    ag = [by_town[tw][int(u * len(by_town[tw]))] if tw in by_town else int(u * len(agents))
+          for tw, u in zip(town, rng.random(len(rows)))]
+    msisdn = w.phones.msisdn.to_numpy()
+    out = pd.DataFrame({
+        "transfer_id": [f"T{i + 1:05d}" for i in range(len(rows))],
+        "sender": msisdn[rows.s.to_numpy()], "receiver": msisdn[rows.r.to_numpy()],
+        "amount": rows.amount.to_numpy(), "currency": p["currency"], "time": rows.t.to_numpy(),
+        "agent_id": [agent_ids[a] for a in ag], "agent_town": [agents[a] for a in ag],
+    })
+    w.plan["structuring"] = {"line": fin, "ids": out.transfer_id[rows.s.to_numpy() == fin].tolist(), "k": k}
+    return out

@@ -1,0 +1,375 @@
+"""What the services hold: sources and their reports, requirements, test purchases, seizures,
+and each service's own extract of records.
+
+Reports are written in French the way services write them, naming people by nickname; their
+4x4 grading follows the source's track record (rule in `expected_grade`) except for a few
+planted inconsistencies. Extracts follow each service's habits so collation is real work.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .names import as_service_writes, strip_accents
+from .numbering import PHONE_STYLES, format_msisdn
+from .world import PILL_CRIMES, World
+
+
+def expected_grade(total: int, confirmed: int, false: int) -> str:
+    """Source grade a track record justifies: X untested (<5 reports), A >=90 % confirmed and never
+    false, B >=60 % confirmed and <=10 % false, C otherwise."""
+    if total < 5:
+        return "X"
+    if confirmed / total >= 0.9 and false == 0:
+        return "A"
+    if confirmed / total >= 0.6 and false <= 0.1 * total:
+        return "B"
+    return "C"
+
+
+def build_services(w: World) -> pd.DataFrame:
+    return pd.DataFrame([{k: s[k] for k in ("code", "name", "kind", "country", "date_format", "phone_format")}
+                         for s in w.profile["services"]])
+
+
+def build_sources(w: World, per_service: int = 5) -> pd.DataFrame:
+    rng = w.rng
+    rows = []
+    for s in w.profile["services"]:
+        k = per_service if s["country"] == w.iso else 2
+        for _ in range(k):
+            cls = w.pick(["A", "A", "B", "B", "B", "C", "C", "X"])
+            kind = "liaison" if s["country"] != w.iso else w.pick(["human"] * 6 + ["technical"] * 2 + ["open"])
+            if cls == "X":
+                total = int(rng.integers(0, 4))
+                conf = int(rng.integers(0, total + 1))
+                false = 0
+            else:
+                total = int(rng.integers(10, 60))
+                if cls == "A":
+                    conf, false = total - int(rng.integers(0, max(1, total // 15))), 0
+                elif cls == "B":
+                    conf = int(total * rng.uniform(0.62, 0.85))
+                    false = int(rng.integers(0, max(1, int(0.1 * total))))
+                else:
+                    conf = int(total * rng.uniform(0.2, 0.5))
+                    false = int(total * rng.uniform(0.15, 0.35))
+            year = 2025 if cls == "X" else int(rng.integers(2014, 2025))
+            rows.append({"service": s["code"], "kind": kind,
+                         "recruited": dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29))).isoformat(),
+                         "reports_total": total, "reports_confirmed": conf, "reports_false": false})
+    df = pd.DataFrame(rows)
+    df.insert(0, "source_id", [f"SRC-{i + 1:03d}" for i in range(len(df))])
+    return df
+
+
+# --------------------------------------------------------------------------- texts
+NETWORK_TEXTS = [
+    "La source rapporte qu'un individu surnommé « {alias} » organise l'acheminement de {commodity} de {town2} vers {town}. Il serait joignable au {phone}.",
+    "Selon la source, « {alias} » a réceptionné un lot de {commodity} à {town} la semaine dernière ; le chargement aurait été transporté par le véhicule immatriculé {plate}.",
+    "La source indique que {name}, domicilié à {town}, sert d'intermédiaire entre « {alias} » et des fournisseurs installés à {town2}.",
+    "D'après la source, « {alias} » change régulièrement de puce téléphonique et éviterait d'appeler depuis son domicile de {town}.",
+    "La source signale des envois d'argent mobile répétés, chacun un peu en dessous de {threshold} {currency}, au profit de proches de « {alias} ».",
+    "Deux véhicules, dont le {plate}, circuleraient ensemble sur l'axe {town}-{town2} tôt le matin, selon un chauffeur de la gare routière.",
+    "La source affirme que « {alias} » rencontre des contacts venus de {town2} au marché de {town} ; ils communiqueraient par le {phone}.",
+]
+PILL_TEXTS = [
+    "Des vendeuses du {market} écoulent des comprimés « {product} » à {price} {currency} l'unité ; elles seraient approvisionnées par « {alias} ».",
+    "Un client du {market} a fait un malaise après avoir consommé des comprimés « {product} » achetés {price} {currency} ; le grossiste serait « {alias} ».",
+]
+BACKGROUND_TEXTS = [
+    "La source signale un différend commercial entre {name} et un transporteur de {town}, sans lien apparent avec un trafic.",
+    "Rumeurs de vente de carburant de contrebande au {market} ; aucun nom n'est cité par la source.",
+    "La source rapporte que {name} aurait acheté un véhicule d'occasion à {town}. Information non recoupée.",
+    "Présence inhabituelle de camions sur le parking de {town} ; la source ne connaît pas les propriétaires.",
+    "« {alias} », commerçant connu à {town}, aurait augmenté ses prix ; aucun lien avec une activité criminelle n'a été établi.",
+    "Vol de bétail signalé près de {town} ; les auteurs seraient venus de {town2} selon des éleveurs.",
+    "La source indique que {name} cherche à vendre une parcelle à {town} ; rien de suspect à ce stade.",
+    "Selon la source, le numéro {phone} appartiendrait à un revendeur de cartes de recharge de {town}.",
+]
+
+
+def _service_phone(e164: str, fmt: str, rng: np.random.Generator) -> str:
+    style = PHONE_STYLES[int(rng.integers(len(PHONE_STYLES)))] if fmt == "mixed" else fmt
+    return format_msisdn(e164, style)
+
+
+def assign_aliases(w: World) -> None:
+    """Nicknames for every leader, broker, supplier and financier, and two innocents."""
+    pool = list(w.profile["names"]["nicknames"])
+    order = w.rng.permutation(len(pool))
+    k = 0
+    for net in w.networks:
+        for p, role in net.members:
+            if role in ("leader", "broker", "supplier", "financier") and k < len(pool):
+                w.aliases.append((pool[order[k]], p))
+                k += 1
+    P = w.persons
+    innocent = [i for i in P.index[~P.foreign_side] if i not in {m for n in w.networks for m, _ in n.members}]
+    for _ in range(2):
+        if k < len(pool):
+            w.aliases.append((pool[order[k]], int(w.pick(innocent))))
+            k += 1
+
+
+def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.DataFrame,
+                               vehicles: pd.DataFrame, n_background: int = 110):
+    """Requirements (some answered, some not) and graded reports (a few inconsistently)."""
+    rng, p, P = w.rng, w.profile, w.persons
+    alias_of = {}
+    for a, person in w.aliases:
+        alias_of.setdefault(person, a)
+    home_services = [s["code"] for s in p["services"] if s["country"] == w.iso]
+    country_of = {t["name"]: t["country"] for t in p["towns"]}
+    home_towns = [t["name"] for t in p["towns"] if t["country"] == w.iso]
+    crime_of = {c["kind"]: c for c in p["crimes"]}
+    msisdn = w.phones.msisdn.to_numpy()
+    markets = p["markets"]
+
+    def phone_of(person: int) -> str:
+        return msisdn[w.primary[person]]
+
+    # requirements: one per network answered, plus unanswered ones
+    reqs = []
+    n1, n2, n3 = w.networks
+    fi = n1.foreign_iso
+    ftown = next(t for t in n1.route if country_of[t] == fi)
+    reqs.append(("Identifier les relais du réseau à {} ({}) et évaluer l'opportunité d'une équipe commune d'enquête.".format(ftown, fi),
+                 [P.person_id.iat[n1.who("leader")[0]]], "N1"))
+    reqs.append((f"Qui utilise le numéro {msisdn[w.plan['swap']['lines'][0]]} et par quels numéros a-t-il été remplacé ?",
+                 [msisdn[w.plan["swap"]["lines"][0]]], "N2"))
+    pl = w.plan["convoy"]["plates"][0]
+    reqs.append((f"Établir les itinéraires et les accompagnateurs du véhicule {pl}.", [pl], "N3"))
+    pill_net = next((n for n in w.networks if n.crime in PILL_CRIMES), None)
+    reqs.append((f"Identifier les fournisseurs des comprimés « anti-fatigue » vendus au {markets[0]['name']}.", [],
+                 pill_net.network_id if pill_net else None))
+    reqs.append(("Identifier les bénéficiaires de transferts d'argent mobile fractionnés sous le seuil de déclaration.",
+                 [], "N3"))
+    reqs.append((f"Évaluer la présence d'armes légères sur l'axe {home_towns[0]}-{home_towns[-1]}.", [], None))
+    reqs.append((f"Identifier les convoyeurs de migrants opérant à {home_towns[1]}.", [], None))
+    reqs.append((f"Recenser les dépôts pharmaceutiques non autorisés de {home_towns[2]}.", [], None))
+    answered = {0, 1, 2, 3, 4}
+    req_rows = []
+    for i, (q, subj, _) in enumerate(reqs):
+        req_rows.append({"requirement_id": f"IR-{i + 1:03d}",
+                         "issued": (w.start + dt.timedelta(days=int(rng.integers(0, 10)))).isoformat(),
+                         "issued_by": home_services[i % len(home_services)], "priority": 1 + i % 3,
+                         "question": q, "subject_ids": ";".join(subj)})
+    requirements = pd.DataFrame(req_rows)
+
+    # reports
+    src = sources.copy()
+    src["grade"] = [expected_grade(*r) for r in src[["reports_total", "reports_confirmed", "reports_false"]].itertuples(index=False)]
+    rows = []
+
+    def report(service_pool, text, entities, req, day):
+        cand = src[src.service.isin(service_pool)] if service_pool else src
+        s = cand.iloc[int(rng.integers(len(cand)))]
+        rows.append({"service": s.service, "date_day": day, "source_id": s.source_id, "grade": s.grade,
+                     "info_grade": w.pick(["1", "2", "2", "2", "3", "3", "3", "4", "4"]),
+                     "handling_code": "H3" if s.kind == "liaison" else w.pick(["H1", "H2", "H2", "H2", "H3"]),
+                     "text": text, "entity_ids": ";".join(entities), "requirement_id": req})
+
+    for net in w.networks:
+        req_idx = next((i for i, r in enumerate(reqs) if r[2] == net.network_id and i in answered), None)
+        crime = crime_of.get(net.crime, {"commodity": net.crime})
+        towns = [t for t in net.route if country_of[t] == w.iso] or home_towns
+        others = [t for t in net.route if t not in towns] or home_towns
+        named = [m for m, r in net.members if m in alias_of]
+        couriers = net.who("courier")
+        fmt = {s["code"]: s["phone_format"] for s in p["services"]}
+        for k in range(8):
+            who = named[k % len(named)]
+            courier = couriers[k % len(couriers)]
+            tpl = NETWORK_TEXTS[k % len(NETWORK_TEXTS)]
+            service = home_services[k % len(home_services)]
+            if k % 4 == 3 and any(s["country"] != w.iso for s in p["services"]) and net.network_id == "N1":
+                service = next(s["code"] for s in p["services"] if s["country"] != w.iso)
+            ph = phone_of(who if k % 2 else courier)
+            plate = w.plan["convoy"]["plates"][k % 2] if net.network_id == "N3" else w.plan["n1_plate"]
+            text = tpl.format(alias=alias_of[who], commodity=crime["commodity"], town=towns[k % len(towns)],
+                              town2=others[k % len(others)], phone=_service_phone(ph, fmt[service], rng),
+                              plate=plate, name=P.full_name.iat[courier],
+                              threshold=f"{p['mobile_money']['threshold']:,}".replace(",", " "),
+                              currency=p["currency_label"])
+            ents = []
+            if "{phone}" in tpl:
+                ents.append(ph)
+            if "{plate}" in tpl:
+                ents.append(plate)
+            if "{name}" in tpl:
+                ents.append(P.person_id.iat[courier])
+            req = f"IR-{req_idx + 1:03d}" if req_idx is not None and k < 3 else ""
+            report([service], text, ents, req, int(rng.integers(3, w.days)))
+        if net.crime in PILL_CRIMES:
+            for k, tpl in enumerate(PILL_TEXTS):
+                m = markets[k % len(markets)]
+                req = "IR-004" if pill_net is net else ""
+                report(home_services, tpl.format(market=m["name"], product=p["pills"]["product_names"][0],
+                                                 price=p["pills"]["price"], currency=p["currency_label"],
+                                                 alias=alias_of[named[0]]), [], req, int(rng.integers(3, w.days)))
+    fin = w.networks[2].who("financier")[0]
+    report(home_services, NETWORK_TEXTS[4].format(threshold=f"{p['mobile_money']['threshold']:,}".replace(",", " "),
+                                                  currency=p["currency_label"], alias=alias_of[fin]),
+           [], "IR-005", int(rng.integers(10, w.days)))
+    innocent_alias = [(a, pp) for a, pp in w.aliases if not any(pp == m for n in w.networks for m, _ in n.members)]
+    home = P.index[~P.foreign_side].tolist()
+    for k in range(n_background):
+        tpl = BACKGROUND_TEXTS[k % len(BACKGROUND_TEXTS)]
+        person = int(w.pick(home))
+        town = w.pick(home_towns)
+        alias = innocent_alias[k % len(innocent_alias)][0] if innocent_alias else "le Vieux"
+        ph = phone_of(person)
+        text = tpl.format(name=P.full_name.iat[person], town=town, town2=w.pick(home_towns),
+                          market=w.pick(markets)["name"], alias=alias, phone=format_msisdn(ph, "national_spaced"))
+        ents = ([P.person_id.iat[person]] if "{name}" in tpl else []) + ([ph] if "{phone}" in tpl else [])
+        report([], text, ents, "", int(rng.integers(0, w.days)))
+    rep = pd.DataFrame(rows)
+    order = np.lexsort((np.arange(len(rep)), rep.date_day.to_numpy()))
+    rep = rep.iloc[order].reset_index(drop=True)
+    rep.insert(0, "report_id", [f"R{i + 1:04d}" for i in range(len(rep))])
+    rep["date"] = [(w.start + dt.timedelta(days=int(d))).isoformat() for d in rep.date_day]
+    # planted inconsistencies: a generous grade for a source whose record does not justify it
+    bad = rep.index[rep.grade.isin(["C", "X"])].tolist()
+    k = min(5, len(bad))
+    picked = sorted(int(i) for i in rng.choice(bad, size=k, replace=False)) if k else []
+    rep["source_grade"] = rep.grade
+    rep.loc[picked, "source_grade"] = ["A" if rep.grade.iat[i] == "C" else w.pick(["A", "B"]) for i in picked]
+    w.plan["inconsistent"] = rep.report_id.iloc[picked].tolist()
+    w.plan["answered"] = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
+                          for i in range(len(reqs))}
+    cols = ["report_id", "service", "date", "source_id", "source_grade", "info_grade", "handling_code", "text",
+            "entity_ids", "requirement_id"]
+    return requirements, rep[cols]
+
+
+# --------------------------------------------------------------------------- purchases and seizures
+def build_purchases(w: World, n: int = 90) -> pd.DataFrame:
+    """Market test purchases; 'anti-fatigue' pills at the pill price are mostly amphetamine or tramadol."""
+    rng, p = w.rng, w.profile
+    rows = []
+    products = [("paracétamol 500 mg", (25, 100), ["compliant"] * 4 + ["inert"]),
+                ("amoxicilline 500 mg", (100, 300), ["compliant"] * 3 + ["inert"] * 2),
+                ("quinine 300 mg", (100, 250), ["compliant"] * 3 + ["inert", "paracetamol"])]
+    for i in range(n):
+        m = w.pick(p["markets"])
+        day = int(rng.integers(0, w.days))
+        if i % 3 == 0:
+            name = w.pick(p["pills"]["product_names"])
+            price = p["pills"]["price"]
+            result = w.pick(["amphetamine"] * 5 + ["tramadol"] * 4 + ["paracetamol", "inert"])
+        else:
+            name, (lo, hi), results = w.pick(products)
+            price = int(rng.integers(lo, hi)) // 5 * 5
+            if p["currency"] == "MRU":
+                price = max(1, price // 10)
+            result = w.pick(results)
+        rows.append({"day": day, "town": m["town"], "market": m["name"], "product_as_sold": name, "price": price,
+                     "currency": p["currency"], "lab_result": result})
+    df = pd.DataFrame(rows).sort_values("day", kind="stable").reset_index(drop=True)
+    df.insert(0, "purchase_id", [f"A{i + 1:04d}" for i in range(len(df))])
+    df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
+    df["lab_ref"] = [f"LNS-2026-{i + 1:04d}" for i in range(len(df))]
+    pills = df.product_as_sold.isin(p["pills"]["product_names"]) & df.lab_result.isin(["amphetamine", "tramadol"])
+    w.plan["pill_purchases"] = df.purchase_id[pills].tolist()
+    return df.drop(columns="day")
+
+
+def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> pd.DataFrame:
+    rng, p, P = w.rng, w.profile, w.persons
+    home_towns = [t["name"] for t in p["towns"] if t["country"] == w.iso]
+    crimes = {c["kind"]: c for c in p["crimes"]}
+    codes = [s["code"] for s in p["services"] if s["country"] == w.iso]
+    home = P.index[~P.foreign_side].tolist()
+    rows = []
+    for net in w.networks:
+        c = crimes.get(net.crime, p["crimes"][0])
+        courier = net.who("courier")[0]
+        plate = w.plan["convoy"]["plates"][0] if net.network_id == "N3" else (
+            w.plan["n1_plate"] if net.network_id == "N1" else "")
+        town = next((t for t in net.route if t in home_towns), home_towns[0])
+        rows.append({"day": int(rng.integers(5, w.days)), "town": town, "service": w.pick(codes), "commodity": c["commodity"],
+                     "quantity": float(rng.integers(5, 400)) * (100 if c["unit"] == "comprimés" else 1),
+                     "unit": c["unit"], "person_ids": P.person_id.iat[courier], "plates": plate})
+    for _ in range(n_background):
+        c = w.pick(p["crimes"])
+        people = ";".join(sorted(P.person_id.iat[int(w.pick(home))] for _ in range(int(rng.integers(0, 3)))))
+        rows.append({"day": int(rng.integers(0, w.days)), "town": w.pick(home_towns), "service": w.pick(codes),
+                     "commodity": c["commodity"],
+                     "quantity": float(rng.integers(1, 200)) * (50 if c["unit"] == "comprimés" else 1),
+                     "unit": c["unit"], "person_ids": people,
+                     "plates": vehicles.plate.iat[int(rng.integers(len(vehicles)))] if rng.random() < 0.3 else ""})
+    df = pd.DataFrame(rows).sort_values("day", kind="stable").reset_index(drop=True)
+    df.insert(0, "seizure_id", [f"S{i + 1:04d}" for i in range(len(df))])
+    df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
+    return df.drop(columns="day")[["seizure_id", "date", "town", "service", "commodity", "quantity", "unit",
+                                    "person_ids", "plates"]]
+
+
+# --------------------------------------------------------------------------- extracts
+OFFENCES = {
+    "narcotics": ["détention de stupéfiants", "vente de comprimés", "trafic de tramadol", "usage de stupéfiants"],
+    "customs": ["contrebande", "fausse déclaration", "importation de médicaments sans autorisation"],
+    "gendarmerie": ["contrôle routier", "vol de bétail", "port d'arme illégal", "accident de circulation"],
+    "counter_terrorism": ["association de malfaiteurs", "financement présumé du terrorisme", "signalement",
+                          "contrôle d'identité"],
+    "police": ["vol", "escroquerie", "coups et blessures", "contrôle d'identité"],
+    "financial_intelligence": ["déclaration de soupçon", "transferts fractionnés"],
+    "foreign_police": ["contrôle d'identité", "trafic de migrants", "détention de stupéfiants", "séjour irrégulier"],
+}
+
+
+def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """Each service's records about people, in its own habits, duplicates included."""
+    rng, p, P = w.rng, w.profile, w.persons
+    variants = p["names"]["variants"]
+    members_home = [m for n in w.networks for m, _ in n.members if not P.foreign_side.iat[m]]
+    cell = [m for n in w.networks for m, _ in n.members if P.foreign_side.iat[m]]
+    home = P.index[~P.foreign_side].tolist()
+    foreign = P.index[P.foreign_side].tolist()
+    msisdn = w.phones.msisdn.to_numpy()
+    swap = w.plan["swap"]
+    extracts, truth, written = {}, [], {}
+    for s in p["services"]:
+        if s["country"] == w.iso:
+            subjects = [m for m in members_home if rng.random() < 0.5]
+            pool = home
+        else:
+            subjects = list(cell) + [m for m in members_home if rng.random() < 0.2]
+            pool = foreign + home
+        n_base = max(len(subjects), int(round(s["records"] * (1 - s["duplicate_rate"]))))
+        rest = [i for i in rng.choice(pool, size=n_base - len(subjects), replace=True).tolist()]
+        people = subjects + rest
+        n_dup = int(round(n_base * s["duplicate_rate"]))
+        people = people + [people[int(i)] for i in rng.choice(len(people), n_dup, replace=False)]
+        people = [people[int(i)] for i in rng.permutation(len(people))]
+        rows = []
+        for person in people:
+            given, family = P.given_name.iat[person], P.family_name.iat[person]
+            name = as_service_writes(given, family, s["spelling"], s["name_order"], variants, rng)
+            line = w.primary[person]
+            if person == swap["person"]:
+                line = swap["lines"][int(rng.integers(3))]
+            phone = _service_phone(msisdn[line], s["phone_format"], rng) if rng.random() < 0.9 else ""
+            bd = dt.date.fromisoformat(P.birth_date.iat[person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
+            town = P.home_town.iat[person] if rng.random() < 0.9 else ""
+            if s["spelling"] == "ascii_upper":
+                town = strip_accents(town).upper()
+            rec = dt.date(2024, 1, 1) + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
+            rows.append({"name": name, "birth_date": bd, "phone": phone, "town": town,
+                         "recorded": rec.strftime(s["date_format"]), "offence": w.pick(OFFENCES[s["kind"]])})
+            if name != P.full_name.iat[person]:
+                written.setdefault(person, [])
+                if name not in written[person]:
+                    written[person].append(name)
+        df = pd.DataFrame(rows)
+        df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
+        extracts[s["code"]] = df
+        truth += [(s["code"], r, P.person_id.iat[person]) for r, person in zip(df.record_id, people)]
+    # some variants are already known and noted in the person file
+    for person in sorted(written):
+        if rng.random() < 0.15:
+            P.at[person, "aliases"] = ";".join(written[person][:2])
+    return extracts, pd.DataFrame(truth, columns=["service", "record_id", "person_id"])

@@ -1,0 +1,124 @@
+"""Load a country's case as typed DataFrames, the one way notebooks get their data.
+
+The data folder is found from $SAHELKIT_DATA (the participant bundle sets it) or else next to
+the package in the repository (src/sahelkit/../../datasets). Dtypes come from `schema`, so
+notebooks, the generator and check-data agree; times are parsed with their exact format, which
+is both fast and silent (no pandas inference warnings).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .countries import COUNTRIES, available, resolve_country
+from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
+
+REPO_DATASETS = Path(__file__).resolve().parent.parent.parent / "datasets"
+
+
+class CaseDataError(FileNotFoundError):
+    """A country or a file that cannot be found; the message lists the countries available."""
+
+
+def data_dir() -> Path:
+    """The datasets folder in use."""
+    env = os.environ.get("SAHELKIT_DATA")
+    return Path(env) if env else REPO_DATASETS
+
+
+def _available_here(root: Path) -> str:
+    present = [f"{s} ({iso})" for s, iso in COUNTRIES.items() if (root / s).is_dir()]
+    return ", ".join(present) if present else "none"
+
+
+def _country_dir(country: str | None) -> tuple[str, Path]:
+    name = country if country is not None else os.environ.get("SAHELKIT_COUNTRY") or "mali"
+    root = data_dir()
+    try:
+        slug = resolve_country(name)
+    except ValueError:
+        raise CaseDataError(f"unknown country {name!r}; available in {root}: {_available_here(root)} "
+                            f"(known: {available()})") from None
+    folder = root / slug
+    if not folder.is_dir():
+        raise CaseDataError(f"no data for {slug} in {root}; available: {_available_here(root)}. "
+                            f"Generate it with `sahelkit generate --country {slug}` or set SAHELKIT_DATA.")
+    return slug, folder
+
+
+def read_table(path: Path, table: Table, raw: bool = False) -> pd.DataFrame:
+    """Read one CSV with the schema's dtypes; raw=True keeps every column as text (extracts)."""
+    if not path.exists():
+        raise CaseDataError(f"missing file {path}; available countries in {data_dir()}: "
+                            f"{_available_here(data_dir())}")
+    if raw:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    dtypes = {c.name: ("str" if c.kind in ("str", "date", "datetime") else
+                       "int64" if c.kind == "int" else "float64") for c in table.columns}
+    df = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values={
+        c.name: [""] for c in table.columns if c.nullable or c.kind in ("date", "datetime", "float")},
+        encoding="utf-8")
+    for c in table.columns:
+        if c.kind == "date":
+            df[c.name] = pd.to_datetime(df[c.name], format="%Y-%m-%d")
+        elif c.kind == "datetime":
+            df[c.name] = pd.to_datetime(df[c.name], format="%Y-%m-%dT%H:%M:%S")
+    return df
+
+
+@dataclass
+class Case:
+    """One country's case: one attribute per table, plus country, profile and extracts."""
+
+    country: str
+    profile: dict
+    extracts: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def tables(self) -> list[str]:
+        return [k for k in vars(self) if k not in ("country", "profile", "extracts")]
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(getattr(self, k))}" for k in self.tables())
+        return f"Case({self.country}: {sizes}; extracts={sorted(self.extracts)})"
+
+
+def _profile_for(folder: Path, slug: str) -> dict:
+    from .profiles import load_profile
+
+    here = folder.parent / "profiles" / f"{slug}.yaml"
+    return load_profile(here if here.exists() else slug)
+
+
+def load(country: str | None = None) -> Case:
+    """The case of `country` (slug or ISO code), else $SAHELKIT_COUNTRY, else Mali."""
+    slug, folder = _country_dir(country)
+    case = Case(country=slug, profile=_profile_for(folder, slug))
+    for table in TABLES:
+        setattr(case, table.name, read_table(folder / table.file, table))
+    for code in case.services["code"].tolist():
+        case.extracts[code] = read_table(folder / "extracts" / f"{code}.csv", EXTRACT, raw=True)
+    return case
+
+
+@dataclass
+class Truth:
+    """Ground truth of a case (trainers and tests only): networks, members, aliases, phones,
+    records, links, signals."""
+
+    country: str
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{k}={len(v)}" for k, v in vars(self).items() if k != "country")
+        return f"Truth({self.country}: {sizes})"
+
+
+def load_truth(country: str | None = None) -> Truth:
+    """The ground truth of a country's case (folder truth/)."""
+    slug, folder = _country_dir(country)
+    truth = Truth(country=slug)
+    for table in TRUTH_TABLES:
+        setattr(truth, table.name.split("/", 1)[1], read_table(folder / table.file, table))
+    return truth

@@ -1,0 +1,401 @@
+"""Country profiles: the YAML a coordinator edits, and the schema that guards it.
+
+A country is data, not code. The schema below is the single statement of what a profile may
+hold; `load_profile` checks every key against it and then checks the references between
+sections (a route through a town that does not exist, a border post without a destination...).
+Any problem raises ProfileError naming the file and the key path, e.g.
+``datasets/profiles/mali.yaml: towns[3].lat: missing``. There is no fallback to another country.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .countries import COUNTRIES, resolve_country
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used; `problems` lists every "file: key.path: what" line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# --------------------------------------------------------------------------- schema types
+class Spec:
+    """One node of the profile schema: knows how to check a value and describe itself."""
+
+    doc = ""
+
+    def check(self, value: Any, path: str, errors: list[str]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+class Str(Spec):
+    def __init__(self, pattern: str | None = None, doc: str = "", choices: tuple[str, ...] | None = None,
+                 empty: bool = False):
+        self.pattern, self.doc, self.choices, self.empty = pattern, doc, choices, empty
+
+    def check(self, value, path, errors):
+        if self.empty and value in ("", None):
+            return
+        if not isinstance(value, str) or not value.strip():
+            errors.append(f"{path}: expected a non-empty text, got {value!r}")
+        elif self.choices is not None and value not in self.choices:
+            errors.append(f"{path}: {value!r} is not one of {', '.join(self.choices)}")
+        elif self.pattern and not re.fullmatch(self.pattern, value):
+            errors.append(f"{path}: {value!r} does not match {self.pattern}")
+
+    def describe(self):
+        if self.choices:
+            return "one of " + " | ".join(self.choices)
+        return "text" + (f" matching `{self.pattern}`" if self.pattern else "")
+
+
+class Num(Spec):
+    def __init__(self, lo: float, hi: float, integer: bool = False, doc: str = ""):
+        self.lo, self.hi, self.integer, self.doc = lo, hi, integer, doc
+
+    def check(self, value, path, errors):
+        ok_type = isinstance(value, int) if self.integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok_type:
+            kind = "an integer" if self.integer else "a number"
+            errors.append(f"{path}: expected {kind}, got {value!r}")
+        elif not self.lo <= value <= self.hi:
+            errors.append(f"{path}: {value!r} out of range [{self.lo}, {self.hi}]")
+
+    def describe(self):
+        return f"{'integer' if self.integer else 'number'} in [{self.lo}, {self.hi}]"
+
+
+class Date(Spec):
+    def __init__(self, doc: str = ""):
+        self.doc = doc
+
+    def check(self, value, path, errors):
+        if isinstance(value, dt.date):
+            return
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            errors.append(f"{path}: expected a date YYYY-MM-DD, got {value!r}")
+
+    def describe(self):
+        return "date YYYY-MM-DD"
+
+
+class ListOf(Spec):
+    def __init__(self, item: Spec, min_len: int = 0, max_len: int = 10_000, doc: str = ""):
+        self.item, self.min_len, self.max_len, self.doc = item, min_len, max_len, doc
+
+    def check(self, value, path, errors):
+        if not isinstance(value, list):
+            errors.append(f"{path}: expected a list, got {type(value).__name__}")
+            return
+        if not self.min_len <= len(value) <= self.max_len:
+            errors.append(f"{path}: expected {self.min_len} to {self.max_len} entries, got {len(value)}")
+        for i, v in enumerate(value):
+            self.item.check(v, f"{path}[{i}]", errors)
+
+    def describe(self):
+        return f"list ({self.min_len}-{self.max_len}) of {self.item.describe()}"
+
+
+class MapOf(Spec):
+    """A mapping with free keys (e.g. canonical name -> spelling variants)."""
+
+    def __init__(self, value: Spec, doc: str = ""):
+        self.value, self.doc = value, doc
+
+    def check(self, value, path, errors):
+        if not isinstance(value, dict):
+            errors.append(f"{path}: expected a mapping, got {type(value).__name__}")
+            return
+        for k, v in value.items():
+            if not isinstance(k, str):
+                errors.append(f"{path}.{k}: keys must be text")
+            self.value.check(v, f"{path}.{k}", errors)
+
+    def describe(self):
+        return f"mapping text -> {self.value.describe()}"
+
+
+class Record(Spec):
+    """A mapping with a closed set of keys: unknown and missing keys are both errors."""
+
+    def __init__(self, fields: dict[str, Spec], optional: tuple[str, ...] = (), doc: str = ""):
+        self.fields, self.optional, self.doc = fields, optional, doc
+
+    def check(self, value, path, errors):
+        if not isinstance(value, dict):
+            errors.append(f"{path or 'profile'}: expected a mapping, got {type(value).__name__}")
+            return
+        prefix = f"{path}." if path else ""
+        for k in value:
+            if k not in self.fields:
+                errors.append(f"{prefix}{k}: unknown key (expected one of {', '.join(self.fields)})")
+        for k, spec in self.fields.items():
+            if k not in value:
+                if k not in self.optional:
+                    errors.append(f"{prefix}{k}: missing")
+            else:
+                spec.check(value[k], f"{prefix}{k}", errors)
+
+    def describe(self):
+        return "mapping"
+
+
+# --------------------------------------------------------------------------- the schema
+ISO2 = r"[A-Z]{2}"
+COUNTRY_CODES = ("ML", "BF", "NE", "TD", "MR", "DZ", "LY", "NG", "CI", "GN", "SN", "GH", "TG", "BJ", "CM", "SD", "CF")
+CURRENCY_BY_ISO = {"ML": "XOF", "BF": "XOF", "NE": "XOF", "TD": "XAF", "MR": "MRU"}
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y", "%d.%m.%Y", "%Y/%m/%d")
+PHONE_FORMATS = ("e164", "e164_spaced", "intl_00", "national", "national_spaced", "mixed")
+NAME_ORDERS = ("given_first", "family_first")
+SPELLINGS = ("canonical", "variant", "ascii_upper", "mixed")
+CRIME_KINDS = ("falsified_medicine", "amphetamine_pills", "tramadol", "migrant_smuggling", "arms",
+               "terrorism_financing")
+SERVICE_KINDS = ("police", "narcotics", "gendarmerie", "customs", "counter_terrorism",
+                 "financial_intelligence", "foreign_police")
+
+OPERATOR = Record({
+    "name": Str(),
+    "share": Num(0, 1, doc="share of subscribers"),
+    "prefixes": ListOf(Str(r"\d{1,4}"), 1, 20, doc="FICTITIOUS leading digits (libphonenumber must call them invalid)"),
+    "mnc": Str(r"\d{2}", doc="mobile network code used with the test MCC in IMSIs"),
+})
+NUMBERING = Record({
+    "calling_code": Num(1, 999, integer=True),
+    "national_length": Num(6, 12, integer=True),
+    "operators": ListOf(OPERATOR, 1, 8),
+})
+
+PROFILE_SCHEMA = Record({
+    "slug": Str(r"[a-z-]+", doc="file name without .yaml"),
+    "name": Str(doc="country name in French"),
+    "iso": Str(choices=tuple(COUNTRIES.values())),
+    "fictitious": Str(doc="plain statement that everything generated from this profile is fictitious"),
+    "currency": Str(choices=("XOF", "XAF", "MRU")),
+    "currency_label": Str(doc="how people write the currency (FCFA, MRU)"),
+    "period": Record({"start": Date(), "end": Date()}, doc="the workshop period all times fall in"),
+    "towns": ListOf(Record({
+        "name": Str(), "region": Str(), "country": Str(choices=COUNTRY_CODES),
+        "lat": Num(-90, 90), "lon": Num(-180, 180),
+        "weight": Num(0, 1000, doc="relative population, drives where people live"),
+    }), 10, 60, doc="towns of the country (10-20) plus neighbouring towns used by cross-border cells"),
+    "posts": ListOf(Record({
+        "name": Str(), "town": Str(doc="a town of this profile"),
+        "kind": Str(choices=("checkpoint", "border")),
+        "leads_to": Str(r"[A-Z]{2}", empty=True, doc="ISO2 of the country a border post leads to; empty for a checkpoint"),
+    }), 3, 40),
+    "routes": ListOf(Record({
+        "name": Str(), "crime": Str(choices=CRIME_KINDS),
+        "towns": ListOf(Str(), 2, 12, doc="towns of this profile, in travel order"),
+    }), 1, 20),
+    "markets": ListOf(Record({"name": Str(), "town": Str()}), 1, 20),
+    "names": Record({
+        "order": Str(choices=NAME_ORDERS, doc="order in the civil register"),
+        "given_male": ListOf(Str(), 10, 500),
+        "given_female": ListOf(Str(), 10, 500),
+        "family": ListOf(Str(), 10, 500),
+        "particles": ListOf(Str(), 0, 10, doc="Ould, Ag, Ben...: joined before a father's name"),
+        "variants": MapOf(ListOf(Str(), 1, 10), doc="canonical spelling -> transliteration variants"),
+        "nicknames": ListOf(Str(), 5, 200),
+    }),
+    "phone": NUMBERING,
+    "neighbour_phones": ListOf(Record({
+        "iso": Str(choices=tuple(COUNTRIES.values())), "calling_code": Num(1, 999, integer=True),
+        "national_length": Num(6, 12, integer=True), "operators": ListOf(OPERATOR, 1, 8),
+    }), 1, 4, doc="numbering of the G5 neighbours whose phones cross-border cells use"),
+    "mobile_money": Record({
+        "operators": ListOf(Str(), 1, 6),
+        "threshold": Num(1, 1e9, integer=True, doc="transfers at or above this amount are reported"),
+    }),
+    "vehicles": Record({
+        "plate_pattern": Str(doc="@ = random letter, # = random digit, other characters kept"),
+        "makes": ListOf(Record({"make": Str(), "model": Str()}), 3, 40),
+        "colours": ListOf(Str(), 3, 20),
+    }),
+    "pills": Record({
+        "product_names": ListOf(Str(), 1, 10, doc="how 'anti-fatigue' pills are sold"),
+        "price": Num(1, 10000, integer=True, doc="price of one pill in the local currency"),
+    }),
+    "services": ListOf(Record({
+        "code": Str(r"[A-Z][A-Z0-9_-]{1,11}"), "name": Str(), "kind": Str(choices=SERVICE_KINDS),
+        "country": Str(choices=COUNTRY_CODES),
+        "date_format": Str(choices=DATE_FORMATS), "phone_format": Str(choices=PHONE_FORMATS),
+        "name_order": Str(choices=NAME_ORDERS), "spelling": Str(choices=SPELLINGS),
+        "duplicate_rate": Num(0, 0.5), "records": Num(10, 5000, integer=True),
+    }), 2, 10, doc="services holding records, each with its own habits"),
+    "crimes": ListOf(Record({
+        "kind": Str(choices=CRIME_KINDS), "weight": Num(0, 100),
+        "commodity": Str(), "unit": Str(),
+    }), 2, 10, doc="crime patterns to plant, by weight"),
+    "occupations": ListOf(Str(), 5, 100),
+})
+
+
+# --------------------------------------------------------------------------- loading
+PROFILES_DIR = Path(__file__).resolve().parent.parent.parent / "datasets" / "profiles"
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key written twice (YAML would silently keep the last)."""
+
+
+def _no_duplicates(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def profile_path(country: str) -> Path:
+    """Where the profile of a country lives: `$SAHELKIT_DATA/profiles` first, else the repository."""
+    slug = resolve_country(country)
+    data = os.environ.get("SAHELKIT_DATA")
+    if data and (Path(data) / "profiles" / f"{slug}.yaml").exists():
+        return Path(data) / "profiles" / f"{slug}.yaml"
+    return PROFILES_DIR / f"{slug}.yaml"
+
+
+def load_profile(country_or_path: str | os.PathLike) -> dict:
+    """Load and validate a profile given a country (slug or ISO) or a YAML file path."""
+    p = Path(country_or_path)
+    path = p if (p.suffix in (".yaml", ".yml") or p.exists()) else profile_path(str(country_or_path))
+    shown = _display(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError([f"{shown}: file not found"]) from None
+    except UnicodeDecodeError as e:
+        raise ProfileError([f"{shown}: not UTF-8 ({e.reason} at byte {e.start})"]) from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)
+    except yaml.YAMLError as e:
+        raise ProfileError([f"{shown}: invalid YAML: {e}".replace("\n", " ")]) from None
+    errors = validate_profile(data)
+    if errors:
+        raise ProfileError([f"{shown}: {e}" for e in errors])
+    for key in ("start", "end"):
+        data["period"][key] = dt.date.fromisoformat(str(data["period"][key]))
+    return data
+
+
+def validate_profile(data: Any) -> list[str]:
+    """Every problem of a parsed profile as "key.path: what"; empty when the profile is usable."""
+    errors: list[str] = []
+    PROFILE_SCHEMA.check(data, "", errors)
+    if errors:
+        return errors
+    return _cross_checks(data)
+
+
+def _cross_checks(d: dict) -> list[str]:
+    """The rules the per-key schema cannot express: references, consistency, fictitious numbers."""
+    import phonenumbers
+
+    e: list[str] = []
+    if COUNTRIES.get(d["slug"]) != d["iso"]:
+        e.append(f"iso: {d['iso']!r} does not match slug {d['slug']!r} (expected {COUNTRIES.get(d['slug'], '?')})")
+    if CURRENCY_BY_ISO.get(d["iso"]) != d["currency"]:
+        e.append(f"currency: {d['currency']!r} is not the currency of {d['iso']} ({CURRENCY_BY_ISO.get(d['iso'])})")
+    start, end = (dt.date.fromisoformat(str(d["period"][k])) for k in ("start", "end"))
+    if not (start.year == 2026 and end.year == 2026 and 14 <= (end - start).days <= 200):
+        e.append("period: must lie in 2026 and last 2 weeks to ~6 months")
+    names = [t["name"] for t in d["towns"]]
+    towns = set(names)
+    for i, n in enumerate(names):
+        if n in names[:i]:
+            e.append(f"towns[{i}].name: {n!r} appears twice")
+    home = [t for t in d["towns"] if t["country"] == d["iso"]]
+    if not 10 <= len(home) <= 20:
+        e.append(f"towns: expected 10-20 towns in {d['iso']}, got {len(home)}")
+    for i, t in enumerate(d["towns"]):
+        if not (-5 <= t["lat"] <= 37 and -25 <= t["lon"] <= 30):
+            e.append(f"towns[{i}].lat/lon: ({t['lat']}, {t['lon']}) is outside West and Central Africa")
+    g5_neighbours = {t["country"] for t in d["towns"]} & set(COUNTRIES.values()) - {d["iso"]}
+    numbered = {n["iso"] for n in d["neighbour_phones"]}
+    if not g5_neighbours:
+        e.append("towns: at least one town of a neighbouring G5 country is needed for a cross-border cell")
+    for iso in sorted(g5_neighbours - numbered):
+        e.append(f"neighbour_phones: no numbering for {iso}, whose towns are listed")
+    for i, p in enumerate(d["posts"]):
+        if p["town"] not in towns:
+            e.append(f"posts[{i}].town: unknown town {p['town']!r}")
+        if p["kind"] == "border" and not p["leads_to"]:
+            e.append(f"posts[{i}].leads_to: a border post must say which country it leads to")
+        p["leads_to"] = p["leads_to"] or ""
+        if p["kind"] == "checkpoint" and p["leads_to"]:
+            e.append(f"posts[{i}].leads_to: a checkpoint leads to no country (leave empty)")
+        if p["leads_to"] and p["leads_to"] not in COUNTRY_CODES:
+            e.append(f"posts[{i}].leads_to: unknown country {p['leads_to']!r}")
+    if sum(p["kind"] == "checkpoint" for p in d["posts"]) < 3:
+        e.append("posts: at least 3 checkpoints are needed for convoys")
+    for i, r in enumerate(d["routes"]):
+        for j, t in enumerate(r["towns"]):
+            if t not in towns:
+                e.append(f"routes[{i}].towns[{j}]: unknown town {t!r}")
+    for i, m in enumerate(d["markets"]):
+        if m["town"] not in towns:
+            e.append(f"markets[{i}].town: unknown town {m['town']!r}")
+    codes = [s["code"] for s in d["services"]]
+    for i, c in enumerate(codes):
+        if c in codes[:i]:
+            e.append(f"services[{i}].code: {c!r} appears twice")
+    if not any(s["country"] != d["iso"] for s in d["services"]):
+        e.append("services: include a neighbouring country's service (joint investigation)")
+    if not any(c["weight"] > 0 for c in d["crimes"]):
+        e.append("crimes: at least one crime needs a positive weight")
+    plans = [("phone", d["phone"], d["iso"])] + [
+        (f"neighbour_phones[{i}]", n, n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
+    for where, num, iso in plans:
+        total = sum(o["share"] for o in num["operators"])
+        if abs(total - 1) > 0.01:
+            e.append(f"{where}.operators: shares add up to {total:.2f}, expected 1")
+        region = phonenumbers.region_code_for_country_code(num["calling_code"])
+        if region != iso:
+            e.append(f"{where}.calling_code: +{num['calling_code']} is {region}, not {iso}")
+        for j, o in enumerate(num["operators"]):
+            for k, pre in enumerate(o["prefixes"]):
+                fill = num["national_length"] - len(pre)
+                samples = [pre + s * fill for s in "0123456789"] + [pre + "123456789"[:fill].ljust(fill, "0")]
+                if any(phonenumbers.is_valid_number(phonenumbers.parse(f"+{num['calling_code']}{s}")) for s in samples):
+                    e.append(f"{where}.operators[{j}].prefixes[{k}]: {pre!r} is a real allocated range; "
+                             "use a range libphonenumber calls invalid")
+    return e
+
+
+def describe_schema(spec: Spec = PROFILE_SCHEMA, path: str = "") -> list[tuple[str, str, str]]:
+    """(key path, type, meaning) for every key, for the generated documentation."""
+    rows: list[tuple[str, str, str]] = []
+    if isinstance(spec, Record):
+        for k, sub in spec.fields.items():
+            p = f"{path}.{k}" if path else k
+            rows.append((p, sub.describe() + (" (optional)" if k in spec.optional else ""), sub.doc))
+            rows.extend(describe_schema(sub, p))
+    elif isinstance(spec, ListOf) and isinstance(spec.item, Record):
+        rows.extend(describe_schema(spec.item, f"{path}[]"))
+    return rows

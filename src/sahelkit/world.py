@@ -1,0 +1,418 @@
+"""The people of a case, the networks hidden among them, their phones and who talks to whom.
+
+Everything downstream (calls, transfers, reports, extracts) is drawn from the `World` built
+here, so the tables tell one coherent story. Only the numpy Generator passed in decides
+anything random; lists are walked in a fixed order, never through sets, so one seed gives one
+world.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import numbering
+from .names import full_name
+
+N_HOME = 620  # people living in the country (the innocent background and the home members)
+N_FOREIGN = 70  # people in the neighbouring G5 country around the cross-border cell
+G5 = ("ML", "BF", "NE", "TD", "MR")
+PILL_CRIMES = ("amphetamine_pills", "tramadol", "falsified_medicine")
+
+
+@dataclass
+class Network:
+    network_id: str
+    crime: str
+    route: list[str]
+    name: str = ""
+    members: list[tuple[int, str]] = field(default_factory=list)  # (person index, role)
+    foreign_iso: str = ""  # country of the cross-border cell, if any
+
+    def who(self, role: str) -> list[int]:
+        return [p for p, r in self.members if r == role]
+
+
+@dataclass
+class World:
+    profile: dict
+    rng: np.random.Generator
+    start: dt.date
+    days: int
+    persons: pd.DataFrame = None
+    networks: list[Network] = field(default_factory=list)
+    phones: pd.DataFrame = None  # schema columns + user (person index), town, country
+    primary: dict[int, int] = field(default_factory=dict)  # person index -> phone index
+    second: dict[int, int] = field(default_factory=dict)
+    cells: pd.DataFrame = None
+    edges: pd.DataFrame = None  # a, b (phone index), w (relative call volume)
+    hubs: list[int] = field(default_factory=list)
+    plan: dict = field(default_factory=dict)  # planted details shared by later stages
+    signals: list[dict] = field(default_factory=list)
+    aliases: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def iso(self) -> str:
+        return self.profile["iso"]
+
+    def pick(self, seq):
+        return seq[int(self.rng.integers(len(seq)))]
+
+    def secs(self, day: float, hour: float = 0.0) -> int:
+        return int(day * 86400 + hour * 3600)
+
+
+def town_table(profile: dict) -> pd.DataFrame:
+    return pd.DataFrame(profile["towns"])
+
+
+# --------------------------------------------------------------------------- people
+def _draw_people(w: World, n: int, towns: list[str], weights: np.ndarray, nationality: str) -> list[dict]:
+    names = w.profile["names"]
+    rng = w.rng
+    home = rng.choice(len(towns), size=n, p=weights / weights.sum())
+    sex = np.where(rng.random(n) < 0.55, "M", "F")
+    age_days = rng.integers(18 * 365, 68 * 365, size=n)
+    ref = dt.date(2026, 1, 1)
+    rows = []
+    for i in range(n):
+        given = w.pick(names["given_male"] if sex[i] == "M" else names["given_female"])
+        if names["particles"] and rng.random() < 0.08:
+            family = f"{w.pick(names['particles'])} {w.pick(names['given_male'])}"
+        else:
+            family = w.pick(names["family"])
+        rows.append({
+            "full_name": full_name(given, family, names["order"]),
+            "given_name": given, "family_name": family, "sex": str(sex[i]),
+            "birth_date": (ref - dt.timedelta(days=int(age_days[i]))).isoformat(),
+            "nationality": nationality, "home_town": towns[home[i]],
+            "occupation": w.pick(w.profile["occupations"]),
+        })
+    return rows
+
+
+def build_people(w: World) -> None:
+    """Home population, a few neighbours' nationals living here, and the foreign side of the cell."""
+    p = w.profile
+    tt = town_table(p)
+    home = tt[tt.country == w.iso]
+    rows = _draw_people(w, N_HOME, home.name.tolist(), home.weight.to_numpy(float) + 0.5, w.iso)
+    neighbours = sorted({t["country"] for t in p["towns"]} - {w.iso})
+    for r in rows:
+        if w.rng.random() < 0.05:
+            r["nationality"] = w.pick(neighbours)
+    w.persons = pd.DataFrame(rows)
+    w.persons["foreign_side"] = False
+
+
+def add_foreign_people(w: World, towns: list[str], iso: str) -> list[int]:
+    """People living in the neighbouring country around the cross-border cell."""
+    rows = _draw_people(w, N_FOREIGN, towns, np.ones(len(towns)), iso)
+    df = pd.DataFrame(rows)
+    df["foreign_side"] = True
+    first = len(w.persons)
+    w.persons = pd.concat([w.persons, df], ignore_index=True)
+    return list(range(first, first + len(df)))
+
+
+def finish_people(w: World) -> None:
+    n = len(w.persons)
+    w.persons.insert(0, "person_id", [f"P{i + 1:05d}" for i in range(n)])
+    ids = w.rng.choice(9_000_000, size=n, replace=False) + 1_000_000
+    w.persons["id_number"] = [f"{nat}-CNI-{v}" for nat, v in zip(w.persons.nationality, ids)]
+    w.persons["aliases"] = ""
+
+
+# --------------------------------------------------------------------------- networks
+ROLES = {
+    1: ["leader", "broker", "courier", "courier", "corrupt_official"],
+    2: ["leader", "supplier", "courier", "courier", "financier"],
+    3: ["leader", "financier", "courier", "courier", "supplier", "corrupt_official"],
+}
+FOREIGN_ROLES = ["supplier", "courier", "courier"]
+CRIME_FR = {
+    "falsified_medicine": "médicaments falsifiés", "amphetamine_pills": "comprimés anti-fatigue",
+    "tramadol": "tramadol", "migrant_smuggling": "passeurs de migrants", "arms": "armes",
+    "terrorism_financing": "financement",
+}
+
+
+def _route_for(p: dict, crime: str) -> list[str]:
+    return next(r["towns"] for r in p["routes"] if r["crime"] == crime) if any(
+        r["crime"] == crime for r in p["routes"]) else [t["name"] for t in p["towns"] if t["country"] == p["iso"]][:3]
+
+
+def choose_networks(w: World) -> None:
+    """Three networks: N1 with a cell in a neighbouring G5 country, N2 and N3 drawn by crime weight."""
+    p = w.profile
+    country_of = {t["name"]: t["country"] for t in p["towns"]}
+    border_to = {q["leads_to"] for q in p["posts"] if q["kind"] == "border"}
+    weight = {c["kind"]: c["weight"] for c in p["crimes"]}
+    cross = [r for r in p["routes"] if any(country_of[t] in G5 and country_of[t] != w.iso and country_of[t] in border_to
+                                            for t in r["towns"])]
+    if not cross:
+        cross = [r for r in p["routes"] if any(country_of[t] in G5 and country_of[t] != w.iso for t in r["towns"])]
+    if not cross:
+        raise ValueError("no route reaches a neighbouring G5 country: a cross-border cell needs one")
+    r1 = max(cross, key=lambda r: weight.get(r["crime"], 0))
+    n1 = Network("N1", r1["crime"], r1["towns"])
+    n1.foreign_iso = next(country_of[t] for t in r1["towns"] if country_of[t] in G5 and country_of[t] != w.iso
+                          and (country_of[t] in border_to or not border_to))
+    rest = [c["kind"] for c in p["crimes"] if c["kind"] != n1.crime and c["weight"] > 0]
+    probs = np.array([weight[k] for k in rest], float)
+    k = min(2, len(rest))
+    chosen = list(w.rng.choice(len(rest), size=k, replace=False, p=probs / probs.sum())) if rest else []
+    crimes = [rest[i] for i in chosen]
+    while len(crimes) < 2:
+        crimes.append(n1.crime)
+    if not any(c in PILL_CRIMES for c in [n1.crime] + crimes):
+        crimes[1] = max((c for c in PILL_CRIMES if c in weight), key=lambda c: weight[c])
+    w.networks = [n1] + [Network(f"N{i + 2}", c, _route_for(p, c)) for i, c in enumerate(crimes)]
+
+
+def assign_members(w: World) -> None:
+    """Pick members among residents of the route towns; the cross-border cell lives abroad."""
+    p = w.profile
+    country_of = {t["name"]: t["country"] for t in p["towns"]}
+    P = w.persons
+    taken: set[int] = set()
+    adults = (pd.to_datetime(P.birth_date) < pd.Timestamp("2004-01-01")) & (
+        pd.to_datetime(P.birth_date) > pd.Timestamp("1962-01-01"))
+    for k, net in enumerate(w.networks, start=1):
+        home_towns = [t for t in net.route if country_of[t] == w.iso] or [P.home_town.iloc[0]]
+        for j, role in enumerate(ROLES[k]):
+            town = home_towns[j % len(home_towns)] if role != "leader" else home_towns[0]
+            pool = P.index[(P.home_town == town) & adults & ~P.foreign_side & (P.sex == "M")].tolist()
+            pool = [i for i in pool if i not in taken] or [i for i in P.index[~P.foreign_side & adults] if i not in taken]
+            who = int(w.pick(pool))
+            taken.add(who)
+            net.members.append((who, role))
+        crime_words = CRIME_FR.get(net.crime, net.crime)
+        net.name = f"Réseau {crime_words} {home_towns[0]}"
+    n1 = w.networks[0]
+    ftowns = [t for t in n1.route if country_of[t] == n1.foreign_iso]
+    foreign = add_foreign_people(w, ftowns, n1.foreign_iso)
+    w.plan["foreign"] = foreign
+    for j, role in enumerate(FOREIGN_ROLES):
+        n1.members.append((foreign[j], role))
+    n1.name += f" - {ftowns[0]}"
+
+
+# --------------------------------------------------------------------------- phones
+def build_phones(w: World) -> None:
+    """One line per person, a second for some; extra SIMs for the planted SIM swap."""
+    p, rng = w.profile, w.rng
+    P = w.persons
+    numbering_of = {p["iso"]: p["phone"]} | {n["iso"]: n for n in p["neighbour_phones"]}
+    taken_num: set[str] = set()
+    owner: list[int] = []
+    broker = w.networks[0].who("broker")[0]
+    for i in range(len(P)):
+        owner.append(i)
+        if not P.foreign_side.iat[i] and rng.random() < 0.08 and i != broker:
+            owner.append(i)
+    n2 = w.networks[1]
+    swapper = n2.who("leader")[0]
+    owner += [swapper, swapper]  # SIMs B and C of the swap
+    owner = np.array(owner)
+    country = np.where(P.foreign_side.to_numpy()[owner], P.nationality.to_numpy()[owner], w.iso)
+    rows = pd.DataFrame({"user": owner, "country": country})
+    rows["msisdn"] = ""
+    rows["operator"] = ""
+    rows["mnc"] = ""
+    for iso in sorted(set(country)):
+        idx = np.flatnonzero(country == iso)
+        nums, ops, mncs = numbering.msisdns(numbering_of[iso], len(idx), rng, taken_num)
+        rows.loc[idx, "msisdn"] = nums
+        rows.loc[idx, "operator"] = ops
+        rows.loc[idx, "mnc"] = mncs
+    rows["imsi"] = numbering.imsis(rows.mnc.tolist(), rng)
+    taken_imei: set[str] = set()
+    rows["imei"] = numbering.imeis(len(rows), rng, taken_imei)
+    w.plan["imei_taken"] = taken_imei
+    act = rng.integers(0, 3 * 365, size=len(rows))
+    rows["activated"] = [(dt.date(2023, 1, 1) + dt.timedelta(days=int(a))).isoformat() for a in act]
+    rows["deactivated"] = ""
+    rows["holder"] = rows.user
+    rows["town"] = P.home_town.to_numpy()[owner]
+    # the person's primary line is its first; the SIM-swap lines are set apart below
+    n = len(rows)
+    a_line = int(np.flatnonzero(owner == swapper)[0])
+    b_line, c_line = n - 2, n - 1
+    for i in range(n - 2):
+        u = int(owner[i])
+        if u not in w.primary:
+            w.primary[u] = i
+        elif u not in w.second:
+            w.second[u] = i
+    w.second.pop(swapper, None)
+    # SIM swap: same handset, three SIMs over the period; B and C are held by straw holders
+    t1, t2 = w.days // 3, 2 * w.days // 3
+    rows.loc[[b_line, c_line], "imei"] = rows.at[a_line, "imei"]
+    rows.loc[[b_line, c_line], "operator"] = rows.at[a_line, "operator"]
+    for line, t in ((b_line, t1), (c_line, t2)):
+        rows.at[line, "activated"] = (w.start + dt.timedelta(days=t)).isoformat()
+    rows.at[a_line, "deactivated"] = (w.start + dt.timedelta(days=t1)).isoformat()
+    rows.at[b_line, "deactivated"] = (w.start + dt.timedelta(days=t2)).isoformat()
+    home_women = P.index[(P.sex == "F") & ~P.foreign_side & (P.home_town == P.home_town.iat[swapper])].tolist() or \
+        P.index[(P.sex == "F") & ~P.foreign_side].tolist()
+    straw = [int(w.pick(home_women)), int(w.pick(home_women))]
+    rows.loc[[b_line, c_line], "holder"] = straw
+    w.plan["swap"] = {"person": swapper, "lines": [a_line, b_line, c_line], "t": [t1 * 86400, t2 * 86400]}
+    # the two couriers who travel together use the same operator, so they share cell sites
+    c1, c2 = n2.who("courier")[:2]
+    l1, l2 = w.primary[c1], w.primary[c2]
+    if rows.at[l1, "operator"] != rows.at[l2, "operator"]:
+        op = next(o for o in p["phone"]["operators"] if o["name"] == rows.at[l1, "operator"])
+        one = dict(p["phone"], operators=[dict(op, share=1.0)])
+        num, _, mnc = numbering.msisdns(one, 1, rng, taken_num)
+        rows.loc[l2, ["msisdn", "operator", "mnc"]] = [num[0], op["name"], mnc[0]]
+        rows.at[l2, "imsi"] = numbering.imsis(mnc, rng)[0]
+    w.plan["colocated"] = [l1, l2]
+    w.phones = rows
+
+
+# --------------------------------------------------------------------------- cells
+def build_cells(w: World) -> None:
+    """Antennas per town and operator, more in bigger towns; G5 neighbour towns too."""
+    p, rng = w.profile, w.rng
+    numbering_of = {p["iso"]: p["phone"]} | {n["iso"]: n for n in p["neighbour_phones"]}
+    rows = []
+    for t in p["towns"]:
+        if t["country"] not in numbering_of:
+            continue
+        k = 1 + int(t["weight"] // 6) if t["country"] == w.iso else 2
+        for o in numbering_of[t["country"]]["operators"]:
+            for _ in range(k):
+                rows.append({"operator": o["name"], "town": t["name"],
+                             "lat": round(t["lat"] + rng.normal(0, 0.02), 5),
+                             "lon": round(t["lon"] + rng.normal(0, 0.02), 5)})
+    cells = pd.DataFrame(rows)
+    cells.insert(0, "cell_id", [f"{w.iso}-C{i + 1:04d}" for i in range(len(cells))])
+    w.cells = cells
+
+
+# --------------------------------------------------------------------------- who talks to whom
+def _line(w: World, person: int, rng: np.random.Generator) -> int:
+    if person in w.second and rng.random() < 0.3:
+        return w.second[person]
+    return w.primary[person]
+
+
+def build_contacts(w: World) -> None:
+    """Communities by town, a few bridges, busy innocent hubs, and the networks' own links.
+
+    The cross-border side is reachable only through N1's broker, who otherwise has few
+    contacts: so his betweenness is high while his degree stays low, and the busy hubs
+    (shopkeepers, transporters) are the ones a degree ranking would wrongly point at.
+    """
+    rng, P = w.rng, w.persons
+    members = {p for n in w.networks for p, _ in n.members}
+    broker = w.networks[0].who("broker")[0]
+    pairs: list[tuple[int, int, float]] = []
+
+    def link(a: int, b: int, weight: float) -> None:
+        if a != b:
+            pairs.append((a, b, weight))
+
+    home = P.index[~P.foreign_side].tolist()
+    for side in (home, w.plan["foreign"]):
+        side = [i for i in side if i != broker]
+        by_town: dict[str, list[int]] = {}
+        for i in side:
+            by_town.setdefault(P.home_town.iat[i], []).append(i)
+        for town in sorted(by_town):
+            people = by_town[town]
+            order = rng.permutation(len(people))
+            size = 22
+            for s in range(0, len(people), size):
+                cl = [people[j] for j in order[s:s + size]]
+                for a in cl:
+                    for b in rng.choice(cl, size=min(len(cl) - 1, 1 + rng.poisson(1.6)), replace=False):
+                        link(a, int(b), float(rng.gamma(1.0, 1.0)))
+        for a in side:
+            if rng.random() < 0.3:
+                link(a, int(w.pick(side)), float(rng.gamma(1.0, 0.6)))
+    # innocent hubs: busy people with many contacts in their town and beyond
+    busy = [i for i in home if P.occupation.iat[i] in ("boutiquier", "transporteur", "agent de change", "commerçant")
+            and i not in members and i != broker]
+    hubs = [busy[int(j)] for j in rng.choice(len(busy), size=min(12, len(busy)), replace=False)]
+    home_arr = np.array([i for i in home if i != broker])
+    for h in hubs:
+        same = home_arr[P.home_town.to_numpy()[home_arr] == P.home_town.iat[h]]
+        for b in rng.choice(same, size=min(len(same), int(rng.integers(18, 30))), replace=False):
+            link(h, int(b), float(rng.gamma(1.0, 0.5)))
+        for b in rng.choice(home_arr, size=int(rng.integers(6, 12)), replace=False):
+            link(h, int(b), float(rng.gamma(1.0, 0.5)))
+    w.hubs = hubs
+    # the broker: three personal contacts at home
+    same = home_arr[P.home_town.to_numpy()[home_arr] == P.home_town.iat[broker]]
+    for b in rng.choice(same, size=min(3, len(same)), replace=False):
+        link(broker, int(b), 1.0)
+    # networks
+    for net in w.networks:
+        role = {r: net.who(r) for r in ("leader", "broker", "courier", "supplier", "financier", "corrupt_official")}
+        lead = role["leader"][0]
+        for p_, r in net.members:
+            if p_ != lead and r not in ("supplier",) and not (net.network_id == "N1" and P.foreign_side.iat[p_]):
+                if not (r == "courier" and net.network_id == "N1"):
+                    link(lead, p_, 4.0)
+        if net.network_id == "N1":
+            home_couriers = [c for c in role["courier"] if not P.foreign_side.iat[c]]
+            foreign = [c for c in role["courier"] + role["supplier"] if P.foreign_side.iat[c]]
+            b = role["broker"][0]
+            link(lead, b, 6.0)
+            for c in home_couriers:
+                link(b, c, 3.0)
+                link(lead, c, 2.0)
+            for c in foreign[:2]:
+                link(b, c, 5.0)
+            for i, c in enumerate(foreign):
+                link(c, foreign[(i + 1) % len(foreign)], 3.0)
+        else:
+            for s in role["supplier"]:
+                link(lead, s, 3.0)
+            for f in role["financier"]:
+                for c in role["courier"]:
+                    link(f, c, 1.5)
+            cs = role["courier"]
+            if len(cs) >= 2:
+                link(cs[0], cs[1], 4.0)
+    # persons -> lines (a second phone gets 30 % of a person's contacts)
+    a = np.array([x for x, _, _ in pairs])
+    b = np.array([y for _, y, _ in pairs])
+    wt = np.array([z for _, _, z in pairs])
+    la = np.array([_line(w, int(x), rng) for x in a])
+    lb = np.array([_line(w, int(y), rng) for y in b])
+    lo, hi = np.minimum(la, lb), np.maximum(la, lb)
+    e = pd.DataFrame({"a": lo, "b": hi, "w": wt}).groupby(["a", "b"], as_index=False, sort=True)["w"].sum()
+    w.edges = _connect(w, e)
+
+
+def _connect(w: World, e: pd.DataFrame) -> pd.DataFrame:
+    """Join stray components to the main one (same side of the border) so the graph is one piece."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(range(len(w.phones)))
+    g.add_edges_from(zip(e.a.tolist(), e.b.tolist()))
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    giant = comps[0]
+    foreign = w.persons.foreign_side.to_numpy()[w.phones.user.to_numpy()]
+    swap_extra = set(w.plan["swap"]["lines"][1:])
+    broker_line = w.primary[w.networks[0].who("broker")[0]]
+    extra = []
+    for comp in comps[1:]:
+        comp = [c for c in comp if c not in swap_extra]
+        if not comp:
+            continue
+        a = comp[0]
+        targets = [x for x in giant if foreign[x] == foreign[a] and x != broker_line]
+        b = targets[int(w.rng.integers(len(targets)))]
+        extra.append((min(a, b), max(a, b), 1.0))
+    if extra:
+        e = pd.concat([e, pd.DataFrame(extra, columns=["a", "b", "w"])], ignore_index=True)
+        e = e.groupby(["a", "b"], as_index=False, sort=True)["w"].sum()
+    return e
