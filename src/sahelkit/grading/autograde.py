@@ -1,0 +1,340 @@
+"""Autograde participants in parallel with nbgrader itself, and merge the grades under one writer.
+
+nbgrader's gradebook is one SQLite file and its autograde app is not meant to run twice at
+once on it. So each worker grades one participant in a throw-away course folder of its own
+(grading/work/<assignment>/<participant>/: the course's config, that assignment's solutions,
+and a copy of a template gradebook in which the assignment is registered), running nbgrader's
+own Autograde and GenerateFeedback there. The main process is the only writer of the course's
+gradebook: for each finished participant it copies the autograded scores and comments exactly as
+nbgrader's SaveAutoGrades would have written them (manual scores and comments entered in
+Formgrader are never touched; a regraded part that had a manual score is flagged for review,
+as nbgrader does), retrying while Formgrader holds the database, then moves the autograded
+notebook and the feedback into the course. benchmarks/grading.py checks that the grades are
+identical to a serial plain `nbgrader autograde`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import Preprocessor
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+# What the observer saw in the notebook that is being graded (one per worker process).
+OBSERVED: dict[str, list[str]] = {}
+LONG_OUTPUT_LINES = 200
+
+
+class RecordOutputs(Preprocessor):
+    """Notes timeouts, stderr and very long outputs right after execution, before nbgrader
+    drops the warnings (IgnorePattern) and cuts long outputs (LimitOutput). Changes nothing."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id") or cell.get("id", "?")
+            lines = 0
+            for out in cell.get("outputs", []):
+                if out.output_type == "stream":
+                    lines += out.text.count("\n")
+                    if out.name == "stderr" and out.text.strip():
+                        OBSERVED.setdefault("stderr", []).append(gid)
+                elif out.output_type == "error" and out.ename == "CellTimeoutError":
+                    OBSERVED.setdefault("timeout", []).append(gid)
+            if lines > LONG_OUTPUT_LINES:
+                OBSERVED.setdefault("long-output", []).append(f"{gid} ({lines} lignes)")
+        return nb, resources
+
+
+# --------------------------------------------------------------------------- environment
+def prepare_environment(country: str | None = None) -> None:
+    """Make kernels and nbgrader find what they need, whoever started us.
+
+    nbgrader creates a new gradebook by running `alembic` from PATH, and notebooks import
+    sahelkit: both must work even when the venv is not activated.
+    """
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bindir not in path.split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + path
+    pkg_root = str(Path(__file__).resolve().parents[2])
+    pp = os.environ.get("PYTHONPATH", "")
+    if pkg_root not in pp.split(os.pathsep):
+        os.environ["PYTHONPATH"] = pkg_root + (os.pathsep + pp if pp else "")
+    if country:
+        os.environ["SAHELKIT_COUNTRY"] = country
+
+
+def load_config(course: Path, root: Path | None = None, timeout: int | None = None) -> Config:
+    """The course's nbgrader configuration (nbgrader_config.py), optionally re-rooted elsewhere."""
+    cfg_file = course / "nbgrader_config.py"
+    cfg = Config()
+    if cfg_file.exists():
+        cfg.merge(PyFileConfigLoader(cfg_file.name, path=str(course)).load_config())
+    cfg.CourseDirectory.root = str(root or course)
+    if timeout:
+        cfg.Execute.timeout = int(timeout)
+    return cfg
+
+
+def db_url(course: Path) -> str:
+    from nbgrader.coursedir import CourseDirectory
+    return CourseDirectory(config=load_config(course)).db_url
+
+
+def _api(cfg: Config):
+    from nbgrader.apps import NbGraderAPI
+    return NbGraderAPI(config=cfg)
+
+
+def source_digest(course: Path, assignment: str) -> str:
+    h = hashlib.sha256()
+    folder = course / "solutions" / assignment
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(folder)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _assignment_registered(url: str, assignment: str) -> bool:
+    from nbgrader.api import Gradebook, MissingEntry
+    try:
+        with Gradebook(url) as gb:
+            return len(gb.find_assignment(assignment).notebooks) > 0
+    except MissingEntry:
+        return False
+
+
+def register(course: Path, assignment: str, digest: str, known_digest: str | None) -> Path:
+    """Register the assignment in the course gradebook and in a template gradebook for workers.
+
+    Both run nbgrader's own generate_assignment. The course's release is written to
+    grading/release/, never to exercises/ (the committed participants' version).
+    Returns the template folder. Skipped when the solutions did not change since last time.
+    """
+    work = course / "grading" / "work" / assignment
+    template = work / "_template"
+    main_url = db_url(course)
+    if (known_digest == digest and (template / "gradebook.db").exists()
+            and _assignment_registered(main_url, assignment)):
+        return template
+    shutil.rmtree(template, ignore_errors=True)
+    (template / "solutions").mkdir(parents=True)
+    shutil.copytree(course / "solutions" / assignment, template / "solutions" / assignment)
+    cfg = load_config(course, template)
+    res = _api(cfg).generate_assignment(assignment, force=True, create=True)
+    if not res["success"]:
+        raise RuntimeError(f"generate_assignment {assignment} (template) failed:\n{res.get('error') or res.get('log')}")
+    cfg = load_config(course)
+    cfg.CourseDirectory.release_directory = os.path.join("grading", "release")
+    res = _api(cfg).generate_assignment(assignment, force=True, create=True)
+    if not res["success"]:
+        raise RuntimeError(f"generate_assignment {assignment} failed:\n{res.get('error') or res.get('log')}")
+    return template
+
+
+# --------------------------------------------------------------------------- the worker
+def inspect_cells(submitted: Path, template_url: str, assignment: str) -> list[tuple[str, str]]:
+    """Deleted or edited locked cells, found by comparing with the gradebook's master copies."""
+    from nbgrader import utils
+    from nbgrader.api import Gradebook, MissingEntry
+    issues: list[tuple[str, str]] = []
+    with Gradebook(template_url) as gb:
+        for nb_row in gb.find_assignment(assignment).notebooks:
+            path = submitted / f"{nb_row.name}.ipynb"
+            if not path.exists():
+                continue
+            nb = nbformat.read(path, as_version=4)
+            present = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+            deleted = [gc.name for gc in nb_row.grade_cells if gc.cell_type == "code" and gc.name not in present]
+            if deleted:
+                issues.append(("test-deleted", "cellule(s) remise(s) : " + ", ".join(sorted(deleted))))
+            modified = []
+            for gid, cell in present.items():
+                if not gid or not cell.metadata.get("nbgrader", {}).get("locked"):
+                    continue
+                try:
+                    master = gb.find_source_cell(gid, nb_row.name, assignment)
+                except MissingEntry:
+                    continue
+                if master.checksum and utils.compute_checksum(cell) != master.checksum:
+                    modified.append(gid)
+            if modified:
+                issues.append(("test-modified", "cellule(s) remplacée(s) par l'originale : " + ", ".join(sorted(modified))))
+    return issues
+
+
+def grade_one(job: dict) -> dict:
+    """Autograde one participant's assignment in its own course folder (runs in a worker process)."""
+    course, assignment, pid = Path(job["course"]), job["assignment"], job["participant"]
+    prepare_environment(job.get("country"))
+    work = course / "grading" / "work" / assignment / pid
+    template = Path(job["template"])
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "solutions").mkdir(parents=True)
+    shutil.copy(template / "gradebook.db", work / "gradebook.db")
+    shutil.copytree(course / "solutions" / assignment, work / "solutions" / assignment)
+    shutil.copytree(course / "submitted" / pid / assignment, work / "submitted" / pid / assignment)
+    (work / "nbgrader_config.py").write_text(
+        "# Working copy for one participant, made by `sahelkit grade`; safe to delete.\n"
+        "c = get_config()\n"
+        f"load_subconfig('nbgrader_config.py', path={str(course)!r})\n"
+        f"c.CourseDirectory.root = {str(work)!r}\n", encoding="utf-8")
+    url = f"sqlite:///{work / 'gradebook.db'}"
+    issues: list[tuple[str, str]] = []
+    try:
+        issues += inspect_cells(work / "submitted" / pid / assignment, url, assignment)
+    except Exception as exc:  # a notebook nbformat cannot read is reported by autograde below
+        issues.append(("error", f"lecture impossible : {exc}"))
+
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import Execute
+    cfg = load_config(course, work, job.get("timeout"))
+    pps = list(cfg.Autograde.autograde_preprocessors) if "autograde_preprocessors" in cfg.Autograde \
+        else list(Autograde.class_traits()["autograde_preprocessors"].default())
+    at = next((i for i, p in enumerate(pps) if p is Execute or getattr(p, "__name__", str(p)).endswith("Execute")), 0)
+    cfg.Autograde.autograde_preprocessors = pps[:at + 1] + [RecordOutputs] + pps[at + 1:]
+    OBSERVED.clear()
+    started = time.monotonic()
+    # the kernel's and SQLAlchemy's chatter goes to a log in the working folder, not the terminal
+    warnings.simplefilter("ignore")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(work / "stderr.log", "ab") as log_fh:
+        os.dup2(log_fh.fileno(), 2)
+        try:
+            res = _api(cfg).autograde(assignment, pid, force=True, create=True)
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+    log = res.get("log", "") + (res.get("error") or "")
+    success = bool(res["success"]) and (work / "autograded" / pid / assignment).is_dir()
+    if not success:
+        if "Kernel died" in log or "DeadKernelError" in log:
+            issues.append(("kernel-died", "le noyau Python s'est arrêté pendant l'exécution"))
+        elif "unresponsive" in log:
+            issues.append(("timeout", "le noyau ne répondait plus, même après interruption"))
+        else:
+            last = [ln for ln in log.splitlines() if ln.strip() and "INFO" not in ln][-3:]
+            issues.append(("error", " / ".join(last)[-400:]))
+    for code in ("timeout", "stderr", "long-output"):
+        if OBSERVED.get(code):
+            detail = {"timeout": "cellule(s) interrompue(s) : ", "stderr": "dans : ",
+                      "long-output": "dans : "}[code]
+            issues.append((code, detail + ", ".join(dict.fromkeys(OBSERVED[code]))))
+    feedback_ok = False
+    if success:
+        fb = _api(load_config(course, work)).generate_feedback(assignment, pid, force=True)
+        feedback_ok = bool(fb["success"])
+        if not feedback_ok:
+            issues.append(("error", "retour (feedback) non généré : " + (fb.get("error") or "")[-300:]))
+    return {"participant": pid, "assignment": assignment, "work": str(work), "success": success,
+            "feedback": feedback_ok, "issues": issues, "seconds": time.monotonic() - started}
+
+
+# --------------------------------------------------------------------------- the merge
+def _retry(fn, attempts: int = 20):
+    import sqlalchemy.exc
+    for i in range(attempts):
+        try:
+            return fn()
+        except sqlalchemy.exc.OperationalError:
+            if i == attempts - 1:
+                raise
+            time.sleep(min(0.2 * (i + 1), 2.0))
+
+
+def ensure_students(url: str, roster: dict) -> None:
+    from nbgrader.api import Gradebook
+
+    def run():
+        with Gradebook(url) as gb:
+            for pid, p in roster.items():
+                kwargs = {k: v for k, v in (("first_name", p.first_name), ("last_name", p.last_name),
+                                            ("email", p.email)) if v}
+                gb.update_or_create_student(pid, **kwargs)
+    _retry(run)
+
+
+def merge(course: Path, url: str, result: dict) -> bool:
+    """Copy one participant's autograde results into the course gradebook and folders.
+
+    Returns True when the gradebook holds manual grades or comments for this submission (then
+    the feedback must be regenerated from the course gradebook to show them).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+    pid, assignment, work = result["participant"], result["assignment"], Path(result["work"])
+    wurl = f"sqlite:///{work / 'gradebook.db'}"
+    manual = False
+
+    def run() -> bool:
+        nonlocal manual
+        with Gradebook(wurl) as wgb, Gradebook(url) as gb:
+            try:
+                wsub = wgb.find_submission(assignment, pid)
+            except MissingEntry:
+                return False
+            try:
+                gb.find_student(pid)
+            except MissingEntry:
+                gb.add_student(pid)
+            gb.update_or_create_submission(assignment, pid, timestamp=wsub.timestamp)
+            for wnb in wsub.notebooks:
+                nb = gb.find_submission_notebook(wnb.name, assignment, pid)
+                nb.late_submission_penalty = wnb.late_submission_penalty
+                for wg in wnb.grades:
+                    g = gb.find_grade(wg.name, wnb.name, assignment, pid)
+                    g.auto_score = wg.auto_score
+                    # as nbgrader's SaveAutoGrades: a part graded by hand is flagged for review
+                    g.needs_manual_grade = True if g.manual_score is not None else wg.needs_manual_grade
+                    manual |= g.manual_score is not None or g.extra_credit is not None
+                for wc in wnb.comments:
+                    cm = gb.find_comment(wc.name, wnb.name, assignment, pid)
+                    cm.auto_comment = wc.auto_comment
+                    manual |= bool(cm.manual_comment)
+            gb.db.commit()
+            return True
+    merged = _retry(run)
+    for step in ("autograded", "feedback"):
+        src, dest = work / step / pid / assignment, course / step / pid / assignment
+        if dest.exists():
+            shutil.rmtree(dest)
+        if src.is_dir():
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(src, dest)
+    return bool(merged) and manual
+
+
+def feedback_in_course(course: Path, assignment: str, pid: str) -> bool:
+    """Regenerate feedback from the course gradebook (used when it holds manual grades)."""
+    res = _api(load_config(course)).generate_feedback(assignment, pid, force=True)
+    return bool(res["success"])
+
+
+def export_csv(course: Path, dest: Path) -> None:
+    """nbgrader's own CSV export of the whole gradebook."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with Gradebook(db_url(course)) as gb:
+        CsvExportPlugin(to=str(dest)).export(gb)
+
+
+def work_dir_cleanup(result: dict) -> None:
+    """Working copies are kept only for submissions that went wrong (to look at), else removed."""
+    if not any(code in ("error", "kernel-died") for code, _ in result["issues"]):
+        shutil.rmtree(result["work"], ignore_errors=True)
+
+
+SAFE = re.compile(r"^[a-z0-9][a-z0-9.]*$")

@@ -1,0 +1,249 @@
+"""`sahelkit grade`: one command for the evening's grading.
+
+    sahelkit grade 01-intelligence-cycle --submissions ~/rendus --roster participants.csv
+    sahelkit grade --all --submissions submitted/
+
+Collect and normalise the submissions, import the roster, autograde in parallel through
+nbgrader, generate feedback, export the grades, write the cohort report, print what needs the
+trainer's attention. Exit code: 0 all clean, 1 something to look at, 2 usage error.
+Run it again at will: an unchanged submission is not regraded, manual grades stay.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+from . import autograde as ag
+from .collect import Participant, UsageError, assignment_info, collect, normalise_id, read_roster, stage
+from .statuses import STATUSES, label, needs_attention
+
+STATE_VERSION = 1
+
+
+def add_grade_parser(subparsers) -> argparse.ArgumentParser:
+    """Register `grade` on an argparse subparsers object (sahelkit's cli.py calls this)."""
+    p = subparsers.add_parser(
+        "grade", help="corriger les rendus d'une cohorte (nbgrader) et écrire le rapport",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(p)
+    p.set_defaults(func=run_grade)
+    return p
+
+
+def _arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                   help="exercice(s) à corriger, p. ex. 01-intelligence-cycle")
+    p.add_argument("--all", action="store_true", help="corriger tous les exercices de solutions/")
+    p.add_argument("--submissions", required=True, type=Path, metavar="PATH",
+                   help="dossier des rendus : un dossier par participant, des .zip/.ipynb à leur nom, "
+                        "ou l'arborescence submitted/ de nbgrader")
+    p.add_argument("--roster", type=Path, metavar="FILE",
+                   help="liste des participants (CSV : identifiant, prénom, nom, service)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="corrections en parallèle (défaut : nombre de cœurs, %(default)s ici)")
+    p.add_argument("--course", type=Path, default=Path.cwd(), metavar="DIR",
+                   help="dossier du cours (contient nbgrader_config.py et solutions/) ; défaut : dossier courant")
+    p.add_argument("--country", help="pays des données (sinon la variable SAHELKIT_COUNTRY)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="limite par cellule (défaut : Execute.timeout de grader_config.py)")
+    p.add_argument("--low-score", type=float, default=50.0, metavar="PERCENT",
+                   help="en dessous de cette note (en %%), le participant est « à suivre » (défaut : 50)")
+    p.add_argument("--report", type=Path, metavar="DIR",
+                   help="dossier du rapport (défaut : <cours>/grading/rapport)")
+    p.add_argument("--no-progress", action="store_true", help="pas de barre de progression")
+
+
+# --------------------------------------------------------------------------- state
+def _state_path(course: Path) -> Path:
+    return course / "grading" / "state.json"
+
+
+def _load_state(course: Path) -> dict:
+    try:
+        state = json.loads(_state_path(course).read_text(encoding="utf-8"))
+        if state.get("version") == STATE_VERSION:
+            return state
+    except (OSError, ValueError):
+        pass
+    return {"version": STATE_VERSION, "sources": {}, "graded": {}}
+
+
+def _save_state(course: Path, state: dict) -> None:
+    path = _state_path(course)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=1, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _in_gradebook(url: str, assignment: str, pid: str) -> bool:
+    from nbgrader.api import Gradebook, MissingEntry
+    try:
+        with Gradebook(url) as gb:
+            gb.find_submission(assignment, pid)
+            return True
+    except MissingEntry:
+        return False
+
+
+# --------------------------------------------------------------------------- the command
+def run_grade(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except UsageError as exc:
+        print(f"sahelkit grade : {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    course = Path(args.course).resolve()
+    if not (course / "solutions").is_dir():
+        raise UsageError(f"{course}: pas de dossier solutions/ : est-ce bien le dossier du cours ? (--course)")
+    available = sorted(p.name for p in (course / "solutions").iterdir()
+                       if p.is_dir() and any(p.glob("*.ipynb")))
+    if args.all:
+        wanted = available
+    else:
+        wanted = list(dict.fromkeys(args.assignments))
+        if not wanted:
+            raise UsageError("indiquez un exercice ou --all (exercices : " + ", ".join(available) + ")")
+        unknown = [a for a in wanted if a not in available]
+        if unknown:
+            raise UsageError(f"exercice inconnu : {', '.join(unknown)} (exercices : {', '.join(available)})")
+    if args.jobs < 1:
+        raise UsageError("--jobs doit être au moins 1")
+    if args.timeout is not None and args.timeout < 1:
+        raise UsageError("--timeout doit être au moins 1 seconde")
+    roster = read_roster(args.roster) if args.roster else {}
+    submissions_root = Path(args.submissions).resolve()
+    infos = {a: assignment_info(course, a) for a in wanted}
+    collected = collect(submissions_root, infos, set(available), roster or None)
+    ag.prepare_environment(args.country)
+    if args.timeout is None and os.environ.get("SAHELKIT_GRADE_TIMEOUT"):
+        args.timeout = int(os.environ["SAHELKIT_GRADE_TIMEOUT"])
+
+    state = _load_state(course)
+    url = ag.db_url(course)
+    templates = {}
+    for a in wanted:
+        digest = ag.source_digest(course, a)
+        templates[a] = ag.register(course, a, digest, state["sources"].get(a))
+        if state["sources"].get(a) != digest:
+            state["graded"].pop(a, None)      # solutions changed: everything of it is regraded
+        state["sources"][a] = digest
+    _save_state(course, state)
+    if roster:
+        ag.ensure_students(url, roster)
+
+    # ---- stage and decide what to grade
+    records: dict[tuple[str, str], dict] = {}
+    jobs = []
+    for (pid, a), sub in sorted(collected.submissions.items()):
+        issues = list(sub.issues)
+        if roster and pid not in roster:
+            issues.append(("unknown-participant", f"fichier(s) : {', '.join(c.origin for c in sub.files.values())}"))
+        rec = {"participant": pid, "assignment": a, "issues": issues,
+               "files": [c.origin for c in sub.files.values()], "graded_now": False}
+        records[(pid, a)] = rec
+        if not sub.valid:
+            continue
+        stage(sub, course)
+        digest = sub.digest()
+        prev = state["graded"].get(a, {}).get(pid)
+        if prev and prev.get("sha") == digest and _in_gradebook(url, a, pid):
+            rec["issues"] += [tuple(i) for i in prev.get("issues", [])]
+            rec["unchanged"] = True
+            continue
+        rec["sha"] = digest
+        jobs.append({"course": str(course), "assignment": a, "participant": pid, "template": str(templates[a]),
+                     "timeout": args.timeout, "country": args.country})
+    for pid in roster:
+        for a in wanted:
+            if (pid, a) not in records:
+                records[(pid, a)] = {"participant": pid, "assignment": a, "files": [], "graded_now": False,
+                                     "issues": [("missing", "aucun fichier trouvé dans " + str(args.submissions))]}
+
+    # ---- grade in parallel, merge under one writer
+    refeedback = []
+    if jobs:
+        from tqdm import tqdm
+        bar = tqdm(total=len(jobs), desc="Correction", unit="rendu", disable=args.no_progress, file=sys.stderr)
+        workers = min(args.jobs, len(jobs))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(ag.grade_one, job): job for job in jobs}
+            for fut in as_completed(futures):
+                job = futures[fut]
+                key = (job["participant"], job["assignment"])
+                try:
+                    result = fut.result()
+                except Exception as exc:  # a worker that crashed outright: report, keep going
+                    result = {"participant": key[0], "assignment": key[1], "success": False, "issues": [
+                        ("error", f"{type(exc).__name__}: {exc}")],
+                        "work": str(course / "grading" / "work" / key[1] / key[0])}
+                rec = records[key]
+                if Path(result["work"]).joinpath("gradebook.db").exists():
+                    if ag.merge(course, url, result):
+                        refeedback.append(key)
+                rec["issues"] += [tuple(i) for i in result["issues"]]
+                rec["graded_now"] = True
+                state["graded"].setdefault(key[1], {})[key[0]] = {
+                    "sha": rec["sha"], "issues": [list(i) for i in result["issues"]],
+                    "when": dt.datetime.now().isoformat(timespec="seconds")}
+                _save_state(course, state)
+                ag.work_dir_cleanup(result)
+                bar.set_postfix_str(key[0], refresh=False)
+                bar.update()
+        bar.close()
+    for pid, a in refeedback:
+        ag.feedback_in_course(course, a, pid)
+
+    # ---- export, report, summary
+    from .report import build_report
+    report_dir = (args.report or course / "grading" / "rapport").resolve()
+    ag.export_csv(course, report_dir / "nbgrader-grades.csv")
+    roster_all = dict(roster)
+    summary = build_report(course, url, wanted, records, roster_all, report_dir, args.low_score,
+                           collected.unattributed)
+    return _print_summary(summary, records, jobs, collected.unattributed, report_dir)
+
+
+def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list, report_dir: Path) -> int:
+    rows = summary["rows"]
+    graded = sum(1 for r in records.values() if r["graded_now"])
+    unchanged = sum(1 for r in records.values() if r.get("unchanged"))
+    print(f"\nCorrigés maintenant : {graded} ; déjà corrigés (inchangés) : {unchanged} ; "
+          f"participants : {summary['participants']} ; exercices : {', '.join(summary['assignments'])}")
+    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
+    info = [r for r in rows if r["issues"] and r not in attention]
+    if attention or unattributed:
+        print("\nÀ REGARDER :")
+        for r in attention:
+            for code, detail in r["issues"]:
+                if STATUSES.get(code) and STATUSES[code].attention:
+                    print(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
+        for origin, why in unattributed:
+            print(f"  - fichier non attribué : {origin} — {why}")
+    if info:
+        print("\nPour information :")
+        for r in info:
+            for code, detail in r["issues"]:
+                print(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
+    print(f"\nRapport : {report_dir / 'rapport-cohorte.html'}")
+    print(f"Notes   : {report_dir / 'notes.csv'}  (et notes-par-partie.csv, nbgrader-grades.csv)")
+    status = 1 if (attention or unattributed) else 0
+    print("Résultat : " + ("des points demandent votre attention (code 1)." if status else "tout est en ordre (code 0)."))
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sahelkit.grading", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    _arguments(parser)
+    args = parser.parse_args(argv)
+    return run_grade(args)

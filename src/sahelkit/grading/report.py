@@ -1,0 +1,331 @@
+"""The cohort report: what the trainer reads the evening after grading.
+
+One self-contained HTML file (charts embedded as PNG, readable printed in black and white) and
+the grades as CSV (semicolon-separated UTF-8 with BOM, which French-locale Excel opens as
+columns). It answers three questions, in this order: which parts did the cohort fail (what to
+teach again tomorrow), who needs attention (low score, missing, problems), and what everyone
+scored, per exercise and per part.
+"""
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import html
+import io
+from pathlib import Path
+
+import nbformat
+
+from .collect import Participant
+from .statuses import STATUSES, label, needs_attention
+
+PASS_RATE = 0.5   # a part that fewer than half of the cohort fully passed is "to teach again"
+
+
+def _parts(course: Path, assignment: str) -> list[dict]:
+    """The graded parts of an assignment, in notebook order, with their points."""
+    parts = []
+    for nb_path in sorted((course / "solutions" / assignment).glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        for c in nb.cells:
+            meta = c.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                parts.append({"notebook": nb_path.stem, "id": meta["grade_id"], "max": float(meta.get("points", 0)),
+                              "manual": c.cell_type != "code" or bool(meta.get("solution"))})
+    return parts
+
+
+def _collect_scores(url: str, assignments: list[str]) -> tuple[dict, dict]:
+    """(scores, people): scores[(pid, a)] = {part id: (score, needs manual)}; people from the gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+    scores: dict = {}
+    people: dict[str, Participant] = {}
+    with Gradebook(url) as gb:
+        for st in gb.students:
+            people[st.id] = Participant(st.id, st.first_name or "", st.last_name or "", "", st.email or "")
+        for a in assignments:
+            try:
+                subs = gb.assignment_submissions(a)
+            except MissingEntry:
+                continue
+            for sub in subs:
+                parts = {}
+                for nb in sub.notebooks:
+                    for g in nb.grades:
+                        parts[g.name] = (float(g.score or 0.0), bool(g.needs_manual_grade))
+                scores[(sub.student.id, a)] = parts
+    return scores, people
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments: list[str], all_parts: dict) -> dict:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    charts = {}
+    # 1. success rate per part, worst first; hatched bars are below the pass line
+    if parts_stats:
+        stats = sorted(parts_stats, key=lambda s: (s["rate"], s["id"]))
+        fig, ax = plt.subplots(figsize=(8, 0.45 * len(stats) + 1.2))
+        rates = [100 * s["rate"] for s in stats]
+        bars = ax.barh([f"{s['assignment']} · {s['id']}" for s in stats], rates, color="0.75", edgecolor="black")
+        for bar, s, r in zip(bars, stats, rates):
+            if s["rate"] < PASS_RATE:
+                bar.set_hatch("///")
+                bar.set_facecolor("0.35")
+            ax.text(min(r + 1, 101), bar.get_y() + bar.get_height() / 2, f"{r:.0f} %", va="center", fontsize=9)
+        ax.axvline(100 * PASS_RATE, color="black", linestyle="--", linewidth=1)
+        ax.set_xlim(0, 112)
+        ax.invert_yaxis()
+        ax.set_xlabel("participants ayant tous les points de la partie (%)")
+        ax.set_title("Réussite par partie (hachuré : moins de la moitié de la cohorte)")
+        charts["parts"] = _png(fig)
+    # 2. distribution of scores per exercise
+    graded = [r for r in rows if r["graded"]]
+    if graded:
+        fig, ax = plt.subplots(figsize=(8, 3.2))
+        data = [[r["percent"] for r in graded if r["assignment"] == a] for a in assignments]
+        hatches = ["", "///", "...", "xxx", "\\\\\\", "ooo"]
+        ax.hist(data, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.01], label=assignments,
+                color=[str(0.2 + 0.6 * i / max(1, len(assignments) - 1)) for i in range(len(assignments))][:len(data)],
+                edgecolor="black", hatch=None)
+        for i, container in enumerate(ax.containers):
+            for patch in container:
+                patch.set_hatch(hatches[i % len(hatches)])
+        ax.set_xlabel("note (% des points)")
+        ax.set_ylabel("participants")
+        ax.set_xticks(range(0, 101, 10))
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        ax.set_title("Répartition des notes")
+        if len(assignments) > 1:
+            ax.legend(fontsize=8)
+        charts["scores"] = _png(fig)
+    # 3. participant x part: shade = share of the part's points, value written in each cell
+    pids = sorted({r["participant"] for r in graded})
+    cols = [(a, p["id"]) for a in assignments for p in all_parts[a]]
+    if pids and cols:
+        import numpy as np
+        grid = np.full((len(pids), len(cols)), np.nan)
+        for i, pid in enumerate(pids):
+            for j, (a, gid) in enumerate(cols):
+                got = matrix.get((pid, a), {}).get(gid)
+                top = next(p["max"] for p in all_parts[a] if p["id"] == gid)
+                if got is not None and top:
+                    grid[i, j] = got[0] / top
+        fig, ax = plt.subplots(figsize=(1.0 + 0.7 * len(cols), 0.8 + 0.32 * len(pids)))
+        ax.imshow(grid, cmap="Greys", vmin=0, vmax=1.6, aspect="auto")
+        for i in range(len(pids)):
+            for j in range(len(cols)):
+                v = grid[i, j]
+                ax.text(j, i, "–" if np.isnan(v) else f"{100 * v:.0f}", ha="center", va="center", fontsize=7)
+        ax.set_xticks(range(len(cols)), [gid for _, gid in cols], rotation=60, ha="right", fontsize=7)
+        ax.set_yticks(range(len(pids)), pids, fontsize=7)
+        ax.set_title("Points obtenus par partie (% de la partie ; plus foncé = mieux)")
+        charts["grid"] = _png(fig)
+    return charts
+
+
+CSS = """
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#000;background:#fff;max-width:1100px;margin:1.5em auto;padding:0 1em;font-size:14px}
+h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;border-bottom:2px solid #000;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;margin:.6em 0;width:100%} th,td{border:1px solid #444;padding:.25em .45em;text-align:left;vertical-align:top}
+th{background:#e6e6e6} td.num{text-align:right;white-space:nowrap} .attention{font-weight:bold}
+.note{color:#333;font-size:.92em} img{max-width:100%;display:block;margin:.6em 0;border:1px solid #999}
+.badge{display:inline-block;border:1px solid #000;padding:0 .3em;margin:1px;font-size:.88em}
+.badge.attention{border-width:2px} .small{font-size:.85em}
+@media print{body{margin:0;max-width:none;font-size:11px} h2{page-break-after:avoid} table,img{page-break-inside:avoid}}
+"""
+
+
+def _badges(issues: list) -> str:
+    out = []
+    for code in dict.fromkeys(c for c, _ in issues):
+        st = STATUSES.get(code)
+        cls = "badge attention" if st and st.attention else "badge"
+        mark = "⚠ " if st and st.attention else ""
+        out.append(f'<span class="{cls}">{mark}{html.escape(label(code))}</span>')
+    return " ".join(out) or '<span class="badge">Corrigé</span>'
+
+
+def build_report(course: Path, url: str, assignments: list[str], records: dict, roster: dict[str, Participant],
+                 out_dir: Path, low_score: float, unattributed: list) -> dict:
+    """Write rapport-cohorte.html, notes.csv and notes-par-partie.csv; return the rows for the summary."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    all_parts = {a: _parts(course, a) for a in assignments}
+    scores, people = _collect_scores(url, assignments)
+    people.update(roster)
+    pids = sorted(set(roster) | {pid for (pid, a) in scores if a in assignments}
+                  | {pid for (pid, a) in records})
+    rows = []
+    for pid in pids:
+        for a in assignments:
+            rec = records.get((pid, a), {"issues": [], "files": []})
+            issues = [tuple(i) for i in rec["issues"]]
+            got = scores.get((pid, a))
+            maximum = sum(p["max"] for p in all_parts[a])
+            graded = got is not None
+            if not graded and not issues:
+                issues.append(("missing", "aucun rendu dans le carnet de notes"))
+            total = sum(v[0] for v in got.values()) if graded else 0.0
+            percent = 100 * total / maximum if maximum else 0.0
+            if graded:
+                manual = [gid for gid, (_, need) in got.items() if need]
+                if manual and not any(c == "kernel-died" for c, _ in issues):
+                    issues.append(("manual", "parties : " + ", ".join(manual)))
+                if percent < low_score:
+                    issues.append(("low-score", f"{percent:.0f} % (seuil {low_score:.0f} %)"))
+            p = people.get(pid, Participant(pid))
+            rows.append({"participant": pid, "name": p.name, "service": p.service, "assignment": a,
+                         "score": total, "max": maximum, "percent": percent, "graded": graded,
+                         "issues": issues, "parts": got or {}, "files": rec.get("files", [])})
+    # success rate per part
+    parts_stats = []
+    for a in assignments:
+        done = [r for r in rows if r["assignment"] == a and r["graded"]]
+        for part in all_parts[a]:
+            vals = [r["parts"].get(part["id"], (0.0, False))[0] for r in done]
+            if not vals:
+                continue
+            full = sum(1 for v in vals if part["max"] and v >= part["max"] - 1e-9)
+            parts_stats.append({"assignment": a, "id": part["id"], "max": part["max"], "n": len(vals),
+                                "full": full, "rate": full / len(vals),
+                                "mean": sum(vals) / len(vals) / part["max"] if part["max"] else 0.0})
+    _write_csv(out_dir, rows, all_parts, assignments)
+    charts = _charts(parts_stats, rows, {(r["participant"], r["assignment"]): r["parts"] for r in rows},
+                     assignments, all_parts)
+    (out_dir / "rapport-cohorte.html").write_text(
+        _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, unattributed), encoding="utf-8")
+    return {"rows": rows, "parts": parts_stats, "participants": len(pids), "assignments": assignments}
+
+
+def _write_csv(out_dir: Path, rows: list[dict], all_parts: dict, assignments: list[str]) -> None:
+    with open(out_dir / "notes.csv", "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["participant", "nom", "service", "exercice", "points", "points_max", "pourcentage",
+                    "statuts", "details"])
+        for r in rows:
+            w.writerow([r["participant"], r["name"], r["service"], r["assignment"], f"{r['score']:g}",
+                        f"{r['max']:g}", f"{r['percent']:.1f}",
+                        ", ".join(dict.fromkeys(label(c) for c, _ in r["issues"])) or "Corrigé",
+                        " | ".join(f"{label(c)} : {d}" for c, d in r["issues"])])
+    with open(out_dir / "notes-par-partie.csv", "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["participant", "exercice", "partie", "points", "points_max", "a_revoir_a_la_main"])
+        for r in rows:
+            if not r["graded"]:
+                continue
+            for part in all_parts[r["assignment"]]:
+                score, manual = r["parts"].get(part["id"], (0.0, False))
+                w.writerow([r["participant"], r["assignment"], part["id"], f"{score:g}", f"{part['max']:g}",
+                            "oui" if manual else "non"])
+
+
+def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, unattributed) -> str:
+    e = html.escape
+    now = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+    n_people = len({r["participant"] for r in rows})
+    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
+    weak = [s for s in sorted(parts_stats, key=lambda s: s["rate"]) if s["rate"] < PASS_RATE]
+    h = [f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Rapport de cohorte — {e(', '.join(assignments))}</title>",
+         f"<style>{CSS}</style></head><body>",
+         f"<h1>Rapport de cohorte</h1><p class='note'>Exercice(s) : <b>{e(', '.join(assignments))}</b> — "
+         f"{n_people} participant(s) — produit le {now} par <code>sahelkit grade</code> "
+         f"(cours : {e(str(course))}).</p>"]
+    graded_rows = [r for r in rows if r["graded"]]
+    mean = sum(r["percent"] for r in graded_rows) / len(graded_rows) if graded_rows else 0
+    h.append("<table id='synthese'><tr><th>Rendus corrigés</th><th>Non rendus ou illisibles</th>"
+             "<th>Participants à suivre</th><th>Note moyenne</th></tr>"
+             f"<tr><td class='num'>{len(graded_rows)}</td><td class='num'>{len(rows) - len(graded_rows)}</td>"
+             f"<td class='num'>{len({r['participant'] for r in attention})}</td><td class='num'>{mean:.0f} %</td></tr></table>")
+
+    h.append("<h2 id='a-reprendre'>1. À reprendre demain</h2>")
+    if weak:
+        h.append("<p>Moins de la moitié des participants ont eu tous les points de ces parties :</p><table>"
+                 "<tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th><th>Points moyens</th></tr>")
+        for s in weak:
+            h.append(f"<tr class='attention'><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td><td class='num'>{s['max']:g}</td>"
+                     f"<td class='num'>{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)</td><td class='num'>{100 * s['mean']:.0f} %</td></tr>")
+        h.append("</table>")
+    else:
+        h.append("<p>Aucune partie n'a été ratée par la moitié de la cohorte ou plus.</p>")
+    if "parts" in charts:
+        h.append(f"<img id='chart-parts' alt='Réussite par partie' src='{charts['parts']}'>")
+    h.append("<table id='parties'><tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th>"
+             "<th>Points moyens</th></tr>")
+    for s in parts_stats:
+        cls = " class='attention'" if s["rate"] < PASS_RATE else ""
+        h.append(f"<tr{cls}><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td><td class='num'>{s['max']:g}</td>"
+                 f"<td class='num'>{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)</td><td class='num'>{100 * s['mean']:.0f} %</td></tr>")
+    h.append("</table>")
+
+    h.append("<h2 id='a-suivre'>2. Participants à suivre</h2>")
+    if attention:
+        h.append("<table id='attention'><tr><th>Participant</th><th>Service</th><th>Exercice</th><th>Note</th>"
+                 "<th>Statut</th><th>Détail et que faire</th></tr>")
+        for r in sorted(attention, key=lambda r: (r["participant"], r["assignment"])):
+            details = "".join(
+                f"<div><b>{e(label(c))}</b> : {e(d)}<br><span class='small'>→ {e(STATUSES[c].action if c in STATUSES else '')}</span></div>"
+                for c, d in r["issues"])
+            note = f"{r['score']:g}/{r['max']:g}" if r["graded"] else "—"
+            h.append(f"<tr><td>{e(r['participant'])}<br><span class='small'>{e(r['name'])}</span></td><td>{e(r['service'])}</td>"
+                     f"<td>{e(r['assignment'])}</td><td class='num'>{note}</td><td>{_badges(r['issues'])}</td><td>{details}</td></tr>")
+        h.append("</table>")
+    else:
+        h.append("<p>Personne : tous les rendus ont été corrigés sans incident et au-dessus du seuil.</p>")
+    if unattributed:
+        h.append("<p><b>Fichiers non attribués</b> (ni corrigés, ni perdus : ils restent dans le dossier des rendus) :</p><ul>")
+        h += [f"<li>{e(o)} — {e(w)}</li>" for o, w in unattributed]
+        h.append("</ul>")
+
+    h.append("<h2 id='notes'>3. Notes par participant</h2>")
+    if "scores" in charts:
+        h.append(f"<img id='chart-scores' alt='Répartition des notes' src='{charts['scores']}'>")
+    h.append("<table id='table-notes'><tr><th>Participant</th><th>Nom</th><th>Service</th>"
+             + "".join(f"<th>{e(a)}</th>" for a in assignments) + "<th>Total</th><th>Statut</th></tr>")
+    by_pid: dict[str, list[dict]] = {}
+    for r in rows:
+        by_pid.setdefault(r["participant"], []).append(r)
+    for pid, rs in sorted(by_pid.items()):
+        cells = "".join(f"<td class='num'>{r['score']:g}/{r['max']:g} ({r['percent']:.0f} %)</td>" if r["graded"]
+                        else "<td class='num'>—</td>" for r in rs)
+        tot, top = sum(r["score"] for r in rs), sum(r["max"] for r in rs)
+        issues = [i for r in rs for i in r["issues"]]
+        h.append(f"<tr><td>{e(pid)}</td><td>{e(rs[0]['name'])}</td><td>{e(rs[0]['service'])}</td>{cells}"
+                 f"<td class='num'>{tot:g}/{top:g} ({100 * tot / top if top else 0:.0f} %)</td><td>{_badges(issues)}</td></tr>")
+    h.append("</table>")
+
+    h.append("<h2 id='detail'>4. Détail par partie</h2>")
+    if "grid" in charts:
+        h.append(f"<img id='chart-grid' alt='Points par participant et par partie' src='{charts['grid']}'>")
+    for a in assignments:
+        parts = all_parts[a]
+        h.append(f"<h3>{e(a)}</h3><table class='detail'><tr><th>Participant</th>"
+                 + "".join(f"<th>{e(p['id'])}<br><span class='small'>/{p['max']:g}</span></th>" for p in parts)
+                 + "<th>Total</th></tr>")
+        for r in rows:
+            if r["assignment"] != a or not r["graded"]:
+                continue
+            tds = "".join(f"<td class='num'>{r['parts'].get(p['id'], (0.0, False))[0]:g}"
+                          f"{' ✎' if r['parts'].get(p['id'], (0, False))[1] else ''}</td>" for p in parts)
+            h.append(f"<tr><td>{e(r['participant'])}</td>{tds}<td class='num'>{r['score']:g}/{r['max']:g}</td></tr>")
+        h.append("</table>")
+    h.append("<p class='note'>✎ : partie à noter ou revoir à la main dans Formgrader.</p>")
+
+    h.append("<h2 id='statuts'>5. Que veulent dire les statuts ?</h2><table><tr><th>Statut</th><th>Ce qui s'est passé</th>"
+             "<th>Que faire</th></tr>")
+    for st in STATUSES.values():
+        if st.code == "unchanged":
+            continue
+        mark = "⚠ " if st.attention else ""
+        h.append(f"<tr><td>{mark}{e(st.label)}</td><td>{e(st.meaning)}</td><td>{e(st.action)}</td></tr>")
+    h.append(f"</table><p class='note'>⚠ : demande votre attention. Seuil de note faible : {low_score:.0f} %. "
+             "Les notes comptent les points corrigés à la main dans Formgrader quand il y en a.</p></body></html>")
+    return "\n".join(h)
