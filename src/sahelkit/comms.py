@@ -85,13 +85,13 @@ def colocated_calls(w: World) -> pd.DataFrame:
     country_of = {t["name"]: t["country"] for t in w.profile["towns"]}
     towns = [t for t in net.route if country_of[t] == w.iso]
     others = [t["name"] for t in w.profile["towns"] if t["country"] == w.iso and t["name"] not in towns]
-    while len(set(towns)) < 3:
+    while len(set(towns)) < 4:
         towns.append(others[len(towns) % len(others)])
     op = w.phones.operator.iat[l1]
     leader_line = w.primary[net.who("leader")[0]]
     e = w.edges
     rows = []
-    days = np.sort(rng.choice(np.arange(2, w.days - 2), size=6, replace=False))
+    days = np.sort(rng.choice(np.arange(2, w.days - 2), size=8, replace=False))
     occasions = []
     for k, day in enumerate(days):
         town = towns[k % len(towns)]

@@ -220,7 +220,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
         tpl = BACKGROUND_TEXTS[k % len(BACKGROUND_TEXTS)]
         person = int(w.pick(home))
         town = w.pick(home_towns)
-        alias = innocent_alias[k % len(innocent_alias)][0] if innocent_alias else "le Vieux"
+        alias = innocent_alias[(k // len(BACKGROUND_TEXTS)) % len(innocent_alias)][0] if innocent_alias else "le Vieux"
         ph = phone_of(person)
         text = tpl.format(name=P.full_name.iat[person], town=town, town2=w.pick(home_towns),
                           market=w.pick(markets)["name"], alias=alias, phone=format_msisdn(ph, "national_spaced"))

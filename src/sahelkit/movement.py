@@ -88,10 +88,10 @@ def build_posts(w: World) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def build_passages(w: World, vehicles: pd.DataFrame, posts: pd.DataFrame, n: int = 5000) -> pd.DataFrame:
+def build_passages(w: World, vehicles: pd.DataFrame, posts: pd.DataFrame, n: int = 4500) -> pd.DataFrame:
     """Plates seen at posts; two network plates pass six checkpoints together, minutes apart."""
     rng = w.rng
-    activity = rng.gamma(0.8, 1.0, len(vehicles))
+    activity = rng.gamma(1.5, 1.0, len(vehicles))
     tw = {t["name"]: t["weight"] for t in w.profile["towns"]}
     pw = np.array([tw[t] + 2 for t in posts.town], float)
     v = rng.choice(len(vehicles), n, p=activity / activity.sum())

@@ -248,7 +248,10 @@ PROFILE_SCHEMA = Record({
 PROFILES_DIR = Path(__file__).resolve().parent.parent.parent / "datasets" / "profiles"
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 20x faster
+
+
+class _UniqueKeyLoader(_Base):
     """SafeLoader that refuses a key written twice (YAML would silently keep the last)."""
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 from . import numbering
 from .names import full_name
 
-N_HOME = 620  # people living in the country (the innocent background and the home members)
+N_HOME = 560  # people living in the country (the innocent background and the home members)
 N_FOREIGN = 70  # people in the neighbouring G5 country around the cross-border cell
 G5 = ("ML", "BF", "NE", "TD", "MR")
 PILL_CRIMES = ("amphetamine_pills", "tramadol", "falsified_medicine")
@@ -330,7 +330,7 @@ def build_contacts(w: World) -> None:
             for s in range(0, len(people), size):
                 cl = [people[j] for j in order[s:s + size]]
                 for a in cl:
-                    for b in rng.choice(cl, size=min(len(cl) - 1, 1 + rng.poisson(1.6)), replace=False):
+                    for b in rng.choice(cl, size=min(len(cl) - 1, 1 + rng.poisson(1.2)), replace=False):
                         link(a, int(b), float(rng.gamma(1.0, 1.0)))
         for a in side:
             if rng.random() < 0.3:
