@@ -1,0 +1,124 @@
+"""The `sahelkit` command line.
+
+Each subcommand is one function taking the parsed arguments and returning an exit code, plus
+one `register(...)` line naming it, its help and its arguments. To add `grade` or `bundle`:
+
+    def _grade_args(p): p.add_argument("cohort")
+    def _grade(args): from .grading import run; return run(args)
+    register("grade", "grade a cohort with nbgrader", _grade_args, _grade)
+
+Heavy imports happen inside the functions so `sahelkit --help` stays instant.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None],
+             run: Callable[[argparse.Namespace], int]) -> None:
+    """Add a subcommand (call at import time of this module or of a module it imports)."""
+    COMMANDS[name] = Command(name, help, arguments, run)
+
+
+# --------------------------------------------------------------------------- generate
+def _generate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--country", help="slug or ISO code: mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.add_argument("--calls", type=int, default=30_000, help="number of call records (default 30000, workshop size)")
+    p.add_argument("--profile", help="profile YAML to use instead of datasets/profiles/<country>.yaml")
+    p.add_argument("--out", help="output folder (default datasets/<slug>)")
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from .countries import UnknownCountryError
+    from .generate import generate
+    from .profiles import ProfileError
+
+    if not args.country and not args.profile:
+        print("sahelkit generate: give --country (or --profile)", file=sys.stderr)
+        return 2
+    if args.calls < 1:
+        print("sahelkit generate: --calls must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        folder = generate(args.country, seed=args.seed, calls=args.calls, profile_file=args.profile, out=args.out)
+    except (ProfileError, UnknownCountryError, ValueError) as e:
+        print(f"sahelkit generate: {e}", file=sys.stderr)
+        return 1
+    print(f"generated {folder}")
+    return 0
+
+
+# --------------------------------------------------------------------------- check-data
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="a country data folder, e.g. datasets/mali")
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .checkdata import check_dataset
+
+    problems = check_dataset(args.folder)
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"{args.folder}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"OK {args.folder}: every table matches the schema")
+    return 0
+
+
+# --------------------------------------------------------------------------- data-readme
+def _readme_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--check", action="store_true", help="exit 1 if datasets/README.md is not up to date")
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from . import readme
+
+    if args.check:
+        current = readme.README_PATH.read_text(encoding="utf-8") if readme.README_PATH.exists() else ""
+        if current != readme.render():
+            print(f"{readme.README_PATH} is out of date: run `sahelkit data-readme`", file=sys.stderr)
+            return 1
+        print(f"OK {readme.README_PATH}")
+        return 0
+    print(f"wrote {readme.write()}")
+    return 0
+
+
+register("generate", "generate a country's case data from its profile", _generate_args, _generate)
+register("check-data", "validate a case data folder against the schema", _check_args, _check)
+register("data-readme", "regenerate datasets/README.md (the data dictionary)", _readme_args, _readme)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sahelkit", description="Sahel criminal-intelligence training kit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        cmd.arguments(p)
+        p.set_defaults(_run=cmd.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args._run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
