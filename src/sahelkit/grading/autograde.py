@@ -14,6 +14,7 @@ identical to a serial plain `nbgrader autograde`.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -36,6 +38,8 @@ LONG_OUTPUT_LINES = 200
 class RecordOutputs(Preprocessor):
     """Notes timeouts, stderr and very long outputs right after execution, before nbgrader
     drops the warnings (IgnorePattern) and cuts long outputs (LimitOutput). Changes nothing."""
+
+    enabled = Bool(True)  # nbconvert preprocessors are off unless enabled
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
@@ -147,7 +151,7 @@ def register(course: Path, assignment: str, digest: str, known_digest: str | Non
 def inspect_cells(submitted: Path, template_url: str, assignment: str) -> list[tuple[str, str]]:
     """Deleted or edited locked cells, found by comparing with the gradebook's master copies."""
     from nbgrader import utils
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
     issues: list[tuple[str, str]] = []
     with Gradebook(template_url) as gb:
         for nb_row in gb.find_assignment(assignment).notebooks:
@@ -161,17 +165,30 @@ def inspect_cells(submitted: Path, template_url: str, assignment: str) -> list[t
                 issues.append(("test-deleted", "cellule(s) remise(s) : " + ", ".join(sorted(deleted))))
             modified = []
             for gid, cell in present.items():
-                if not gid or not cell.metadata.get("nbgrader", {}).get("locked"):
-                    continue
-                try:
-                    master = gb.find_source_cell(gid, nb_row.name, assignment)
-                except MissingEntry:
-                    continue
-                if master.checksum and utils.compute_checksum(cell) != master.checksum:
-                    modified.append(gid)
+                meta = cell.metadata.get("nbgrader", {})
+                # a released locked cell carries the checksum of its released content (nbgrader
+                # validate checks the same); a locked cell edited by the participant no longer matches
+                if gid and meta.get("locked") and meta.get("checksum") and not meta.get("solution"):
+                    if utils.compute_checksum(cell) != meta["checksum"]:
+                        modified.append(gid)
             if modified:
                 issues.append(("test-modified", "cellule(s) remplacée(s) par l'originale : " + ", ".join(sorted(modified))))
     return issues
+
+
+@contextlib.contextmanager
+def _quiet(log_path: Path):
+    """Send file descriptor 2 (this process and the kernels it starts) to a log file."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(log_path, "ab") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
 def grade_one(job: dict) -> dict:
@@ -208,16 +225,8 @@ def grade_one(job: dict) -> dict:
     started = time.monotonic()
     # the kernel's and SQLAlchemy's chatter goes to a log in the working folder, not the terminal
     warnings.simplefilter("ignore")
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(work / "stderr.log", "ab") as log_fh:
-        os.dup2(log_fh.fileno(), 2)
-        try:
-            res = _api(cfg).autograde(assignment, pid, force=True, create=True)
-        finally:
-            sys.stderr.flush()
-            os.dup2(saved, 2)
-            os.close(saved)
+    with _quiet(work / "stderr.log"):
+        res = _api(cfg).autograde(assignment, pid, force=True, create=True)
     log = res.get("log", "") + (res.get("error") or "")
     success = bool(res["success"]) and (work / "autograded" / pid / assignment).is_dir()
     if not success:
@@ -235,7 +244,8 @@ def grade_one(job: dict) -> dict:
             issues.append((code, detail + ", ".join(dict.fromkeys(OBSERVED[code]))))
     feedback_ok = False
     if success:
-        fb = _api(load_config(course, work)).generate_feedback(assignment, pid, force=True)
+        with _quiet(work / "stderr.log"):
+            fb = _api(load_config(course, work)).generate_feedback(assignment, pid, force=True)
         feedback_ok = bool(fb["success"])
         if not feedback_ok:
             issues.append(("error", "retour (feedback) non généré : " + (fb.get("error") or "")[-300:]))

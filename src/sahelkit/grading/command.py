@@ -102,6 +102,8 @@ def run_grade(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import warnings
+    warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's gradebook
     course = Path(args.course).resolve()
     if not (course / "solutions").is_dir():
         raise UsageError(f"{course}: pas de dossier solutions/ : est-ce bien le dossier du cours ? (--course)")
