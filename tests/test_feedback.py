@@ -1,0 +1,43 @@
+"""Feedback tells a participant which part failed and why, without publishing the hidden tests."""
+from __future__ import annotations
+
+import copy
+import html
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ASSIGNMENTS, make_course, nbgrader
+from test_grading_pipeline import wrong_answers
+
+
+@pytest.mark.pipeline
+def test_feedback_hides_hidden_tests(tmp_path: Path):
+    assignment = ASSIGNMENTS[0]
+    entry = wrong_answers(assignment)[0]
+    course = make_course(tmp_path, [assignment])
+    nbgrader(["generate_assignment", assignment, "--force"], course)
+    source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    hidden_lines = [line.strip() for cell in source.cells
+                    if "BEGIN HIDDEN TESTS" in cell.source
+                    for line in cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].splitlines()
+                    if len(line.strip()) > 12]
+    assert hidden_lines
+    nb = copy.deepcopy(source)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in entry["cells"]:
+            cell.source = entry["cells"][gid]
+    folder = course / "submitted" / "participant" / assignment
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    nbgrader(["autograde", assignment], course)
+    nbgrader(["generate_feedback", assignment], course)
+
+    page = (course / "feedback" / "participant" / assignment / f"{assignment}.html").read_text(encoding="utf-8")
+    text = html.unescape(page)
+    assert "BEGIN HIDDEN TESTS" not in text
+    for line in hidden_lines:
+        assert line not in text, f"feedback shows hidden test code: {line!r}"
+    assert "AssertionError" in text, "the failed part's message should be in the feedback"
