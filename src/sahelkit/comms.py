@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .numbering import serial_ids
 from .world import World
 
 # share of calls per hour of the day (people call little at night)
@@ -138,34 +139,34 @@ def build_calls(w: World, n_calls: int) -> pd.DataFrame:
     town = ph_town[caller].copy()
     town[travel] = np.array([tcode[x] for x in home_towns])[rng.choice(len(home_towns), travel.sum(), p=hw / hw.sum())]
     cell = pick(town, ph_op[caller], rng.random(n))
-    calls = pd.DataFrame({"caller": caller, "callee": callee, "t": t, "cell": cell})
-    calls["planted"] = False
-    calls = pd.concat([calls, planted], ignore_index=True)
-    n = len(calls)
-    t = calls.t.to_numpy()
-    calls["caller"] = _remap_swap(w, calls.caller.to_numpy(), t)
-    calls["callee"] = _remap_swap(w, calls.callee.to_numpy(), t)
-    sms = (rng.random(n) < 0.3) & ~calls.planted.to_numpy()
+    # planted rows appended; everything stays in integer numpy arrays until the final table
+    caller = np.concatenate([caller, planted.caller.to_numpy()])
+    callee = np.concatenate([callee, planted.callee.to_numpy()])
+    t = np.concatenate([t, planted.t.to_numpy()])
+    cell = np.concatenate([cell, planted.cell.to_numpy()])
+    is_planted = np.concatenate([np.zeros(n, bool), np.ones(len(planted), bool)])
+    n = len(t)
+    caller = _remap_swap(w, caller, t)
+    callee = _remap_swap(w, callee, t)
+    sms = (rng.random(n) < 0.3) & ~is_planted
     dur = np.clip(rng.lognormal(4.2, 0.9, n), 5, 3600).astype(np.int64)
-    calls["duration_s"] = np.where(sms, 0, dur)
-    calls["type"] = np.where(sms, "sms", "call")
+    duration = np.where(sms, 0, dur)
     when, new = handset_plan(w)
-    c = calls.caller.to_numpy()
-    imei0 = np.array(w.phones.imei.tolist(), dtype=object)
-    calls["imei"] = np.where(t >= when[c], new[c], imei0[c])
-    calls = calls.sort_values(["t", "caller", "callee"], kind="stable").reset_index(drop=True)
+    imeis = np.array(w.phones.imei.tolist() + list(new), dtype=object)
+    imei_idx = np.where(t >= when[caller], len(w.phones) + caller, caller)
+    order = np.argsort(t * len(w.phones) + caller, kind="stable")  # by time, then caller
     msisdn = np.array(w.phones.msisdn.tolist(), dtype=object)
-    out = pd.DataFrame({
-        "call_id": np.char.add("C", np.char.zfill(np.arange(1, n + 1).astype(str), 6)),
-        "caller": msisdn[calls.caller.to_numpy()],
-        "callee": msisdn[calls.callee.to_numpy()],
-        "start": calls.t.to_numpy(),
-        "duration_s": calls.duration_s.to_numpy(),
-        "type": calls["type"].to_numpy(),
-        "cell_id": w.cells.cell_id.to_numpy()[calls.cell.to_numpy()],
-        "imei": calls.imei.to_numpy(),
+    kinds = np.array(["call", "sms"], dtype=object)
+    return pd.DataFrame({
+        "call_id": serial_ids("C", n, 6),
+        "caller": msisdn[caller[order]],
+        "callee": msisdn[callee[order]],
+        "start": t[order],
+        "duration_s": duration[order],
+        "type": kinds[sms[order].astype(np.int64)],
+        "cell_id": w.cells.cell_id.to_numpy(dtype=object)[cell[order]],
+        "imei": imeis[imei_idx[order]],
     })
-    return out
 
 
 # --------------------------------------------------------------------------- money

@@ -332,6 +332,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     msisdn = w.phones.msisdn.to_numpy()
     swap = w.plan["swap"]
     extracts, truth, written = {}, [], {}
+    col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
     for s in p["services"]:
         if s["country"] == w.iso:
             subjects = [m for m in members_home if rng.random() < 0.5]
@@ -347,27 +348,27 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         people = [people[int(i)] for i in rng.permutation(len(people))]
         rows = []
         for person in people:
-            given, family = P.given_name.iat[person], P.family_name.iat[person]
+            given, family = col['given_name'][person], col['family_name'][person]
             name = as_service_writes(given, family, s["spelling"], s["name_order"], variants, rng)
             line = w.primary[person]
             if person == swap["person"]:
                 line = swap["lines"][int(rng.integers(3))]
             phone = _service_phone(msisdn[line], s["phone_format"], rng) if rng.random() < 0.9 else ""
-            bd = dt.date.fromisoformat(P.birth_date.iat[person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
-            town = P.home_town.iat[person] if rng.random() < 0.9 else ""
+            bd = dt.date.fromisoformat(col['birth_date'][person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
+            town = col['home_town'][person] if rng.random() < 0.9 else ""
             if s["spelling"] == "ascii_upper":
                 town = strip_accents(town).upper()
             rec = dt.date(2024, 1, 1) + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
             rows.append({"name": name, "birth_date": bd, "phone": phone, "town": town,
                          "recorded": rec.strftime(s["date_format"]), "offence": w.pick(OFFENCES[s["kind"]])})
-            if name != P.full_name.iat[person]:
+            if name != col['full_name'][person]:
                 written.setdefault(person, [])
                 if name not in written[person]:
                     written[person].append(name)
         df = pd.DataFrame(rows)
         df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
         extracts[s["code"]] = df
-        truth += [(s["code"], r, P.person_id.iat[person]) for r, person in zip(df.record_id, people)]
+        truth += [(s["code"], r, col['person_id'][person]) for r, person in zip(df.record_id, people)]
     # some variants are already known and noted in the person file
     for person in sorted(written):
         if rng.random() < 0.15:

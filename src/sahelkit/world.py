@@ -209,9 +209,10 @@ def build_phones(w: World) -> None:
     taken_num: set[str] = set()
     owner: list[int] = []
     broker = w.networks[0].who("broker")[0]
+    foreign_side = P.foreign_side.tolist()
     for i in range(len(P)):
         owner.append(i)
-        if not P.foreign_side.iat[i] and rng.random() < 0.08 and i != broker:
+        if not foreign_side[i] and rng.random() < 0.08 and i != broker:
             owner.append(i)
     n2 = w.networks[1]
     swapper = n2.who("leader")[0]
@@ -309,6 +310,9 @@ def build_contacts(w: World) -> None:
     (shopkeepers, transporters) are the ones a degree ranking would wrongly point at.
     """
     rng, P = w.rng, w.persons
+    town_of = P.home_town.tolist()
+    foreign_side = P.foreign_side.tolist()
+    occupation = P.occupation.tolist()
     members = {p for n in w.networks for p, _ in n.members}
     broker = w.networks[0].who("broker")[0]
     pairs: list[tuple[int, int, float]] = []
@@ -322,7 +326,7 @@ def build_contacts(w: World) -> None:
         side = [i for i in side if i != broker]
         by_town: dict[str, list[int]] = {}
         for i in side:
-            by_town.setdefault(P.home_town.iat[i], []).append(i)
+            by_town.setdefault(town_of[i], []).append(i)
         for town in sorted(by_town):
             people = by_town[town]
             order = rng.permutation(len(people))
@@ -336,7 +340,7 @@ def build_contacts(w: World) -> None:
             if rng.random() < 0.3:
                 link(a, int(w.pick(side)), float(rng.gamma(1.0, 0.6)))
     # innocent hubs: busy people with many contacts in their town and beyond
-    busy = [i for i in home if P.occupation.iat[i] in ("boutiquier", "transporteur", "agent de change", "commerçant")
+    busy = [i for i in home if occupation[i] in ("boutiquier", "transporteur", "agent de change", "commerçant")
             and i not in members and i != broker]
     hubs = [busy[int(j)] for j in rng.choice(len(busy), size=min(12, len(busy)), replace=False)]
     home_arr = np.array([i for i in home if i != broker])
@@ -356,12 +360,12 @@ def build_contacts(w: World) -> None:
         role = {r: net.who(r) for r in ("leader", "broker", "courier", "supplier", "financier", "corrupt_official")}
         lead = role["leader"][0]
         for p_, r in net.members:
-            if p_ != lead and r not in ("supplier",) and not (net.network_id == "N1" and P.foreign_side.iat[p_]):
+            if p_ != lead and r not in ("supplier",) and not (net.network_id == "N1" and foreign_side[p_]):
                 if not (r == "courier" and net.network_id == "N1"):
                     link(lead, p_, 4.0)
         if net.network_id == "N1":
-            home_couriers = [c for c in role["courier"] if not P.foreign_side.iat[c]]
-            foreign = [c for c in role["courier"] + role["supplier"] if P.foreign_side.iat[c]]
+            home_couriers = [c for c in role["courier"] if not foreign_side[c]]
+            foreign = [c for c in role["courier"] + role["supplier"] if foreign_side[c]]
             b = role["broker"][0]
             link(lead, b, 6.0)
             for c in home_couriers:
@@ -391,14 +395,29 @@ def build_contacts(w: World) -> None:
     w.edges = _connect(w, e)
 
 
+def _components(n: int, a: list[int], b: list[int]) -> list[list[int]]:
+    """Connected components (union-find), largest first, ties by smallest member."""
+    parent = list(range(n))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a, b):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    groups: dict[int, list[int]] = {}
+    for x in range(n):
+        groups.setdefault(root(x), []).append(x)
+    return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+
+
 def _connect(w: World, e: pd.DataFrame) -> pd.DataFrame:
     """Join stray components to the main one (same side of the border) so the graph is one piece."""
-    import networkx as nx
-
-    g = nx.Graph()
-    g.add_nodes_from(range(len(w.phones)))
-    g.add_edges_from(zip(e.a.tolist(), e.b.tolist()))
-    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    comps = _components(len(w.phones), e.a.tolist(), e.b.tolist())
     giant = comps[0]
     foreign = w.persons.foreign_side.to_numpy()[w.phones.user.to_numpy()]
     swap_extra = set(w.plan["swap"]["lines"][1:])
