@@ -60,7 +60,7 @@ def _read(folder: Path, table: Table, rel: str, problems: list[str]) -> pd.DataF
             good.append([i] + r)
     if any(c not in header for c in expected):
         return None
-    df = pd.DataFrame(good, columns=["_row"] + header, dtype=str) if good else pd.DataFrame(columns=["_row"] + header)
+    df = pd.DataFrame(good, columns=["_row"] + header, dtype=object) if good else pd.DataFrame(columns=["_row"] + header, dtype=object)
     return df
 
 

@@ -277,6 +277,15 @@ def build_purchases(w: World, n: int = 90) -> pd.DataFrame:
     return df.drop(columns="day")
 
 
+def _quantity(unit: str, rng: np.random.Generator, big: bool) -> float:
+    """A plausible seized quantity for the unit (a network's seizure is larger than a street one)."""
+    scale = {"comprimés": (500, 60000), "cartons": (2, 150), "personnes": (3, 45), "pièces": (1, 25)}
+    lo, hi = scale.get(unit, (200_000, 25_000_000))  # anything else is cash in the local currency
+    q = float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+    q = q * 3 if big else q
+    return float(round(q, -2)) if q >= 1000 else float(round(q))
+
+
 def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> pd.DataFrame:
     rng, p, P = w.rng, w.profile, w.persons
     home_towns = [t["name"] for t in p["towns"] if t["country"] == w.iso]
@@ -291,14 +300,14 @@ def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> 
             w.plan["n1_plate"] if net.network_id == "N1" else "")
         town = next((t for t in net.route if t in home_towns), home_towns[0])
         rows.append({"day": int(rng.integers(5, w.days)), "town": town, "service": w.pick(codes), "commodity": c["commodity"],
-                     "quantity": float(rng.integers(5, 400)) * (100 if c["unit"] == "comprimés" else 1),
+                     "quantity": _quantity(c["unit"], rng, True),
                      "unit": c["unit"], "person_ids": P.person_id.iat[courier], "plates": plate})
     for _ in range(n_background):
         c = w.pick(p["crimes"])
         people = ";".join(sorted(P.person_id.iat[int(w.pick(home))] for _ in range(int(rng.integers(0, 3)))))
         rows.append({"day": int(rng.integers(0, w.days)), "town": w.pick(home_towns), "service": w.pick(codes),
                      "commodity": c["commodity"],
-                     "quantity": float(rng.integers(1, 200)) * (50 if c["unit"] == "comprimés" else 1),
+                     "quantity": _quantity(c["unit"], rng, False),
                      "unit": c["unit"], "person_ids": people,
                      "plates": vehicles.plate.iat[int(rng.integers(len(vehicles)))] if rng.random() < 0.3 else ""})
     df = pd.DataFrame(rows).sort_values("day", kind="stable").reset_index(drop=True)
