@@ -173,6 +173,8 @@ def _run(args: argparse.Namespace) -> int:
 
     # ---- grade in parallel, merge under one writer
     refeedback = []
+    import time
+    t_start = time.perf_counter()
     if jobs:
         from tqdm import tqdm
         bar = tqdm(total=len(jobs), desc="Correction", unit="rendu", disable=args.no_progress, file=sys.stderr)
@@ -204,6 +206,7 @@ def _run(args: argparse.Namespace) -> int:
         bar.close()
     for pid, a in refeedback:
         ag.feedback_in_course(course, a, pid)
+    grading_seconds = time.perf_counter() - t_start
 
     # ---- export, report, summary
     from .report import build_report
@@ -212,6 +215,7 @@ def _run(args: argparse.Namespace) -> int:
     roster_all = dict(roster)
     summary = build_report(course, url, wanted, records, roster_all, report_dir, args.low_score,
                            collected.unattributed)
+    print(f"Durée : correction {grading_seconds:.1f} s ({len(jobs)} rendu(s), {min(args.jobs, max(1, len(jobs)))} en parallèle)")
     return _print_summary(summary, records, jobs, collected.unattributed, report_dir)
 
 

@@ -1,0 +1,288 @@
+"""`sahelkit bundle`: what one participant takes home for offline work, as one zip.
+
+    sahelkit bundle --country mali --out sahel-ci-mali.zip [--wheels]
+
+The zip holds the teaching notebooks (modules/), the exercises as released (exercises/), one
+country's case data without its ground truth (datasets/<country>/ minus truth/, its profile,
+datasets/README.md), the part of the sahelkit package that loads the data, a pyproject.toml and
+requirements.lock to install it, and a README in French (LISEZMOI.md). Nothing that holds
+answers goes in: no solutions/, no hidden tests, no truth/, no generator (which could rebuild
+the truth from the seed), no grading code. --wheels adds the wheels of every pinned dependency
+so that a laptop without network installs everything from the zip.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import fnmatch
+import io
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
+
+# Never shipped: these rebuild or reveal the answers, or are the trainer's tools.
+NEVER = ("generate.py", "world.py", "comms.py", "movement.py", "intel.py", "readme.py", "checkdata.py",
+         "feedback.py", "bundle.py", "cli.py", "grading", "grading/*")
+SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
+LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME")
+
+
+class BundleError(ValueError):
+    pass
+
+
+def bundle_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--country", required=True, help="pays : mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="archive à écrire")
+    p.add_argument("--wheels", action="store_true",
+                   help="ajouter les wheels des dépendances (installation sans réseau ; demande l'accès à PyPI ici)")
+    p.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
+
+
+def add_bundle_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("bundle", help="préparer l'archive hors ligne d'un participant", description=__doc__,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    bundle_arguments(p)
+    p.set_defaults(func=run_bundle)
+    return p
+
+
+def _skipped(rel: Path) -> bool:
+    return any(fnmatch.fnmatch(part, pat) for part in rel.parts for pat in SKIP)
+
+
+def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str]:
+    """The package files the loader and the notebooks import, following relative imports."""
+    wanted = {"__init__"}
+    for nb in notebooks:
+        text = nb.read_text(encoding="utf-8")
+        wanted |= set(re.findall(r"(?:from|import) sahelkit\.([a-z_]+)", text))
+    todo, seen = sorted(wanted), set()
+    while todo:
+        name = todo.pop()
+        path = pkg / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    todo.append(node.module.split(".")[0])
+                else:
+                    todo += [a.name for a in node.names]
+    leaked = sorted(n for n in seen if f"{n}.py" in NEVER)
+    if leaked:
+        raise BundleError(f"the participant's package would need {', '.join(leaked)}, which must not be shipped")
+    return sorted(f"{n}.py" for n in seen)
+
+
+def runtime_requirements(repo: Path) -> list[str]:
+    """Exact pins (from requirements.lock) of the package's runtime dependencies and theirs.
+
+    The test tools of requirements.lock (pytest, playwright, faker...) are left out: a
+    participant's laptop does not need them.
+    """
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    lock = {}
+    for line in (repo / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("==", 1)
+            lock[canonicalize_name(name.strip())] = (name.strip(), version.strip())
+    roots = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    todo = [Requirement(r) for r in roots]
+    seen: set[str] = set()
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            reqs = metadata.requires(req.name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for r in map(Requirement, reqs):
+            if r.marker is None or r.marker.evaluate({"extra": ""}):
+                todo.append(r)
+    missing = sorted(n for n in seen if n not in lock)
+    pins = [f"{lock[n][0]}=={lock[n][1]}" for n in sorted(seen) if n in lock]
+    return pins + [f"# not pinned in requirements.lock: {m}" for m in missing]
+
+
+def _pyproject(repo: Path, modules: list[str]) -> str:
+    import tomllib
+    project = tomllib.loads((repo / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    deps = "".join(f'    "{d}",\n' for d in project["dependencies"])
+    return (
+        "# The participant's copy of the kit: installs the data loader and the pinned tools.\n"
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "sahelkit"\nversion = "{project["version"]}"\n'
+        'description = "Sahel Criminal Intelligence Training Kit (participant edition)"\n'
+        f'requires-python = "{project.get("requires-python", ">=3.11")}"\n'
+        f"dependencies = [\n{deps}]\n\n"
+        '[tool.setuptools.packages.find]\nwhere = ["src"]\n')
+
+
+README = """# Kit d'analyse du renseignement criminel — copie du participant ({country})
+
+Toutes les données de ce dossier sont **fictives** (voir `datasets/README.md`).
+
+## Ce qu'il y a dans ce dossier
+
+| dossier | contenu |
+|---|---|
+| `modules/` | les notebooks du cours, dans l'ordre (`01-…`, `02-…`) |
+| `exercises/` | les exercices notés : un dossier par exercice, avec son notebook |
+| `datasets/{country}/` | les données de l'affaire ({country}) |
+| `src/sahelkit/` | le petit programme qui charge les données (`sahelkit.load()`) |
+| `wheels/` | (si présent) tout ce qu'il faut installer, sans Internet |
+
+## Installer (une seule fois)
+
+Il faut Python 3.11. Ouvrez un terminal **dans ce dossier**, puis :
+
+Sous Windows :
+
+    py -3.11 -m venv .venv
+    .venv\\Scripts\\activate
+    {install}
+    pip install --no-deps --no-build-isolation -e .
+
+Sous Linux ou macOS :
+
+    python3.11 -m venv .venv
+    source .venv/bin/activate
+    {install}
+    pip install --no-deps --no-build-isolation -e .
+
+## Ouvrir JupyterLab (chaque jour)
+
+Dans un terminal ouvert dans ce dossier :
+
+    .venv\\Scripts\\activate          (Windows)   ou   source .venv/bin/activate   (Linux, macOS)
+    jupyter lab
+
+Le navigateur s'ouvre. À gauche, ouvrez `modules/` pour le cours, `exercises/` pour les exercices.
+Les données du pays sont chargées automatiquement (`case = sahelkit.load()`).
+Enregistrez souvent (Ctrl+S).
+
+## Rendre un exercice
+
+1. Dans le notebook de l'exercice : menu *Kernel* > *Restart Kernel and Run All Cells*, et vérifiez
+   qu'il n'y a pas d'erreur en rouge. Enregistrez (Ctrl+S).
+2. **Ne renommez pas** le notebook, **ne supprimez pas** et ne modifiez pas les cellules de test
+   (elles sont remises d'origine à la correction).
+3. Compressez le dossier de l'exercice (clic droit > *Envoyer vers* > *Dossier compressé*, ou
+   `zip -r`) et nommez l'archive **prénom.nom-NN-exercice.zip**, par exemple
+   `aminata.traore-01-intelligence-cycle.zip`.
+4. Remettez l'archive au formateur (clé USB ou dossier partagé), avant l'heure indiquée.
+   Si vous rendez deux fois, c'est le rendu le plus récent qui compte.
+
+Le lendemain, le formateur vous remet votre retour (`feedback`) : une page HTML avec vos points par
+partie et le message de chaque test qui a échoué.
+"""
+
+
+def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO) -> dict:
+    """Write the zip; return what went in (for the summary and tests)."""
+    from .countries import resolve_country
+    slug = resolve_country(country)
+    data = repo / "datasets" / slug
+    if not data.is_dir():
+        raise BundleError(f"no data for {slug} in {repo / 'datasets'}: run `sahelkit generate --country {slug}`")
+    notebooks = sorted((repo / "modules").glob("*.ipynb")) + sorted((repo / "exercises").rglob("*.ipynb"))
+    pkg_files = package_modules(repo / "src" / "sahelkit", notebooks)
+    files: dict[str, bytes] = {}
+
+    def add_tree(folder: Path, prefix: str, exclude=lambda rel: False) -> None:
+        for p in sorted(folder.rglob("*")):
+            rel = p.relative_to(folder)
+            if p.is_file() and not _skipped(rel) and not exclude(rel):
+                files[f"{prefix}/{rel.as_posix()}"] = p.read_bytes()
+
+    add_tree(repo / "modules", "modules")
+    add_tree(repo / "exercises", "exercises")
+    add_tree(data, f"datasets/{slug}", exclude=lambda rel: rel.parts[0] == "truth")
+    files["datasets/README.md"] = (repo / "datasets" / "README.md").read_bytes()
+    profile = repo / "datasets" / "profiles" / f"{slug}.yaml"
+    if profile.exists():
+        files[f"datasets/profiles/{slug}.yaml"] = profile.read_bytes()
+    for name in pkg_files:
+        files[f"src/sahelkit/{name}"] = (repo / "src" / "sahelkit" / name).read_bytes()
+    files["pyproject.toml"] = _pyproject(repo, pkg_files).encode()
+    pins = runtime_requirements(repo)
+    files["requirements.lock"] = ("# Exact versions for the participant's laptop (runtime only).\n"
+                                  + "\n".join(pins) + "\n").encode()
+    install = ("pip install --no-index --find-links wheels -r requirements.lock" if wheels
+               else "pip install -r requirements.lock")
+    files["LISEZMOI.md"] = README.format(country=slug, install=install).encode()
+
+    problems = [f"{name}: {m}" for name, content in files.items() if name.endswith((".ipynb", ".py", ".md"))
+                for m in LEAK_MARKERS if m.encode() in content]
+    if problems:
+        raise BundleError("answers would leak into the bundle:\n" + "\n".join(problems))
+    warnings = [name for name, content in files.items() if name.endswith(".ipynb") and b"load_truth" in content]
+
+    wheel_files: list[Path] = []
+    if wheels:
+        tmp = Path(tempfile.mkdtemp(prefix="sahelkit-wheels-"))
+        req = tmp / "requirements.lock"
+        req.write_bytes(files["requirements.lock"])
+        extra = ["setuptools", "wheel"]  # to install the kit itself with --no-index
+        cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "-d", str(tmp / "wheels"),
+               "-r", str(req), *extra]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise BundleError("pip download failed (network to PyPI needed for --wheels):\n" + proc.stderr[-2000:])
+        wheel_files = sorted((tmp / "wheels").iterdir())
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    top = f"sahel-ci-{slug}"
+    partial = out.with_name(out.name + ".part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in sorted(files.items()):
+            zf.writestr(f"{top}/{name}", content)
+        for w in wheel_files:
+            zf.write(w, f"{top}/wheels/{w.name}", compress_type=zipfile.ZIP_STORED)
+    partial.replace(out)
+    return {"country": slug, "files": sorted(files), "wheels": [w.name for w in wheel_files],
+            "package": pkg_files, "needs_truth": warnings, "top": top}
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    from .countries import UnknownCountryError
+    try:
+        info = build_bundle(args.country, args.out, args.wheels, Path(args.repo))
+    except (BundleError, UnknownCountryError) as exc:
+        print(f"sahelkit bundle : {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.out} : {len(info['files'])} fichiers"
+          + (f" + {len(info['wheels'])} wheels" if info["wheels"] else "")
+          + f" ({Path(args.out).stat().st_size / 1e6:.1f} Mo) pour {info['country']}")
+    for name in info["needs_truth"]:
+        print(f"attention : {name} appelle load_truth(), qui ne marchera pas chez le participant "
+              "(la vérité terrain n'est pas dans l'archive)", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m sahelkit.bundle", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    bundle_arguments(p)
+    return run_bundle(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

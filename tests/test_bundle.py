@@ -1,0 +1,137 @@
+"""`sahelkit bundle` gives a participant everything to work offline and nothing that holds answers."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import COUNTRIES, REPO
+
+sys.path.insert(0, str(REPO / "src"))
+from sahelkit.bundle import LEAK_MARKERS, build_bundle, runtime_requirements  # noqa: E402
+
+COUNTRY = COUNTRIES[0] if COUNTRIES else "mali"
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> tuple[Path, dict, dict[str, bytes]]:
+    out = tmp_path_factory.mktemp("bundle") / f"{COUNTRY}.zip"
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.bundle", "--country", COUNTRY, "--out", str(out)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(out) as zf:
+        top = zf.namelist()[0].split("/")[0]
+        files = {n[len(top) + 1:]: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+    return out, {"top": top}, files
+
+
+def test_bundle_has_what_a_participant_needs(bundle):
+    _, _, files = bundle
+    assert "LISEZMOI.md" in files and "pyproject.toml" in files and "requirements.lock" in files
+    assert "datasets/README.md" in files
+    for nb in sorted((REPO / "modules").glob("*.ipynb")):
+        assert f"modules/{nb.name}" in files
+    for nb in sorted((REPO / "exercises").rglob("*.ipynb")):
+        assert f"exercises/{nb.relative_to(REPO / 'exercises').as_posix()}" in files
+    data = sorted(p.relative_to(REPO / "datasets" / COUNTRY).as_posix()
+                  for p in (REPO / "datasets" / COUNTRY).rglob("*") if p.is_file() and "truth" not in p.parts)
+    assert data and all(f"datasets/{COUNTRY}/{rel}" in files for rel in data)
+    assert "src/sahelkit/__init__.py" in files and "src/sahelkit/load.py" in files
+    readme = files["LISEZMOI.md"].decode()
+    assert "jupyter lab" in readme and ".zip" in readme and "pip install" in readme
+
+
+def test_bundle_holds_no_answers(bundle):
+    _, _, files = bundle
+    assert not [n for n in files if "/truth/" in f"/{n}" or n.startswith(("solutions/", "tests/"))]
+    assert not [n for n in files if n.startswith("src/sahelkit/grading") or n.endswith(
+        ("generate.py", "world.py", "intel.py", "feedback.py", "gradebook.db"))]
+    for name, content in files.items():
+        if name.endswith((".ipynb", ".py", ".md", ".csv", ".txt", ".yaml", ".toml", ".lock")):
+            for marker in LEAK_MARKERS:
+                assert marker.encode() not in content, f"{name} contains {marker}"
+    # no other country's data either
+    assert not [n for n in files if n.startswith("datasets/") and n.count("/") > 1
+                and n.split("/")[1] not in (COUNTRY, "profiles")]
+
+
+def test_exercises_in_bundle_are_the_released_ones_without_solutions(bundle):
+    _, _, files = bundle
+    for sol in sorted((REPO / "solutions").rglob("*.ipynb")):
+        name = sol.relative_to(REPO / "solutions").as_posix()
+        shipped = json.loads(files[f"exercises/{name}"])
+        solution = nbformat.read(sol, as_version=4)
+        answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
+                   if c.metadata.get("nbgrader", {}).get("solution")}
+        hidden = [c.source for c in solution.cells if "BEGIN HIDDEN TESTS" in c.source]
+        for cell in shipped["cells"]:
+            gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if gid in answers and "BEGIN SOLUTION" in answers[gid]:
+                body = answers[gid].split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0].strip()
+                assert body not in text, f"{name}: the solution of {gid} is in the bundle"
+            for h in hidden:
+                secret = h.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0].strip()
+                assert not secret or secret not in text, f"{name}: hidden tests of {gid} are in the bundle"
+
+
+def test_bundled_package_loads_the_data_offline(bundle, tmp_path):
+    out, meta, _ = bundle
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / meta["top"]
+    env = {k: v for k, v in os.environ.items() if k not in ("SAHELKIT_DATA", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(root / "src")
+    code = ("import sahelkit, sys; c = sahelkit.load(sys.argv[1]); print(c.country, len(c.tables()));"
+            "print(sys.modules['sahelkit.load'].data_dir())")
+    proc = subprocess.run([sys.executable, "-c", code, COUNTRY], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split()[0] == COUNTRY
+    assert Path(proc.stdout.split()[-1]).resolve() == (root / "datasets").resolve()
+    truth = subprocess.run([sys.executable, "-c", "import sahelkit, sys; sahelkit.load_truth(sys.argv[1])", COUNTRY],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert truth.returncode != 0, "ground truth can be loaded from the bundle"
+
+
+def test_requirements_are_exact_runtime_pins():
+    pins = [line for line in runtime_requirements(REPO) if not line.startswith("#")]
+    names = {p.split("==")[0].lower() for p in pins}
+    assert all("==" in p for p in pins)
+    assert {"pandas", "jupyterlab", "nbgrader"} <= names
+    assert not names & {"pytest", "playwright", "faker", "nbval"}, "test tools shipped to participants"
+
+
+def test_unknown_country_is_a_usage_error(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.bundle", "--country", "atlantis", "--out",
+                           str(tmp_path / "x.zip")], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "atlantis" in proc.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+@pytest.mark.skipif(not os.environ.get("SAHELKIT_NETWORK_TESTS"),
+                    reason="downloads ~150 MB of wheels from PyPI: set SAHELKIT_NETWORK_TESTS=1 to run")
+def test_wheels_install_without_network(tmp_path):
+    out = tmp_path / "w.zip"
+    info = build_bundle(COUNTRY, out, wheels=True)
+    assert any(w.startswith("pandas-") for w in info["wheels"])
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / info["top"]
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
+    pip = tmp_path / "venv" / "bin" / "pip"
+    subprocess.run([str(pip), "install", "--no-index", "--find-links", "wheels", "-r", "requirements.lock"],
+                   cwd=root, check=True, capture_output=True)
+    subprocess.run([str(pip), "install", "--no-index", "--no-deps", "--no-build-isolation", "-e", "."],
+                   cwd=root, check=True, capture_output=True)
+    proc = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-c", "import sahelkit; sahelkit.load()"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
