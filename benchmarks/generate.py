@@ -9,7 +9,8 @@ Prints, in one run on the same machine:
      target ratio >= 25x;
   2. the time to generate and write a full workshop-size country (target < 5 s);
   3. the peak memory of making one million calls (tracemalloc peak of Python allocations, and the
-     process's max resident size from getrusage; target < 1 GiB).
+     process's max resident size from getrusage; target < 1 GiB);
+  4. the time `sahelkit.load()` takes for each committed country (target < 0.5 s).
 No number here is asserted by a test: speed is a benchmark, not a test.
 """
 from __future__ import annotations
@@ -135,6 +136,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n3. memory for {args.calls:,} calls")
     print(f"   tracemalloc peak:            {peak / 2**20:8.0f} MiB (target < 1024 MiB)")
     print(f"   process max RSS (getrusage): {rss / 2**20:8.0f} MiB (whole run, imports and the baseline included)")
+
+    # 4. loading the committed cases
+    import sahelkit
+
+    print("\n4. sahelkit.load() of the committed workshop data (first load of each country)")
+    for slug in sahelkit.COUNTRIES:
+        t0 = time.perf_counter()
+        sahelkit.load(slug)
+        print(f"   {slug:14s}               {time.perf_counter() - t0:8.2f} s  (target < 0.5 s)")
     return 0
 
 

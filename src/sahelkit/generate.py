@@ -232,12 +232,14 @@ def write_case(tables: dict[str, pd.DataFrame], folder: Path, note: str = "") ->
 def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = WORKSHOP_CALLS,
              profile_file: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
              progress: bool | None = None) -> Path:
-    """Generate a country's case into `out` (default datasets/<slug>), replacing it only on success."""
+    """Generate a country's case into `out` (default <data dir>/<slug>), replacing it only on success."""
     profile = load_profile(profile_file if profile_file else resolve_country(country))
     slug = profile["slug"]
     if country is not None and profile_file is not None and resolve_country(country) != slug:
         raise ValueError(f"--country {country} does not match the profile's slug {slug!r}")
-    folder = Path(out) if out else DATASETS_DIR / slug
+    from .load import data_dir
+
+    folder = Path(out) if out else data_dir() / slug  # $SAHELKIT_DATA, else the repository's datasets/
     tables = generate_case(profile, seed=seed, calls=calls, progress=calls >= 200_000 if progress is None else progress)
     tmp = folder.parent / f".{folder.name}.tmp"
     if tmp.exists():

@@ -85,11 +85,22 @@ class Case:
         return f"Case({self.country}: {sizes}; extracts={sorted(self.extracts)})"
 
 
+_PROFILES: dict[tuple[str, int, int], dict] = {}
+
+
 def _profile_for(folder: Path, slug: str) -> dict:
-    from .profiles import load_profile
+    """The profile beside the data (cached per file version; each case gets its own copy)."""
+    import copy
+
+    from .profiles import load_profile, profile_path
 
     here = folder.parent / "profiles" / f"{slug}.yaml"
-    return load_profile(here if here.exists() else slug)
+    path = here if here.exists() else profile_path(slug)
+    st = path.stat() if path.exists() else None
+    key = (str(path), st.st_mtime_ns if st else 0, st.st_size if st else 0)
+    if key not in _PROFILES:
+        _PROFILES[key] = load_profile(path, check_numbers=False)
+    return copy.deepcopy(_PROFILES[key])
 
 
 def load(country: str | None = None) -> Case:
