@@ -214,11 +214,13 @@ def _finish(t: dict[str, pd.DataFrame], w: world.World) -> dict[str, pd.DataFram
     return {k: out[k] for k in order if k in out} | {k: out[k] for k in sorted(out) if k.startswith("extracts/")}
 
 
-def write_case(tables: dict[str, pd.DataFrame], folder: Path, note: str = "") -> list[Path]:
+def write_case(tables: dict[str, pd.DataFrame], folder: Path, note: str = "", progress: bool = False) -> list[Path]:
     """Write tables under folder (created fresh) with fixed formatting; return the files written."""
+    from tqdm import tqdm
+
     folder = Path(folder)
     written = []
-    for name, df in tables.items():
+    for name, df in tqdm(tables.items(), desc="write", unit="file", disable=not progress):
         path = folder / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
@@ -240,12 +242,13 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     from .load import data_dir
 
     folder = Path(out) if out else data_dir() / slug  # $SAHELKIT_DATA, else the repository's datasets/
-    tables = generate_case(profile, seed=seed, calls=calls, progress=calls >= 200_000 if progress is None else progress)
+    progress = calls >= 200_000 if progress is None else progress
+    tables = generate_case(profile, seed=seed, calls=calls, progress=progress)
     tmp = folder.parent / f".{folder.name}.tmp"
     if tmp.exists():
         shutil.rmtree(tmp)
     note = FICTITIOUS_NOTE.format(slug=slug, seed=seed, fictitious=profile["fictitious"])
-    write_case(tables, tmp, note)
+    write_case(tables, tmp, note, progress=progress)
     if folder.exists():
         shutil.rmtree(folder)
     tmp.rename(folder)
