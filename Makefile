@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
 
-.PHONY: setup lab test browser exercises clean-venv
+.PHONY: setup lab test browser exercises data check-data bench clean-venv
 
 setup: $(STAMP)
 
@@ -52,3 +52,19 @@ exercises: setup
 	for dir in solutions/[0-9][0-9]-*/; do \
 		$(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
 	done
+
+COUNTRIES := mali burkina-faso niger chad mauritania
+
+# Regenerate every country's case data and the data dictionary (commit the result).
+data: setup
+	for c in $(COUNTRIES); do $(BIN)/sahelkit generate --country $$c || exit 1; done
+	$(BIN)/sahelkit data-readme
+
+check-data: setup
+	for c in $(COUNTRIES); do $(BIN)/sahelkit check-data datasets/$$c || exit 1; done
+
+# Speed, side by side with a baseline in the same run (figures and ratios are printed).
+bench: setup
+	$(BIN)/python benchmarks/generate.py
+	$(BIN)/python benchmarks/notebooks.py
+	$(BIN)/python benchmarks/grading.py
