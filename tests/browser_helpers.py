@@ -1,0 +1,214 @@
+"""JupyterLab and Chromium plumbing for tests/test_browser.py.
+
+The browser test drives the kit the way a participant meets it: `make lab`'s own command line
+(read from the Makefile with `make -n`, so a change to the lab target is what gets tested), in
+a throw-away copy of the course so that nothing is written into the working tree, with a
+private Jupyter configuration so that the tester's ~/.jupyter does not change the result.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+# What a participant's course folder holds: the kit's notebooks and its nbgrader settings.
+COURSE_PARTS = ("modules", "exercises", "solutions", "grader_config.py", "nbgrader_config.py")
+
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+def chromium_or_skip() -> str:
+    """Debian's chromium; skipped when absent, except in CI (`make browser` installs it there)."""
+    found = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
+    if found:
+        return found
+    reason = ("chromium is not installed (neither /usr/bin/chromium nor `chromium` on PATH): "
+              "run `make browser` as root or `sudo apt-get install chromium`")
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def copy_course(dest: Path) -> Path:
+    """The parts of the repository JupyterLab needs, copied so the test never writes into it."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_PARTS:
+        src = REPO / name
+        if not src.exists():
+            raise AssertionError(f"{name} is missing from the repository: the browser test needs it")
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(
+                ".ipynb_checkpoints", "__pycache__", "gradebook.db"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def make_lab_command(course: Path, port: int) -> list[str]:
+    """`make lab`'s JupyterLab command line, as the Makefile writes it, for `course` and `port`.
+
+    `make -n` prints the recipe without running it; `-o` keeps make from (re)building the venv.
+    """
+    stamp = Path(sys.prefix) / ".installed"
+    proc = subprocess.run(
+        ["make", "-n", "--no-print-directory", "-C", str(course), "-f", str(REPO / "Makefile"), "lab",
+         f"VENV={sys.prefix}", f"PORT={port}", "HOST=127.0.0.1", "-o", str(stamp)],
+        text=True, capture_output=True, timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError(f"`make -n lab` failed:\n{proc.stdout}\n{proc.stderr}")
+    recipe = proc.stdout.replace("\\\n", " ")
+    lines = [line for line in recipe.splitlines() if re.search(r"\bjupyter\S*\s+lab\b", line)]
+    if len(lines) != 1:
+        raise AssertionError(f"cannot find the single `jupyter lab` line in `make -n lab`:\n{proc.stdout}")
+    return shlex.split(lines[0])
+
+
+@dataclass
+class LabServer:
+    url: str          # the address the server prints, with the token filled in
+    base: str         # http://127.0.0.1:PORT
+    token: str
+    course: Path
+    log: Path
+    proc: subprocess.Popen
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def private_jupyter_env(home: Path) -> dict[str, str]:
+    """The environment of the server: the venv's sys-prefix config, nothing from ~/.jupyter."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER", "JUPYTERLAB", "IPYTHON")) and k != "SAHELKIT_COUNTRY"}
+    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                      ("JUPYTER_RUNTIME_DIR", "runtime"), ("IPYTHONDIR", "ipython")):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+        env[name] = str(home / sub)
+    env["JUPYTER_PLATFORM_DIRS"] = "0"
+    # As the Makefile's `export PATH`: nbgrader runs `alembic` and `jupyter` as subprocesses.
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def start_lab(workdir: Path, token: str, timeout: float = 90) -> LabServer:
+    """Start `make lab`'s JupyterLab on a free port in a copy of the course; wait until it answers."""
+    course = copy_course(workdir / "course")
+    env = private_jupyter_env(workdir / "jupyter-home")
+    last_error = ""
+    for attempt in range(3):  # a free port can be taken by another process before the server binds it
+        port = free_port()
+        cmd = make_lab_command(course, port) + [
+            f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
+        log = workdir / f"jupyter-lab-{attempt}.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, cwd=course, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as resp:
+                    if resp.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.3)
+        else:
+            last_error = log.read_text(encoding="utf-8", errors="replace")
+            stop_lab_process(proc)
+            if proc.returncode not in (None, 0) and "already in use" in last_error:
+                continue
+            raise AssertionError(f"JupyterLab did not answer on {base} within {timeout} s:\n{last_error[-4000:]}")
+        # The address the server prints for the participant (it masks a token it was given).
+        deadline = time.monotonic() + 15
+        pattern = re.compile(rf"(http://127\.0\.0\.1:{port}/\S*?)\?token=")
+        while not (match := pattern.search(log.read_text(errors="replace"))) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        printed = match.group(1) if match else None
+        if printed is None:
+            stop_lab_process(proc)
+            raise AssertionError(f"JupyterLab printed no address with a token:\n{log.read_text()[-4000:]}")
+        return LabServer(url=f"{printed}?token={token}", base=base, token=token, course=course,
+                         log=log, proc=proc)
+    raise AssertionError(f"JupyterLab could not bind a free port:\n{last_error[-4000:]}")
+
+
+def stop_lab_process(proc: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its own process group, started by us)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+# --- JupyterLab in the page ---------------------------------------------------------------
+
+# For every code cell of a notebook panel: its prompt and the text of its error/stderr outputs.
+CELLS_JS = """panel => Array.from(panel.querySelectorAll('.jp-Cell.jp-CodeCell')).map(cell => ({
+    prompt: (cell.querySelector('.jp-InputArea-prompt') || {}).textContent || '',
+    source: ((cell.querySelector('.jp-InputArea-editor') || {}).textContent || '').slice(0, 120),
+    errors: Array.from(cell.querySelectorAll(
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')).map(o => o.textContent),
+}))"""
+
+# True once Run All has gone through: the first cell ran, nothing is queued or running.
+RUN_DONE_JS = """panel => {
+    const prompts = Array.from(panel.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt'))
+        .map(p => p.textContent);
+    const indicator = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+    return prompts.length > 0 && /\\[\\d+\\]/.test(prompts[0]) && !prompts.some(p => p.includes('*'))
+        && (!indicator || indicator.getAttribute('data-status') === 'idle');
+}"""
+
+
+def notebook_panel(page, path: str, timeout: float = 60_000):
+    """The main-area panel showing the notebook at `path` (relative to the server root)."""
+    tab = page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab[title*="Path: {path}"]').first
+    tab.wait_for(state="attached", timeout=timeout)
+    panel = page.locator(f'#jp-main-dock-panel [aria-labelledby="{tab.get_attribute("id")}"]')
+    panel.locator(".jp-Notebook").wait_for(state="visible", timeout=timeout)
+    return panel
+
+
+def wait_kernel_idle(panel, timeout: float = 60_000) -> None:
+    panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(
+        state="attached", timeout=timeout)
+
+
+def run_all_cells(page, panel, timeout: float = 90_000) -> list[dict]:
+    """Menu Run > Run All Cells, wait until the kernel is done, return each code cell's errors."""
+    wait_kernel_idle(panel)
+    panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # make this notebook current
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    page.wait_for_function(RUN_DONE_JS, arg=panel.element_handle(), timeout=timeout)
+    return panel.evaluate(CELLS_JS)
