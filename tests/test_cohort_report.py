@@ -1,0 +1,122 @@
+"""The cohort report says what the cohort failed and who needs attention, agrees with the
+gradebook, is one self-contained file, and renders in a browser with its charts."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from conftest import REPO
+from test_grade_robustness import grading_course, run_grade
+
+import sys
+sys.path.insert(0, str(REPO / "src"))
+from sahelkit.grading import simulate  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("report")
+    course, name = grading_course(root / "course")
+    release = simulate.release_notebooks(course, name)
+    ids = simulate.answer_ids(release[name])
+    # the first part is failed by most of the cohort, so it must come out as "to teach again"
+    cohort = {"awa.keita": None, "ali.toure": set(ids[1:]), "sali.ba": set(ids[1:]), "oumar.sy": set()}
+    subs = root / "rendus"
+    for pid, right in cohort.items():
+        (subs / pid).mkdir(parents=True)
+        nbformat.write(simulate.participant_notebook(course, name, name, right, release), subs / pid / f"{name}.ipynb")
+    roster = root / "participants.csv"
+    roster.write_text("id;prenom;nom;service\n" + "".join(f"{p};{p.split('.')[0].title()};{p.split('.')[1].title()};"
+                                                          "Police\n" for p in [*cohort, "mariam.cisse"]),
+                      encoding="utf-8")
+    proc = run_grade(course, name, "--submissions", str(subs), "--roster", str(roster), "--jobs", "2")
+    assert proc.returncode == 1, proc.stdout + proc.stderr[-3000:]
+    out = course / "grading" / "rapport"
+    return {"course": course, "name": name, "html": out / "rapport-cohorte.html", "out": out, "ids": ids,
+            "proc": proc}
+
+
+def _gradebook(report) -> dict[str, dict[str, tuple[float, float]]]:
+    with Gradebook(f"sqlite:///{report['course'] / 'gradebook.db'}") as gb:
+        return {sub.student.id: {g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades}
+                for sub in gb.assignment_submissions(report["name"])}
+
+
+def test_report_is_self_contained(report):
+    text = report["html"].read_text(encoding="utf-8")
+    sources = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", text)
+    assert sources and all(s.startswith("data:image/png;base64,") for s in sources), sources[:3]
+    assert "<link" not in text and "<script" not in text
+
+
+def test_failed_parts_are_listed_to_teach_again(report):
+    grades = _gradebook(report)
+    failed = []
+    for gid, (_, top) in next(iter(grades.values())).items():
+        full = sum(1 for parts in grades.values() if top and parts[gid][0] >= top)
+        if top and full / len(grades) < 0.5:
+            failed.append(gid)
+    assert failed, "the simulated cohort should fail at least one part"
+    text = report["html"].read_text(encoding="utf-8")
+    section = text.split("id='a-reprendre'", 1)[1].split("<h2", 1)[0]
+    for gid in failed:
+        assert gid in section
+    for gid in set(next(iter(grades.values()))) - set(failed):
+        assert f"<td>{gid}</td>" not in section.split("<img", 1)[0]
+
+
+def test_people_needing_attention_are_listed(report):
+    text = report["html"].read_text(encoding="utf-8")
+    section = text.split("id='a-suivre'", 1)[1].split("<h2", 1)[0]
+    assert "mariam.cisse" in section and "Non rendu" in section
+    assert "oumar.sy" in section and "Note faible" in section
+    assert "awa.keita</td>" not in section.replace("<br>", "</td>")
+
+
+def test_csv_agrees_with_gradebook(report):
+    grades = _gradebook(report)
+    notes = {r["participant"]: r for r in csv.DictReader(
+        (report["out"] / "notes.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";")}
+    assert set(notes) == set(grades) | {"mariam.cisse"}
+    for pid, parts in grades.items():
+        assert float(notes[pid]["points"]) == pytest.approx(sum(s for s, _ in parts.values()))
+        assert float(notes[pid]["points_max"]) == pytest.approx(sum(m for _, m in parts.values()))
+    rows = list(csv.DictReader((report["out"] / "notes-par-partie.csv").read_text(encoding="utf-8-sig").splitlines(),
+                               delimiter=";"))
+    for r in rows:
+        assert float(r["points"]) == pytest.approx(grades[r["participant"]][r["partie"]][0])
+    assert len(rows) == sum(len(p) for p in grades.values())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed (make browser)")
+def test_report_renders_in_a_browser(report):
+    from playwright.sync_api import sync_playwright
+    shots = REPO / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(report["html"].as_uri())
+        page.wait_for_load_state("load")
+        images = page.eval_on_selector_all(
+            "img", "els => els.map(e => ({id: e.id, ok: e.complete && e.naturalWidth > 0, w: e.naturalWidth}))")
+        tables = page.eval_on_selector_all("table", "els => els.map(e => e.rows.length)")
+        headings = page.eval_on_selector_all("h2", "els => els.map(e => e.textContent)")
+        page.screenshot(path=str(shots / "cohort-report.png"), full_page=True)
+        page.emulate_media(media="print")
+        page.screenshot(path=str(shots / "cohort-report-print.png"), full_page=True)
+        browser.close()
+    assert {i["id"] for i in images} >= {"chart-parts", "chart-scores", "chart-grid"}
+    assert all(i["ok"] for i in images), images
+    assert len(tables) >= 5 and all(n >= 2 for n in tables[:3])
+    assert any("À reprendre" in h for h in headings) and any("à suivre" in h for h in headings)
