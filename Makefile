@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml requirements.lock
 lab: setup
 	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
-		--ServerApp.root_dir="$(CURDIR)" modules/index.ipynb
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/modules/index.ipynb
 
 # Debian's chromium drives the browser tests; install it when missing and we are root.
 browser:

@@ -27,7 +27,8 @@ os.makedirs(c.Exchange.root, exist_ok=True)
 # --- what participants receive ----------------------------------------------------------
 # Participants read French; the stub says where to write, and fails until they do.
 c.ClearSolutions.code_stub = {
-    "python": "# ÉCRIVEZ VOTRE CODE ICI (puis supprimez la ligne suivante)\nraise NotImplementedError()"
+    "python": "# ÉCRIVEZ VOTRE CODE ICI, puis supprimez la ligne suivante\n"
+              "raise NotImplementedError(\"réponse pas encore écrite\")"
 }
 c.ClearSolutions.text_stub = "ÉCRIVEZ VOTRE RÉPONSE ICI"
 

@@ -81,7 +81,10 @@ def index_notebook(mods: list[Module]) -> nbformat.NotebookNode:
               "(cliquez dedans, puis Maj+Entrée) : elle affiche le pays et les tables du cas."]
     nb = new_notebook(cells=[
         new_markdown_cell("\n".join(lines)),
-        new_code_cell("import sahelkit\n\ncase = sahelkit.load()\ncase"),
+        new_code_cell('import sahelkit\n\ncase = sahelkit.load()\n'
+                      'print("Tout fonctionne. Pays du cas :", case.country)\n'
+                      'for name in case.tables():\n'
+                      '    print(f"  {name:14} {len(getattr(case, name)):6} lignes")'),
     ])
     for i, cell in enumerate(nb.cells):
         cell.id = f"index-{i}"
