@@ -119,6 +119,9 @@ def test_second_run_changes_nothing_and_keeps_manual_grades(run):
     assert "Corrigés maintenant : 0" in again.stdout, again.stdout
     assert autograded.stat().st_mtime_ns == stamp
     assert scores(course, name) == before
+    # the comment entered in Formgrader reaches the participant's feedback
+    feedback = course / "feedback" / "aminata.traore" / name / f"{name}.html"
+    assert "Bien vu, mais citez la source." in feedback.read_text(encoding="utf-8")
 
     # moussa hands in a corrected notebook: only he is graded again
     better = simulate.participant_notebook(course, name, name, None, run["release"])

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.preprocessors import Preprocessor
-from traitlets import Bool
+from traitlets import Bool, Integer
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -40,6 +40,7 @@ class RecordOutputs(Preprocessor):
     drops the warnings (IgnorePattern) and cuts long outputs (LimitOutput). Changes nothing."""
 
     enabled = Bool(True)  # nbconvert preprocessors are off unless enabled
+    max_lines = Integer(LONG_OUTPUT_LINES).tag(config=True)  # set from LimitOutput.max_lines
 
     def preprocess(self, nb, resources):
         for cell in nb.cells:
@@ -54,7 +55,7 @@ class RecordOutputs(Preprocessor):
                         OBSERVED.setdefault("stderr", []).append(gid)
                 elif out.output_type == "error" and out.ename == "CellTimeoutError":
                     OBSERVED.setdefault("timeout", []).append(gid)
-            if lines > LONG_OUTPUT_LINES:
+            if lines > self.max_lines:
                 OBSERVED.setdefault("long-output", []).append(f"{gid} ({lines} lignes)")
         return nb, resources
 
@@ -221,6 +222,8 @@ def grade_one(job: dict) -> dict:
         else list(Autograde.class_traits()["autograde_preprocessors"].default())
     at = next((i for i, p in enumerate(pps) if p is Execute or getattr(p, "__name__", str(p)).endswith("Execute")), 0)
     cfg.Autograde.autograde_preprocessors = pps[:at + 1] + [RecordOutputs] + pps[at + 1:]
+    if "max_lines" in cfg.LimitOutput:
+        cfg.RecordOutputs.max_lines = int(cfg.LimitOutput.max_lines)
     OBSERVED.clear()
     started = time.monotonic()
     # the kernel's and SQLAlchemy's chatter goes to a log in the working folder, not the terminal
@@ -324,6 +327,21 @@ def merge(course: Path, url: str, result: dict) -> bool:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(src, dest)
     return bool(merged) and manual
+
+
+def manual_fingerprint(url: str, assignment: str, pid: str) -> str:
+    """A digest of what a trainer entered in Formgrader for one submission ("" if nothing)."""
+    from nbgrader.api import Gradebook, MissingEntry
+    values = []
+    try:
+        with Gradebook(url) as gb:
+            for nb in gb.find_submission(assignment, pid).notebooks:
+                values += [(g.name, g.manual_score, g.extra_credit) for g in nb.grades
+                           if g.manual_score is not None or g.extra_credit is not None]
+                values += [(c.name, c.manual_comment) for c in nb.comments if c.manual_comment]
+    except MissingEntry:
+        return ""
+    return hashlib.sha256(repr(sorted(values, key=repr)).encode()).hexdigest() if values else ""
 
 
 def feedback_in_course(course: Path, assignment: str, pid: str) -> bool:

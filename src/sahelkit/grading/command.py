@@ -146,6 +146,7 @@ def _run(args: argparse.Namespace) -> int:
     # ---- stage and decide what to grade
     records: dict[tuple[str, str], dict] = {}
     jobs = []
+    refeedback: list[tuple[str, str]] = []
     for (pid, a), sub in sorted(collected.submissions.items()):
         issues = list(sub.issues)
         if roster and pid not in roster:
@@ -161,6 +162,8 @@ def _run(args: argparse.Namespace) -> int:
         if prev and prev.get("sha") == digest and _in_gradebook(url, a, pid):
             rec["issues"] += [tuple(i) for i in prev.get("issues", [])]
             rec["unchanged"] = True
+            if ag.manual_fingerprint(url, a, pid) != prev.get("manual", ""):
+                refeedback.append((pid, a))   # grades entered in Formgrader since: show them in the feedback
             continue
         rec["sha"] = digest
         jobs.append({"course": str(course), "assignment": a, "participant": pid, "template": str(templates[a]),
@@ -172,7 +175,6 @@ def _run(args: argparse.Namespace) -> int:
                                      "issues": [("missing", "aucun fichier trouvé dans " + str(args.submissions))]}
 
     # ---- grade in parallel, merge under one writer
-    refeedback = []
     import time
     t_start = time.perf_counter()
     if jobs:
@@ -205,7 +207,9 @@ def _run(args: argparse.Namespace) -> int:
                 bar.update()
         bar.close()
     for pid, a in refeedback:
-        ag.feedback_in_course(course, a, pid)
+        if ag.feedback_in_course(course, a, pid) and pid in state["graded"].get(a, {}):
+            state["graded"][a][pid]["manual"] = ag.manual_fingerprint(url, a, pid)
+    _save_state(course, state)
     grading_seconds = time.perf_counter() - t_start
 
     # ---- export, report, summary
