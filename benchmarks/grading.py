@@ -65,8 +65,10 @@ def main() -> int:
     ap.add_argument("--participants", type=int, default=16)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--keep", action="store_true", help="keep the two course folders")
+    ap.add_argument("--assignments", nargs="+", metavar="ASSIGNMENT", help="only these (default: every one)")
     args = ap.parse_args()
-    assignments = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
+    assignments = args.assignments or sorted(
+        p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
     if not assignments:
         print("no assignment in solutions/", file=sys.stderr)
         return 2
