@@ -2,6 +2,6 @@
 
     from sahelkit.grading import add_grade_parser, run_grade
 """
-from .command import add_grade_parser, run_grade
+from .command import add_grade_parser, grade_arguments, run_grade
 
-__all__ = ["add_grade_parser", "run_grade"]
+__all__ = ["add_grade_parser", "grade_arguments", "run_grade"]

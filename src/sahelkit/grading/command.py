@@ -19,9 +19,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import autograde as ag
-from .collect import Participant, UsageError, assignment_info, collect, normalise_id, read_roster, stage
 from .statuses import STATUSES, label, needs_attention
+
+# nbgrader, nbformat and the grading modules are imported inside run_grade, so that building
+# the `sahelkit` parser (and `sahelkit --help`) stays instant.
 
 STATE_VERSION = 1
 
@@ -34,6 +35,11 @@ def add_grade_parser(subparsers) -> argparse.ArgumentParser:
     _arguments(p)
     p.set_defaults(func=run_grade)
     return p
+
+
+def grade_arguments(p: argparse.ArgumentParser) -> None:
+    """The options of `sahelkit grade` (for cli.py's register())."""
+    _arguments(p)
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -94,6 +100,7 @@ def _in_gradebook(url: str, assignment: str, pid: str) -> bool:
 
 # --------------------------------------------------------------------------- the command
 def run_grade(args: argparse.Namespace) -> int:
+    from .collect import UsageError
     try:
         return _run(args)
     except UsageError as exc:
@@ -103,6 +110,9 @@ def run_grade(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     import warnings
+
+    from . import autograde as ag
+    from .collect import UsageError, assignment_info, collect, read_roster, stage
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's gradebook
     course = Path(args.course).resolve()
     if not (course / "solutions").is_dir():
