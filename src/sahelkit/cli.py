@@ -1,11 +1,7 @@
 """The `sahelkit` command line.
 
 Each subcommand is one function taking the parsed arguments and returning an exit code, plus
-one `register(...)` line naming it, its help and its arguments. To add `grade` or `bundle`:
-
-    def _grade_args(p): p.add_argument("cohort")
-    def _grade(args): from .grading import run; return run(args)
-    register("grade", "grade a cohort with nbgrader", _grade_args, _grade)
+one `register(...)` line naming it, its help and its arguments (see `grade` and `bundle` below).
 
 Heavy imports happen inside the functions so `sahelkit --help` stays instant.
 """
@@ -103,6 +99,31 @@ def _readme(args: argparse.Namespace) -> int:
 register("generate", "generate a country's case data from its profile", _generate_args, _generate)
 register("check-data", "validate a case data folder against the schema", _check_args, _check)
 register("data-readme", "regenerate datasets/README.md (the data dictionary)", _readme_args, _readme)
+
+
+# --------------------------------------------------------------------------- grade, bundle
+def _grade_args(p: argparse.ArgumentParser) -> None:
+    from .grading import grade_arguments
+    grade_arguments(p)
+
+
+def _grade(args: argparse.Namespace) -> int:
+    from .grading import run_grade
+    return run_grade(args)
+
+
+def _bundle_args(p: argparse.ArgumentParser) -> None:
+    from .bundle import bundle_arguments
+    bundle_arguments(p)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .bundle import run_bundle
+    return run_bundle(args)
+
+
+register("grade", "grade a cohort with nbgrader: feedback, grades and the cohort report", _grade_args, _grade)
+register("bundle", "a participant's offline zip for one country (no solutions, no truth)", _bundle_args, _bundle)
 
 
 def build_parser() -> argparse.ArgumentParser:
