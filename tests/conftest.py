@@ -43,12 +43,35 @@ def make_course(root: Path, assignments: list[str]) -> Path:
         shutil.copytree(REPO / "solutions" / name, root / "solutions" / name)
     for extra in (REPO / "solutions").glob("*.ipynb"):  # a shared header notebook
         shutil.copy(extra, root / "solutions" / extra.name)
+    write_config(root)
+    return root
+
+
+def write_config(root: Path) -> None:
+    """nbgrader_config.py for a course folder: the kit's settings, rooted in that folder."""
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"load_subconfig({str(REPO / 'grader_config.py')!r})\n"
         f"c.CourseDirectory.root = {str(root)!r}\n",
         encoding="utf-8")
-    return root
+
+
+@pytest.fixture(scope="session")
+def released_course(tmp_path_factory):
+    """A function giving a fresh course folder in which an assignment is already generated
+    (released, and registered in the gradebook); generating is done once per assignment."""
+    generated: dict[str, Path] = {}
+
+    def fresh(assignment: str, dest: Path) -> Path:
+        if assignment not in generated:
+            course = make_course(tmp_path_factory.mktemp(f"generated-{assignment}"), [assignment])
+            nbgrader(["generate_assignment", assignment, "--force"], course)
+            generated[assignment] = course
+        shutil.copytree(generated[assignment], dest)
+        write_config(dest)
+        return dest
+
+    return fresh
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ASSIGNMENTS, make_course, nbgrader
+from conftest import ASSIGNMENTS, nbgrader
 from test_grading_pipeline import wrong_answers
 
 
 @pytest.mark.pipeline
-def test_feedback_hides_hidden_tests(tmp_path: Path):
+def test_feedback_hides_hidden_tests(tmp_path: Path, released_course):
     assignment = ASSIGNMENTS[0]
     entry = wrong_answers(assignment)[0]
-    course = make_course(tmp_path, [assignment])
-    nbgrader(["generate_assignment", assignment, "--force"], course)
+    course = released_course(assignment, tmp_path / "course")
     source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     hidden_lines = [line.strip() for cell in source.cells
                     if "BEGIN HIDDEN TESTS" in cell.source
