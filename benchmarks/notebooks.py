@@ -38,6 +38,7 @@ def floor_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def run(nb: nbformat.NotebookNode, cwd: Path) -> float:
     start = time.perf_counter()
     NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no "running over TCP" warnings
                    resources={"metadata": {"path": str(cwd)}}).execute()
     return time.perf_counter() - start
 
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["SAHELKIT_COUNTRY"] = args.country
     os.environ.setdefault("MPLBACKEND", "agg")
-    paths = args.paths or sorted([*(REPO / "modules").glob("*.ipynb"), *(REPO / "solutions").glob("*/*.ipynb")])
+    paths = [p.resolve() for p in args.paths] or sorted([*(REPO / "modules").glob("*.ipynb"), *(REPO / "solutions").glob("*/*.ipynb")])
 
     print(f"country: {args.country}; best of {args.repeat}; target: notebook <= {TARGET:g} x floor")
     print(f"{'notebook':52} {'floor s':>8} {'notebook s':>11} {'ratio':>6}")

@@ -8,5 +8,6 @@ The data is fictitious (see datasets/README.md). Typical use in a notebook::
 """
 from .countries import COUNTRIES
 from .load import load, load_truth
+from .networks import betweenness, closeness
 
-__all__ = ["COUNTRIES", "load", "load_truth"]
+__all__ = ["COUNTRIES", "betweenness", "closeness", "load", "load_truth"]
