@@ -22,6 +22,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	# rfc3987-syntax (an optional IRI checker of jsonschema, pulled in by Jupyter) compiles 35
+	# parsers when imported: 2-3 s added to every start of jupyter lab, nbgrader and sahelkit grade.
+	# No Jupyter or nbgrader schema checks IRIs, and jsonschema works without it.
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	# The workshop is offline: no news pop-up asking to fetch Jupyter news.
 	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
 	mkdir -p .exchange

@@ -65,3 +65,5 @@ c.GenerateFeedback.preprocessors = [
     "sahelkit.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# The same HTML page as nbgrader's, with its compiled templates kept between participants.
+c.GenerateFeedback.exporter_class = "sahelkit.feedback.FeedbackExporter"

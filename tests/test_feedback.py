@@ -40,3 +40,20 @@ def test_feedback_hides_hidden_tests(tmp_path: Path, released_course):
     for line in hidden_lines:
         assert line not in text, f"feedback shows hidden test code: {line!r}"
     assert "AssertionError" in text, "the failed part's message should be in the feedback"
+
+
+def test_feedback_exporter_renders_nbgrader_s_page_and_keeps_compiled_templates():
+    """FeedbackExporter is HTMLExporter with compiled templates kept between participants."""
+    import nbformat
+    from nbconvert.exporters import HTMLExporter
+
+    from sahelkit import feedback
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre"),
+                                         nbformat.v4.new_code_cell("print('é')")])
+    plain, _ = HTMLExporter().from_notebook_node(nb)
+    first, _ = feedback.FeedbackExporter().from_notebook_node(nb)
+    assert first == plain
+    kept = len(feedback._TEMPLATES._code)
+    assert kept > 0
+    again, _ = feedback.FeedbackExporter().from_notebook_node(nb)
+    assert again == plain and len(feedback._TEMPLATES._code) == kept

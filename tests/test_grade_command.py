@@ -157,3 +157,15 @@ def test_usage_errors_exit_with_2(run, tmp_path, capsys, args, message):
     code = grade_main(argv + ["--course", str(run["course"]), "--no-progress"])
     assert code == 2
     assert message in capsys.readouterr().err
+
+
+def test_gradebook_schema_version_read_in_process_is_nbgrader_s():
+    """The kit stamps new gradebooks with the version `alembic heads` gives nbgrader, without the subprocess."""
+    import nbgrader.api as api
+
+    from sahelkit.grading.autograde import prepare_environment, remember_alembic_head
+    prepare_environment()  # `alembic` on PATH for nbgrader's own subprocess
+    remember_alembic_head()
+    assert api.get_alembic_version.in_process
+    assert api.get_alembic_version() == api.get_alembic_version.original()
+    assert len(api.get_alembic_version()) >= 8

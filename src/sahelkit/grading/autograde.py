@@ -15,6 +15,7 @@ identical to a serial plain `nbgrader autograde`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import re
@@ -79,6 +80,31 @@ def prepare_environment(country: str | None = None) -> None:
         os.environ["SAHELKIT_COUNTRY"] = country
 
 
+def remember_alembic_head() -> None:
+    """Give nbgrader the gradebook schema version without a subprocess.
+
+    nbgrader's Gradebook runs the `alembic heads` command (one to several seconds) each time it
+    creates a database, to stamp it with the schema version of the installed nbgrader. The kit
+    creates a template gradebook per assignment, so it reads the version once, in process, from
+    nbgrader's own migration scripts (the same answer: tests/test_grade_command.py checks it).
+    """
+    import nbgrader.api as api
+    if getattr(api.get_alembic_version, "in_process", False):
+        return
+    from alembic.config import Config as AlembicConfig
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", ALEMBIC_DIR)
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+
+    def get_alembic_version() -> str:
+        return head
+    get_alembic_version.in_process = True
+    get_alembic_version.original = api.get_alembic_version
+    api.get_alembic_version = get_alembic_version
+
+
 def load_config(course: Path, root: Path | None = None, timeout: int | None = None) -> Config:
     """The course's nbgrader configuration (nbgrader_config.py), optionally re-rooted elsewhere."""
     cfg_file = course / "nbgrader_config.py"
@@ -127,6 +153,7 @@ def register(course: Path, assignment: str, digest: str, known_digest: str | Non
     grading/release/, never to exercises/ (the committed participants' version).
     Returns the template folder. Skipped when the solutions did not change since last time.
     """
+    remember_alembic_head()
     work = course / "grading" / "work" / assignment
     template = work / "_template"
     main_url = db_url(course)
@@ -149,31 +176,39 @@ def register(course: Path, assignment: str, digest: str, known_digest: str | Non
 
 
 # --------------------------------------------------------------------------- the worker
-def inspect_cells(submitted: Path, template_url: str, assignment: str) -> list[tuple[str, str]]:
+@functools.lru_cache(maxsize=32)
+def _master_cells(template_db: Path, assignment: str, mtime_ns: int) -> dict[str, list[str]]:
+    """The code grade cells of each notebook of the assignment, read once per worker process
+    (and again if the template gradebook changed: mtime_ns is part of the key)."""
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{template_db}") as gb:
+        return {nb.name: sorted(gc.name for gc in nb.grade_cells if gc.cell_type == "code")
+                for nb in gb.find_assignment(assignment).notebooks}
+
+
+def inspect_cells(submitted: Path, template_db: Path, assignment: str) -> list[tuple[str, str]]:
     """Deleted or edited locked cells, found by comparing with the gradebook's master copies."""
     from nbgrader import utils
-    from nbgrader.api import Gradebook
     issues: list[tuple[str, str]] = []
-    with Gradebook(template_url) as gb:
-        for nb_row in gb.find_assignment(assignment).notebooks:
-            path = submitted / f"{nb_row.name}.ipynb"
-            if not path.exists():
-                continue
-            nb = nbformat.read(path, as_version=4)
-            present = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
-            deleted = [gc.name for gc in nb_row.grade_cells if gc.cell_type == "code" and gc.name not in present]
-            if deleted:
-                issues.append(("test-deleted", "cellule(s) remise(s) : " + ", ".join(sorted(deleted))))
-            modified = []
-            for gid, cell in present.items():
-                meta = cell.metadata.get("nbgrader", {})
-                # a released locked cell carries the checksum of its released content (nbgrader
-                # validate checks the same); a locked cell edited by the participant no longer matches
-                if gid and meta.get("locked") and meta.get("checksum") and not meta.get("solution"):
-                    if utils.compute_checksum(cell) != meta["checksum"]:
-                        modified.append(gid)
-            if modified:
-                issues.append(("test-modified", "cellule(s) remplacée(s) par l'originale : " + ", ".join(sorted(modified))))
+    for nb_name, test_cells in _master_cells(template_db, assignment, template_db.stat().st_mtime_ns).items():
+        path = submitted / f"{nb_name}.ipynb"
+        if not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        present = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+        deleted = [name for name in test_cells if name not in present]
+        if deleted:
+            issues.append(("test-deleted", "cellule(s) remise(s) : " + ", ".join(deleted)))
+        modified = []
+        for gid, cell in present.items():
+            meta = cell.metadata.get("nbgrader", {})
+            # a released locked cell carries the checksum of its released content (nbgrader
+            # validate checks the same); a locked cell edited by the participant no longer matches
+            if gid and meta.get("locked") and meta.get("checksum") and not meta.get("solution"):
+                if utils.compute_checksum(cell) != meta["checksum"]:
+                    modified.append(gid)
+        if modified:
+            issues.append(("test-modified", "cellule(s) remplacée(s) par l'originale : " + ", ".join(sorted(modified))))
     return issues
 
 
@@ -211,7 +246,7 @@ def grade_one(job: dict) -> dict:
     url = f"sqlite:///{work / 'gradebook.db'}"
     issues: list[tuple[str, str]] = []
     try:
-        issues += inspect_cells(work / "submitted" / pid / assignment, url, assignment)
+        issues += inspect_cells(work / "submitted" / pid / assignment, template / "gradebook.db", assignment)
     except Exception as exc:  # a notebook nbformat cannot read is reported by autograde below
         issues.append(("error", f"lecture impossible : {exc}"))
 
@@ -253,72 +288,102 @@ def grade_one(job: dict) -> dict:
         if not feedback_ok:
             issues.append(("error", "retour (feedback) non généré : " + (fb.get("error") or "")[-300:]))
     return {"participant": pid, "assignment": assignment, "work": str(work), "success": success,
-            "feedback": feedback_ok, "issues": issues, "seconds": time.monotonic() - started}
+            "feedback": feedback_ok, "issues": issues, "seconds": time.monotonic() - started,
+            "grades": read_grades(url, assignment, pid)}
+
+
+def read_grades(url: str, assignment: str, pid: str) -> dict | None:
+    """What nbgrader's autograde wrote for one submission in a worker's gradebook, as plain data
+    (None if it wrote nothing), for the main process to merge without opening that database."""
+    from nbgrader.api import Gradebook, MissingEntry
+    with Gradebook(url) as gb:
+        try:
+            sub = gb.find_submission(assignment, pid)
+        except MissingEntry:
+            return None
+        return {"timestamp": sub.timestamp, "notebooks": [
+            {"name": nb.name, "late_submission_penalty": nb.late_submission_penalty,
+             "grades": [(g.name, g.auto_score, g.needs_manual_grade) for g in nb.grades],
+             "comments": [(c.name, c.auto_comment) for c in nb.comments]}
+            for nb in sub.notebooks]}
 
 
 # --------------------------------------------------------------------------- the merge
-def _retry(fn, attempts: int = 20):
+def _retry(gb, fn, attempts: int = 20):
+    """Run fn() on the course gradebook, retrying while another program (Formgrader) holds it."""
     import sqlalchemy.exc
     for i in range(attempts):
         try:
             return fn()
         except sqlalchemy.exc.OperationalError:
+            gb.db.rollback()
             if i == attempts - 1:
                 raise
             time.sleep(min(0.2 * (i + 1), 2.0))
 
 
-def ensure_students(url: str, roster: dict) -> None:
+def open_gradebook(course: Path):
+    """The course's gradebook, opened once by the main process, the only writer while grading."""
     from nbgrader.api import Gradebook
+    remember_alembic_head()
+    return Gradebook(db_url(course))
 
+
+def ensure_students(gb, roster: dict) -> None:
     def run():
-        with Gradebook(url) as gb:
-            for pid, p in roster.items():
-                kwargs = {k: v for k, v in (("first_name", p.first_name), ("last_name", p.last_name),
-                                            ("email", p.email)) if v}
-                gb.update_or_create_student(pid, **kwargs)
-    _retry(run)
+        for pid, p in roster.items():
+            kwargs = {k: v for k, v in (("first_name", p.first_name), ("last_name", p.last_name),
+                                        ("email", p.email)) if v}
+            gb.update_or_create_student(pid, **kwargs)
+    _retry(gb, run)
 
 
-def merge(course: Path, url: str, result: dict) -> bool:
+def in_gradebook(gb, assignment: str, pid: str) -> bool:
+    from nbgrader.api import MissingEntry
+    try:
+        gb.find_submission(assignment, pid)
+        return True
+    except MissingEntry:
+        return False
+
+
+def merge(course: Path, gb, result: dict) -> bool:
     """Copy one participant's autograde results into the course gradebook and folders.
 
     Returns True when the gradebook holds manual grades or comments for this submission (then
     the feedback must be regenerated from the course gradebook to show them).
     """
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
     pid, assignment, work = result["participant"], result["assignment"], Path(result["work"])
-    wurl = f"sqlite:///{work / 'gradebook.db'}"
+    graded = result.get("grades")
     manual = False
 
     def run() -> bool:
         nonlocal manual
-        with Gradebook(wurl) as wgb, Gradebook(url) as gb:
-            try:
-                wsub = wgb.find_submission(assignment, pid)
-            except MissingEntry:
-                return False
-            try:
-                gb.find_student(pid)
-            except MissingEntry:
-                gb.add_student(pid)
-            gb.update_or_create_submission(assignment, pid, timestamp=wsub.timestamp)
-            for wnb in wsub.notebooks:
-                nb = gb.find_submission_notebook(wnb.name, assignment, pid)
-                nb.late_submission_penalty = wnb.late_submission_penalty
-                for wg in wnb.grades:
-                    g = gb.find_grade(wg.name, wnb.name, assignment, pid)
-                    g.auto_score = wg.auto_score
-                    # as nbgrader's SaveAutoGrades: a part graded by hand is flagged for review
-                    g.needs_manual_grade = True if g.manual_score is not None else wg.needs_manual_grade
-                    manual |= g.manual_score is not None or g.extra_credit is not None
-                for wc in wnb.comments:
-                    cm = gb.find_comment(wc.name, wnb.name, assignment, pid)
-                    cm.auto_comment = wc.auto_comment
-                    manual |= bool(cm.manual_comment)
-            gb.db.commit()
-            return True
-    merged = _retry(run)
+        manual = False
+        try:
+            gb.find_student(pid)
+        except MissingEntry:
+            gb.add_student(pid)
+        gb.update_or_create_submission(assignment, pid, timestamp=graded["timestamp"])
+        for wnb in graded["notebooks"]:
+            nb = gb.find_submission_notebook(wnb["name"], assignment, pid)
+            nb.late_submission_penalty = wnb["late_submission_penalty"]
+            grades = {g.name: g for g in nb.grades}      # one query, not one per cell
+            comments = {c.name: c for c in nb.comments}
+            for name, auto_score, needs_manual in wnb["grades"]:
+                g = grades[name]
+                g.auto_score = auto_score
+                # as nbgrader's SaveAutoGrades: a part graded by hand is flagged for review
+                g.needs_manual_grade = True if g.manual_score is not None else needs_manual
+                manual |= g.manual_score is not None or g.extra_credit is not None
+            for name, auto_comment in wnb["comments"]:
+                cm = comments[name]
+                cm.auto_comment = auto_comment
+                manual |= bool(cm.manual_comment)
+        gb.db.commit()
+        return True
+    merged = _retry(gb, run) if graded else False
     for step in ("autograded", "feedback"):
         src, dest = work / step / pid / assignment, course / step / pid / assignment
         if dest.exists():
@@ -329,16 +394,16 @@ def merge(course: Path, url: str, result: dict) -> bool:
     return bool(merged) and manual
 
 
-def manual_fingerprint(url: str, assignment: str, pid: str) -> str:
+def manual_fingerprint(gb, assignment: str, pid: str) -> str:
     """A digest of what a trainer entered in Formgrader for one submission ("" if nothing)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
     values = []
     try:
-        with Gradebook(url) as gb:
-            for nb in gb.find_submission(assignment, pid).notebooks:
-                values += [(g.name, g.manual_score, g.extra_credit) for g in nb.grades
-                           if g.manual_score is not None or g.extra_credit is not None]
-                values += [(c.name, c.manual_comment) for c in nb.comments if c.manual_comment]
+        gb.db.expire_all()  # read what Formgrader may have written since
+        for nb in gb.find_submission(assignment, pid).notebooks:
+            values += [(g.name, g.manual_score, g.extra_credit) for g in nb.grades
+                       if g.manual_score is not None or g.extra_credit is not None]
+            values += [(c.name, c.manual_comment) for c in nb.comments if c.manual_comment]
     except MissingEntry:
         return ""
     return hashlib.sha256(repr(sorted(values, key=repr)).encode()).hexdigest() if values else ""
@@ -350,13 +415,11 @@ def feedback_in_course(course: Path, assignment: str, pid: str) -> bool:
     return bool(res["success"])
 
 
-def export_csv(course: Path, dest: Path) -> None:
+def export_csv(gb, dest: Path) -> None:
     """nbgrader's own CSV export of the whole gradebook."""
-    from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with Gradebook(db_url(course)) as gb:
-        CsvExportPlugin(to=str(dest)).export(gb)
+    CsvExportPlugin(to=str(dest)).export(gb)
 
 
 def work_dir_cleanup(result: dict) -> None:

@@ -88,16 +88,6 @@ def _save_state(course: Path, state: dict) -> None:
     tmp.replace(path)
 
 
-def _in_gradebook(url: str, assignment: str, pid: str) -> bool:
-    from nbgrader.api import Gradebook, MissingEntry
-    try:
-        with Gradebook(url) as gb:
-            gb.find_submission(assignment, pid)
-            return True
-    except MissingEntry:
-        return False
-
-
 # --------------------------------------------------------------------------- the command
 def run_grade(args: argparse.Namespace) -> int:
     from .collect import UsageError
@@ -112,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
     import warnings
 
     from . import autograde as ag
-    from .collect import UsageError, assignment_info, collect, read_roster, stage
+    from .collect import UsageError, assignment_info, collect, read_roster
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's gradebook
     course = Path(args.course).resolve()
     if not (course / "solutions").is_dir():
@@ -141,7 +131,6 @@ def _run(args: argparse.Namespace) -> int:
         args.timeout = int(os.environ["SAHELKIT_GRADE_TIMEOUT"])
 
     state = _load_state(course)
-    url = ag.db_url(course)
     templates = {}
     for a in wanted:
         digest = ag.source_digest(course, a)
@@ -150,8 +139,21 @@ def _run(args: argparse.Namespace) -> int:
             state["graded"].pop(a, None)      # solutions changed: everything of it is regraded
         state["sources"][a] = digest
     _save_state(course, state)
+    gb = ag.open_gradebook(course)
+    try:
+        return _grade(args, course, wanted, roster, collected, state, templates, gb)
+    finally:
+        gb.close()
+
+
+def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: dict, collected,
+           state: dict, templates: dict[str, Path], gb) -> int:
+    """Grade what changed, merge it into the course gradebook `gb`, export, report, summarise."""
+    from . import autograde as ag
+    from .collect import stage
+    url = ag.db_url(course)
     if roster:
-        ag.ensure_students(url, roster)
+        ag.ensure_students(gb, roster)
 
     # ---- stage and decide what to grade
     records: dict[tuple[str, str], dict] = {}
@@ -169,10 +171,10 @@ def _run(args: argparse.Namespace) -> int:
         stage(sub, course)
         digest = sub.digest()
         prev = state["graded"].get(a, {}).get(pid)
-        if prev and prev.get("sha") == digest and _in_gradebook(url, a, pid):
+        if prev and prev.get("sha") == digest and ag.in_gradebook(gb, a, pid):
             rec["issues"] += [tuple(i) for i in prev.get("issues", [])]
             rec["unchanged"] = True
-            if ag.manual_fingerprint(url, a, pid) != prev.get("manual", ""):
+            if ag.manual_fingerprint(gb, a, pid) != prev.get("manual", ""):
                 refeedback.append((pid, a))   # grades entered in Formgrader since: show them in the feedback
             continue
         rec["sha"] = digest
@@ -203,9 +205,8 @@ def _run(args: argparse.Namespace) -> int:
                         ("error", f"{type(exc).__name__}: {exc}")],
                         "work": str(course / "grading" / "work" / key[1] / key[0])}
                 rec = records[key]
-                if Path(result["work"]).joinpath("gradebook.db").exists():
-                    if ag.merge(course, url, result):
-                        refeedback.append(key)
+                if ag.merge(course, gb, result):
+                    refeedback.append(key)
                 rec["issues"] += [tuple(i) for i in result["issues"]]
                 rec["graded_now"] = True
                 state["graded"].setdefault(key[1], {})[key[0]] = {
@@ -218,14 +219,14 @@ def _run(args: argparse.Namespace) -> int:
         bar.close()
     for pid, a in refeedback:
         if ag.feedback_in_course(course, a, pid) and pid in state["graded"].get(a, {}):
-            state["graded"][a][pid]["manual"] = ag.manual_fingerprint(url, a, pid)
+            state["graded"][a][pid]["manual"] = ag.manual_fingerprint(gb, a, pid)
     _save_state(course, state)
     grading_seconds = time.perf_counter() - t_start
 
     # ---- export, report, summary
     from .report import build_report
     report_dir = (args.report or course / "grading" / "rapport").resolve()
-    ag.export_csv(course, report_dir / "nbgrader-grades.csv")
+    ag.export_csv(gb, report_dir / "nbgrader-grades.csv")
     roster_all = dict(roster)
     summary = build_report(course, url, wanted, records, roster_all, report_dir, args.low_score,
                            collected.unattributed)
