@@ -252,10 +252,14 @@ def grade_one(job: dict) -> dict:
 
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
+
+    from . import zygote
     cfg = load_config(course, work, job.get("timeout"))
     pps = list(cfg.Autograde.autograde_preprocessors) if "autograde_preprocessors" in cfg.Autograde \
         else list(Autograde.class_traits()["autograde_preprocessors"].default())
     at = next((i for i, p in enumerate(pps) if p is Execute or getattr(p, "__name__", str(p)).endswith("Execute")), 0)
+    if pps[at] is Execute and zygote.enabled():
+        pps[at] = zygote.ForkingExecute  # the same Execute, its kernels forked ready-imported
     cfg.Autograde.autograde_preprocessors = pps[:at + 1] + [RecordOutputs] + pps[at + 1:]
     if "max_lines" in cfg.LimitOutput:
         cfg.RecordOutputs.max_lines = int(cfg.LimitOutput.max_lines)
