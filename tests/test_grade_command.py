@@ -169,3 +169,26 @@ def test_gradebook_schema_version_read_in_process_is_nbgrader_s():
     assert api.get_alembic_version.in_process
     assert api.get_alembic_version() == api.get_alembic_version.original()
     assert len(api.get_alembic_version()) >= 8
+
+
+def test_merge_waits_while_another_program_holds_the_gradebook(tmp_path):
+    """Formgrader writing at the same moment: the kit's write waits and retries, and loses nothing."""
+    import sqlite3
+    import threading
+
+    from sahelkit.grading import autograde as ag
+    ag.prepare_environment()
+    ag.remember_alembic_head()
+    db = tmp_path / "gradebook.db"
+    gb = Gradebook(f"sqlite:///{db}")
+    other = sqlite3.connect(db, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")      # longer than SQLite's own 5 s wait: the kit must retry
+    released = threading.Timer(6.5, other.commit)
+    released.start()
+    try:
+        ag._retry(gb, lambda: (gb.update_or_create_student("participant.01"), gb.db.commit()))
+    finally:
+        released.join()
+        other.close()
+    assert [s.id for s in gb.students] == ["participant.01"]
+    gb.close()

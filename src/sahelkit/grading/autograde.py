@@ -4,8 +4,9 @@ nbgrader's gradebook is one SQLite file and its autograde app is not meant to ru
 once on it. So each worker grades one participant in a throw-away course folder of its own
 (grading/work/<assignment>/<participant>/: the course's config, that assignment's solutions,
 and a copy of a template gradebook in which the assignment is registered), running nbgrader's
-own Autograde and GenerateFeedback there. The main process is the only writer of the course's
-gradebook: for each finished participant it copies the autograded scores and comments exactly as
+own Autograde and GenerateFeedback there (its kernels forked ready-imported: zygote.py), and
+hands back the scores nbgrader wrote. The main process holds the course's gradebook open and is
+its only writer: for each finished participant it copies the autograded scores and comments exactly as
 nbgrader's SaveAutoGrades would have written them (manual scores and comments entered in
 Formgrader are never touched; a regraded part that had a manual score is flagged for review,
 as nbgrader does), retrying while Formgrader holds the database, then moves the autograded
