@@ -43,6 +43,7 @@ def test_bundle_has_what_a_participant_needs(bundle):
     data = sorted(p.relative_to(REPO / "datasets" / COUNTRY).as_posix()
                   for p in (REPO / "datasets" / COUNTRY).rglob("*") if p.is_file() and "truth" not in p.parts)
     assert data and all(f"datasets/{COUNTRY}/{rel}" in files for rel in data)
+    assert f"datasets/{COUNTRY}/verified_records.csv" in files, "the verified sample (module 03) is missing"
     assert "src/sahelkit/__init__.py" in files and "src/sahelkit/load.py" in files
     readme = files["LISEZMOI.md"].decode()
     assert "jupyter lab" in readme and ".zip" in readme and "pip install" in readme

@@ -145,6 +145,32 @@ def _extra_rules(frames: dict[str, pd.DataFrame | None], problems: list[str]) ->
         bad = (nums.reports_confirmed + nums.reports_false) > nums.reports_total
         _report(problems, "sources.csv", src, bad.fillna(False), "reports_total",
                 lambda v: f"{v} is less than confirmed + false")
+    _verified_rules(frames, problems)
+
+
+def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[str]) -> None:
+    """The verified sample names real extract records and, when truth/ is there, agrees with it."""
+    ver = frames.get("verified_records")
+    if ver is None:
+        return
+    rel = "verified_records.csv"
+    in_extract = {name.split("/", 1)[1]: set(df.record_id) for name, df in frames.items()
+                  if name.startswith("extracts/") and df is not None}
+    bad = pd.Series([svc in in_extract and rid not in in_extract[svc] for svc, rid in zip(ver.service, ver.record_id)],
+                    index=ver.index, dtype=bool)
+    _report(problems, rel, ver, bad, "record_id", lambda v: f"{v!r} is not a record of its service's extract")
+    truth = frames.get("truth/records")
+    if truth is None:
+        return
+    person = dict(zip(truth.record_id, truth.person_id))
+    wrong = pd.Series([rid in person and person[rid] != pid for rid, pid in zip(ver.record_id, ver.person_id)],
+                      index=ver.index, dtype=bool)
+    _report(problems, rel, ver, wrong, "person_id",
+            lambda v: f"{v!r} is not the person truth/records.csv gives for this record")
+    listed, verified_people = set(ver.record_id), set(ver.person_id)
+    left_out = truth[truth.person_id.isin(verified_people) & ~truth.record_id.isin(listed)]
+    _report(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
+            lambda v: f"{v!r} is a record of a verified person missing from {rel}")
 
 
 def check_dataset(folder: str | Path) -> list[str]:

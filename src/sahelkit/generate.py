@@ -21,6 +21,7 @@ from .profiles import load_profile
 from .schema import ALL_TABLES, BY_NAME, EXTRACT
 
 DEFAULT_SEED = 2026
+VERIFIED_SHARE = 0.27  # share of the people in the extracts whose records form the verified sample
 WORKSHOP_CALLS = 30_000
 DATASETS_DIR = Path(__file__).resolve().parent.parent.parent / "datasets"
 FLOAT_FORMATS = {"lat": "{:.5f}", "lon": "{:.5f}", "quantity": "{:.1f}"}
@@ -86,6 +87,7 @@ def generate_case(profile: dict, seed: int = DEFAULT_SEED, calls: int = WORKSHOP
             extracts, t["truth/records"] = intel.build_extracts(w)
             for code, df in extracts.items():
                 t[f"extracts/{code}"] = df
+            t["verified_records"] = verified_sample(t["truth/records"], profile["slug"], seed)
         elif step == "truth":
             _straw_holders(w)
             t.update(_truth(w))
@@ -93,6 +95,21 @@ def generate_case(profile: dict, seed: int = DEFAULT_SEED, calls: int = WORKSHOP
             t["phones"] = _phones_table(w)
             t["cell_sites"] = w.cells
     return _finish(t, w)
+
+
+def verified_sample(records: pd.DataFrame, slug: str, seed: int) -> pd.DataFrame:
+    """The verified sample shipped to participants: identities confirmed by earlier investigations.
+
+    A random VERIFIED_SHARE of the people who appear in the extracts, with every one of their
+    records (service, record_id, person_id), in the order of truth/records. Sampling people rather
+    than records keeps each person's records together: for a listed record, every record of the
+    same person is listed too, so a notebook can tell right from wrong for any pair whose first
+    record is listed. The draw has its own generator, so it leaves every other table unchanged.
+    """
+    rng = np.random.default_rng([seed, zlib.crc32(slug.encode()), zlib.crc32(b"verified_records")])
+    people = np.array(sorted(set(records["person_id"])))
+    chosen = set(rng.choice(people, size=int(round(VERIFIED_SHARE * len(people))), replace=False).tolist())
+    return records[records["person_id"].isin(chosen)].reset_index(drop=True)
 
 
 def _straw_holders(w: world.World) -> None:

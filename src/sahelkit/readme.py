@@ -49,6 +49,8 @@ datasets/
   <country>/             one generated case per country: {countries}
     *.csv                the tables below
     extracts/<CODE>.csv  one raw extract per service
+    verified_records.csv the verified sample: some extract records with their confirmed identity
+                         (for participants, to measure record matching; not part of truth/)
     truth/*.csv          ground truth: for trainers and tests, never for participants
     FICTITIOUS.txt
 ```

@@ -206,6 +206,15 @@ TABLES: tuple[Table, ...] = (
         C("requirement_id", "str", "requirement it answers, empty if none", "IR-003", nullable=True,
           ref="requirements.requirement_id"),
     ), key="report_id"),
+    Table("verified_records", "Verified sample (échantillon vérifié): identities confirmed by earlier joint "
+          "investigations. For a random sample of about 27 % of the people who appear in the extracts, all "
+          "their records in every extract (none left out), with the person each is about. Two listed records are "
+          "the same person when they have the same person_id; a listed record and an unlisted one never are. "
+          "Used to estimate the precision and recall of record matching.", (
+        C("service", "str", "service code", "OCS", ref="services.code"),
+        C("record_id", "str", "record in extracts/<service>.csv", "OCS-00042"),
+        C("person_id", "str", "person confirmed by the investigation", "P00042", ref="persons.person_id"),
+    ), key="record_id"),
 )
 
 EXTRACT = Table("extracts/<CODE>", "One file per service: the service's own records, in its own habits "
