@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from browser_helpers import CHROMIUM_ARGS, chromium_or_skip
 from conftest import REPO
 from test_grade_robustness import grading_course, run_grade
 
@@ -17,9 +17,6 @@ import sys
 sys.path.insert(0, str(REPO / "src"))
 from sahelkit.grading import simulate  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
@@ -98,13 +95,13 @@ def test_csv_agrees_with_gradebook(report):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium is not installed (make browser)")
 def test_report_renders_in_a_browser(report):
     from playwright.sync_api import sync_playwright
+    chromium = chromium_or_skip()
     shots = REPO / "screenshots"
     shots.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto(report["html"].as_uri())
         page.wait_for_load_state("load")

@@ -1,7 +1,8 @@
 """Load a country's case as typed DataFrames, the one way notebooks get their data.
 
-The data folder is found from $SAHELKIT_DATA (the participant bundle sets it) or else next to
-the package in the repository (src/sahelkit/../../datasets). Dtypes come from `schema`, so
+The data folder is found from $SAHELKIT_DATA or else next to the package (src/sahelkit/../../
+datasets, in the repository as in a participant bundle). The country is the one asked for, else
+$SAHELKIT_COUNTRY, else the only one present (a bundle holds one), else mali. Dtypes come from `schema`, so
 notebooks, the generator and check-data agree; times are parsed with their exact format, which
 is both fast and silent (no pandas inference warnings).
 """
@@ -34,9 +35,17 @@ def _available_here(root: Path) -> str:
     return ", ".join(present) if present else "none"
 
 
+def _default_country(root: Path) -> str:
+    """$SAHELKIT_COUNTRY; else the only country present (a participant bundle); else mali."""
+    if os.environ.get("SAHELKIT_COUNTRY"):
+        return os.environ["SAHELKIT_COUNTRY"]
+    present = [slug for slug in COUNTRIES if (root / slug).is_dir()]
+    return present[0] if len(present) == 1 else "mali"
+
+
 def _country_dir(country: str | None) -> tuple[str, Path]:
-    name = country if country is not None else os.environ.get("SAHELKIT_COUNTRY") or "mali"
     root = data_dir()
+    name = country if country is not None else _default_country(root)
     try:
         slug = resolve_country(name)
     except ValueError:
