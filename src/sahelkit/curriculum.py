@@ -84,7 +84,7 @@ def index_notebook(mods: list[Module]) -> nbformat.NotebookNode:
         new_code_cell('import sahelkit\n\ncase = sahelkit.load()\n'
                       'print("Tout fonctionne. Pays du cas :", case.country)\n'
                       'for name in case.tables():\n'
-                      '    print(f"  {name:14} {len(getattr(case, name)):6} lignes")'),
+                      '    print(f"  {name:16} {len(getattr(case, name)):6} lignes")'),
     ])
     for i, cell in enumerate(nb.cells):
         cell.id = f"index-{i}"
