@@ -128,11 +128,32 @@ def test_wheels_install_without_network(tmp_path):
         zf.extractall(tmp_path)
     root = tmp_path / info["top"]
     subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True)
-    pip = tmp_path / "venv" / "bin" / "pip"
-    subprocess.run([str(pip), "install", "--no-index", "--find-links", "wheels", "-r", "requirements.lock"],
-                   cwd=root, check=True, capture_output=True)
-    subprocess.run([str(pip), "install", "--no-index", "--no-deps", "--no-build-isolation", "-e", "."],
-                   cwd=root, check=True, capture_output=True)
+    # the participant's README commands for Linux, run as written, with the venv's pip
+    readme = (root / "LISEZMOI.md").read_text(encoding="utf-8")
+    linux = readme.split("Sous Linux ou macOS")[1].split("##")[0]
+    commands = [line.split() for line in linux.splitlines() if line.strip().startswith("pip install")]
+    assert len(commands) == 2 and "--no-index" in commands[0]
+    for command in commands:
+        proc = subprocess.run([str(tmp_path / "venv" / "bin" / "pip"), *command[1:]], cwd=root,
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, f"{' '.join(command)}\n{proc.stdout[-1500:]}{proc.stderr[-1500:]}"
     proc = subprocess.run([str(tmp_path / "venv" / "bin" / "python"), "-c", "import sahelkit; sahelkit.load()"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_a_bundle_s_only_country_is_loaded_by_default(tmp_path, monkeypatch):
+    """A participant's laptop has one country and no SAHELKIT_COUNTRY: sahelkit.load() finds it."""
+    import importlib
+    import shutil
+
+    import sahelkit
+    loader = importlib.import_module("sahelkit.load")
+    country = next(c for c in COUNTRIES if c != "mali")  # not the repository's default
+    shutil.copytree(REPO / "datasets" / country, tmp_path / country, ignore=shutil.ignore_patterns("truth"))
+    monkeypatch.setenv("SAHELKIT_DATA", str(tmp_path))
+    monkeypatch.delenv("SAHELKIT_COUNTRY", raising=False)
+    assert sahelkit.load().country == country
+    monkeypatch.setenv("SAHELKIT_COUNTRY", "mali")  # asked for explicitly: a clear error, not a guess
+    with pytest.raises(loader.CaseDataError, match="no data for mali"):
+        sahelkit.load()

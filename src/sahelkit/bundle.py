@@ -224,8 +224,9 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     pins = runtime_requirements(repo)
     files["requirements.lock"] = ("# Exact versions for the participant's laptop (runtime only).\n"
                                   + "\n".join(pins) + "\n").encode()
-    install = ("pip install --no-index --find-links wheels -r requirements.lock" if wheels
-               else "pip install -r requirements.lock")
+    # setuptools and wheel: to install the kit itself (second command), older venvs lack them
+    install = ("pip install --no-index --find-links wheels -r requirements.lock setuptools wheel" if wheels
+               else "pip install -r requirements.lock setuptools wheel")
     files["LISEZMOI.md"] = README.format(country=slug, install=install).encode()
 
     problems = [f"{name}: {m}" for name, content in files.items() if name.endswith((".ipynb", ".py", ".md"))
@@ -239,7 +240,7 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         tmp = Path(tempfile.mkdtemp(prefix="sahelkit-wheels-"))
         req = tmp / "requirements.lock"
         req.write_bytes(files["requirements.lock"])
-        extra = ["setuptools", "wheel"]  # to install the kit itself with --no-index
+        extra = ["setuptools", "wheel"]  # the install command names them too
         cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "-d", str(tmp / "wheels"),
                "-r", str(req), *extra]
         proc = subprocess.run(cmd, capture_output=True, text=True)
