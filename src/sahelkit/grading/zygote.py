@@ -9,8 +9,8 @@ with the notebook's environment and folder. The kernel is new for every notebook
 nbgrader's own launcher: nothing a participant's code did survives into the next one.
 
 Everything else is nbgrader's: its Execute preprocessor (time limit, interrupt, dead kernel)
-drives the kernel through jupyter_client as usual; only the process launch differs. Linux and
-macOS only (os.fork); SAHELKIT_FORK_KERNELS=0 goes back to nbgrader's launcher.
+drives the kernel through jupyter_client as usual; only the process launch differs. Linux only;
+elsewhere, or with SAHELKIT_FORK_KERNELS=0, nbgrader launches its kernels itself.
 
     python -m sahelkit.grading.zygote      # the helper: reads one JSON request per line
 """
@@ -35,7 +35,8 @@ PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "n
 
 
 def enabled() -> bool:
-    return hasattr(os, "fork") and os.environ.get("SAHELKIT_FORK_KERNELS", "1") != "0"
+    """Linux only: macOS system libraries do not support fork() after they start threads."""
+    return sys.platform.startswith("linux") and os.environ.get("SAHELKIT_FORK_KERNELS", "1") != "0"
 
 
 # --------------------------------------------------------------------------- the helper process
