@@ -10,7 +10,8 @@ comment of every cell of every submission), then prints the times and the throug
 The kit's time includes everything it does on top (registration, feedback, CSV export and the
 cohort report); the baseline is timed for autograde alone and for autograde + generate_feedback,
 and the ratios are printed for both. Run it on an otherwise idle machine: the ratio measures
-how two workers use two cores, which other processes' load distorts.
+how two workers use two cores, which other processes' load distorts. SAHELKIT_FORK_KERNELS=0
+measures the kit with nbgrader's own kernel launcher instead of forked kernels (grading/zygote.py).
 """
 from __future__ import annotations
 
