@@ -63,3 +63,28 @@ def test_fork_can_be_turned_off(monkeypatch):
     assert not zygote.enabled()
     monkeypatch.setenv("SAHELKIT_FORK_KERNELS", "1")
     assert zygote.enabled()
+
+
+def test_a_kernel_of_another_python_is_launched_as_usual(tmp_path, monkeypatch):
+    """A kernelspec pointing at another interpreter must not get the helper's Python."""
+    import asyncio
+
+    launched = []
+
+    async def usual(self, kernel_cmd, **kw):
+        launched.append(kernel_cmd)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(zygote.AsyncKernelManager, "_async_launch_kernel", usual)
+    km = zygote.ForkingKernelManager(kernel_name="python3")
+    other = ["/opt/other-python/bin/python", "-m", "ipykernel_launcher", "-f", str(tmp_path / "k.json")]
+    with pytest.raises(RuntimeError, match="stop here"):
+        asyncio.run(km._async_launch_kernel(other))
+    assert launched == [other]
+
+
+def test_the_kernel_is_the_helper_s_child_with_libraries_already_imported(tmp_path):
+    nb = run(["import os, sys\nprint(os.getppid(), 'pandas' in sys.modules)"], tmp_path)
+    parent, preloaded = text(nb.cells[0]).split()
+    assert int(parent) == zygote._Helper._proc.pid, "the kernel was not forked by the helper"
+    assert preloaded == "True", "the helper's imports did not reach the kernel"

@@ -192,8 +192,10 @@ class ForkingKernelManager(AsyncKernelManager):
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
         argv = list(kernel_cmd)
-        if "-f" not in argv or not any("ipykernel" in part for part in argv[:3]):
-            return await super()._async_launch_kernel(kernel_cmd, **kw)  # not an IPython kernel
+        ours = bool(argv) and os.path.abspath(argv[0]) == os.path.abspath(sys.executable)
+        if not ours or "-f" not in argv or not any("ipykernel" in part for part in argv[:3]):
+            # another kernel, or IPython in another Python environment: launched as usual
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner = self.provisioner
         env = dict(kw.get("env") or os.environ)
         env.setdefault("JPY_PARENT_PID", str(os.getpid()))
