@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 import sahelkit
+from conftest import COUNTRIES, REPO
 from sahelkit.checkdata import check_dataset
 from sahelkit.generate import VERIFIED_SHARE, verified_sample
 from sahelkit.schema import BY_NAME, TABLES
 
-DATASETS = Path(sahelkit.__file__).resolve().parents[2] / "datasets"
-COUNTRIES = list(sahelkit.COUNTRIES)
+DATASETS = REPO / "datasets"
 TABLE = BY_NAME["verified_records"]
 
 
@@ -47,16 +47,19 @@ def test_sample_agrees_with_truth_and_covers_every_extract(country):
     of_verified = truth[truth.person_id.isin(set(ver.person_id))]
     assert set(of_verified.record_id) == set(ver.record_id)
     # every extract is sampled, none entirely
-    services = _read(folder / "services.csv").code.tolist()
+    service_table = _read(folder / "services.csv")
+    services = service_table.code.tolist()
     for code in services:
         n_extract = len(_read(folder / "extracts" / f"{code}.csv"))
         n_sampled = (ver.service == code).sum()
         assert 0 < n_sampled < n_extract, (code, n_sampled, n_extract)
         assert 0.15 <= n_sampled / n_extract <= 0.40, (code, n_sampled / n_extract)
     assert set(ver.service) == set(services)
-    # enough same-person pairs across two services to measure on
-    gn, dgd = ver[ver.service == "GN"], ver[ver.service == "DGD"]
-    assert len(gn.merge(dgd, on="person_id")) >= 10
+    # enough same-person pairs between the two services module 03 links (found by kind, as it does)
+    code = dict(zip(service_table.kind, service_table.code))
+    gendarmerie = ver[ver.service == code["gendarmerie"]]
+    customs = ver[ver.service == code["customs"]]
+    assert len(gendarmerie.merge(customs, on="person_id")) >= 10
 
 
 def test_sample_is_deterministic_and_uses_its_own_generator():

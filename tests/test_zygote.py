@@ -88,3 +88,13 @@ def test_the_kernel_is_the_helper_s_child_with_libraries_already_imported(tmp_pa
     parent, preloaded = text(nb.cells[0]).split()
     assert int(parent) == zygote._Helper._proc.pid, "the kernel was not forked by the helper"
     assert preloaded == "True", "the helper's imports did not reach the kernel"
+
+
+def test_without_the_helper_the_kernel_is_launched_as_usual(tmp_path, monkeypatch):
+    """If the helper cannot start, the notebook is still graded, by nbgrader's own launcher."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("helper unavailable")
+
+    monkeypatch.setattr(zygote._Helper, "fork", broken)
+    nb = run(["import os\nprint(os.getpid())"], tmp_path)
+    assert text(nb.cells[0]).strip().isdigit()

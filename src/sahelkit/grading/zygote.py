@@ -200,7 +200,11 @@ class ForkingKernelManager(AsyncKernelManager):
         env = dict(kw.get("env") or os.environ)
         env.setdefault("JPY_PARENT_PID", str(os.getpid()))
         cwd = str(kw.get("cwd") or os.getcwd())
-        pid = _Helper.fork(argv[argv.index("-f"):], env, cwd)
+        try:
+            pid = _Helper.fork(argv[argv.index("-f"):], env, cwd)
+        except (OSError, RuntimeError, ValueError) as exc:  # no helper: grade all the same, more slowly
+            self.log.warning("sahelkit : noyau lancé sans le processus auxiliaire (%s)", exc)
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner.process = ForkedKernel(pid)
         provisioner.pid = provisioner.pgid = pid  # the child called setsid(): its own group
         provisioner.cwd = cwd
