@@ -7,6 +7,7 @@ private Jupyter configuration so that the tester's ~/.jupyter does not change th
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -190,6 +191,18 @@ RUN_DONE_JS = """panel => {
 }"""
 
 
+# What the page shows when Run All did not finish: which tab is current, the kernel's status,
+# and the prompts of the panel's code cells (`[ ]` never ran, `[*]` queued or running).
+STATE_JS = """panel => ({
+    current: (document.querySelector('#jp-main-dock-panel li.lm-TabBar-tab.lm-mod-current') || {}).title,
+    status: (panel.querySelector('.jp-Notebook-ExecutionIndicator') || {getAttribute: () => null})
+        .getAttribute('data-status'),
+    prompts: Array.from(panel.querySelectorAll('.jp-Cell.jp-CodeCell .jp-InputArea-prompt'))
+        .map(p => p.textContent),
+    dialogs: Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText.slice(0, 300)),
+})"""
+
+
 def notebook_panel(page, path: str, timeout: float = 60_000):
     """The main-area panel showing the notebook at `path` (relative to the server root)."""
     tab = page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab[title*="Path: {path}"]').first
@@ -199,16 +212,41 @@ def notebook_panel(page, path: str, timeout: float = 60_000):
     return panel
 
 
-def wait_kernel_idle(panel, timeout: float = 60_000) -> None:
-    panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]').wait_for(
-        state="attached", timeout=timeout)
+def wait_kernel_ready(lab: LabServer, path: str, timeout: float = 60.0) -> None:
+    """Wait until the server says the notebook's kernel is idle with the page connected to it.
+
+    The toolbar's indicator alone cannot tell: JupyterLab shows "idle" for a notebook it has just
+    opened, before its session and kernel exist.
+    """
+    def get(url: str):
+        with urllib.request.urlopen(f"{lab.base}{url}?token={lab.token}", timeout=10) as resp:
+            return json.load(resp)
+    deadline = time.monotonic() + timeout
+    seen = None
+    while time.monotonic() < deadline:
+        try:
+            kernels = [s["kernel"] for s in get("/api/sessions") if s.get("path") == path and s.get("kernel")]
+            seen = get(f"/api/kernels/{kernels[0]['id']}") if kernels else None
+        except (urllib.error.URLError, OSError, ValueError):
+            seen = None
+        if seen and seen.get("execution_state") == "idle" and seen.get("connections", 0) > 0:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"the kernel of {path} was not idle and connected within {timeout:.0f} s: {seen}")
 
 
-def run_all_cells(page, panel, timeout: float = 90_000) -> list[dict]:
+def run_all_cells(page, panel, lab: LabServer, path: str, timeout: float = 90_000) -> list[dict]:
     """Menu Run > Run All Cells, wait until the kernel is done, return each code cell's errors."""
-    wait_kernel_idle(panel)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    wait_kernel_ready(lab, path)
     panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # make this notebook current
+    page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab.lm-mod-current[title*="Path: {path}"]').wait_for(
+        state="attached", timeout=10_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]').click()
-    page.wait_for_function(RUN_DONE_JS, arg=panel.element_handle(), timeout=timeout)
+    page.locator('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)').click()
+    try:
+        page.wait_for_function(RUN_DONE_JS, arg=panel.element_handle(), timeout=timeout)
+    except PlaywrightTimeout:
+        state = page.evaluate(STATE_JS, panel.element_handle())
+        raise AssertionError(f"Run All in {path} did not finish within {timeout / 1000:.0f} s: {state}") from None
     return panel.evaluate(CELLS_JS)

@@ -100,7 +100,7 @@ def test_participant_and_trainer_walkthrough(lab, page):
     landing.locator(".jp-RenderedMarkdown h1").first.wait_for(state="visible")
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).wait_for(state="visible")
     # Its one code cell is the participant's "does everything work?" check: run it.
-    cells = run_all_cells(page, landing, timeout=RUN_MS)
+    cells = run_all_cells(page, landing, lab, LANDING, timeout=RUN_MS)
     assert not [c for c in cells if c["errors"]], f"{LANDING} fails: {cells}"
     expect(landing.locator(".jp-CodeCell .jp-OutputArea-output").first).to_contain_text(re.compile(r"\S"))
     shot(page, "01-landing")
@@ -113,7 +113,7 @@ def test_participant_and_trainer_walkthrough(lab, page):
     #    unanswered stub and fails only there.
     landing.locator("a", has_text=re.compile(r"^exercice 01$")).click()
     exercise = notebook_panel(page, EXERCISE)
-    cells = run_all_cells(page, exercise, timeout=RUN_MS)
+    cells = run_all_cells(page, exercise, lab, EXERCISE, timeout=RUN_MS)
     exercise.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").first \
         .scroll_into_view_if_needed()
     shot(page, "02-exercise-run-all")
@@ -138,7 +138,7 @@ def test_participant_and_trainer_walkthrough(lab, page):
     page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab[title*="Path: {LANDING}"]').click()
     landing.locator("a", has_text=re.compile(r"^01\. ")).click()
     teaching = notebook_panel(page, TEACHING)
-    cells = run_all_cells(page, teaching, timeout=RUN_MS)
+    cells = run_all_cells(page, teaching, lab, TEACHING, timeout=RUN_MS)
     errors = [c for c in cells if c["errors"]]
     assert not errors, f"{TEACHING} writes errors or warnings: {errors}"
     dropdown = ".jupyter-widgets.widget-dropdown select"
