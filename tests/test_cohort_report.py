@@ -117,3 +117,47 @@ def test_report_renders_in_a_browser(report):
     assert all(i["ok"] for i in images), images
     assert len(tables) >= 5 and all(n >= 2 for n in tables[:3])
     assert any("À reprendre" in h for h in headings) and any("à suivre" in h for h in headings)
+
+
+# --- written answers not graded yet (no nbgrader run: the report's arithmetic on given grades) -----
+
+from sahelkit.grading import report as report_module  # noqa: E402
+
+PARTS = {"A": [{"notebook": "A", "id": "code", "max": 2.0, "manual": False},
+               {"notebook": "A", "id": "written", "max": 3.0, "manual": True}]}
+
+
+def _rows(grades: dict[str, dict[str, tuple[float, bool]]]) -> list[dict]:
+    return [{"participant": pid, "name": pid, "service": "", "assignment": "A", "graded": True,
+             "score": sum(v for v, _ in got.values()), "max": 5.0,
+             "percent": 20 * sum(v for v, _ in got.values()), "issues": [], "parts": got, "files": []}
+            for pid, got in grades.items()]
+
+
+def test_written_answers_waiting_for_the_trainer_are_not_parts_to_teach_again():
+    # Four participants answered the written part; two answers are still unread in Formgrader
+    # (nbgrader: score 0, needs_manual_grade), two were left blank (a final 0).
+    rows = _rows({"a": {"code": (2, False), "written": (0, True)}, "b": {"code": (2, False), "written": (0, True)},
+                  "c": {"code": (2, False), "written": (0, False)}, "d": {"code": (0, False), "written": (0, False)}})
+    stats = {s["id"]: s for s in report_module.part_stats(rows, PARTS, ["A"])}
+    assert (stats["written"]["n"], stats["written"]["pending"], stats["written"]["rate"]) == (2, 2, 0.0)
+    assert (stats["code"]["n"], stats["code"]["pending"], stats["code"]["rate"]) == (4, 0, 0.75)
+    assert report_module.to_teach_again(list(stats.values())) == []
+    page = report_module._html(REPO, ["A"], rows, list(stats.values()), {}, PARTS, 50, [])
+    section = page.split("id='a-reprendre'", 1)[1].split("<h2", 1)[0]
+    assert "Aucune partie n'a été ratée" in section
+    assert "En attente de notation à la main" in section and "written (2 rendu(s))" in section
+
+    # Once the trainer has read them all, the part is judged like any other.
+    for r in rows:
+        r["parts"]["written"] = (3.0 if r["participant"] == "a" else 0.0, False)
+    weak = report_module.to_teach_again(report_module.part_stats(rows, PARTS, ["A"]))
+    assert [(s["id"], s["full"], s["n"]) for s in weak] == [("written", 1, 4)]
+
+
+def test_low_score_is_judged_on_the_points_already_graded():
+    # All the code right, the written part unread: 2/5 in nbgrader's total, but nothing failed.
+    assert report_module.graded_percent({"code": (2, False), "written": (0, True)}, PARTS["A"]) == 100
+    assert report_module.graded_percent({"code": (1, False), "written": (0, True)}, PARTS["A"]) == 50
+    assert report_module.graded_percent({"code": (2, False), "written": (0, False)}, PARTS["A"]) == 40
+    assert report_module.graded_percent({"code": (0, True), "written": (0, True)}, PARTS["A"]) is None

@@ -73,15 +73,22 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
     charts = {}
     # 1. success rate per part, worst first; hatched bars are below the pass line
     if parts_stats:
-        stats = sorted(parts_stats, key=lambda s: (s["rate"], s["id"]))
+        # parts waiting for manual grading last: they are not judged yet
+        stats = sorted(parts_stats, key=lambda s: (s["pending"] > 0, s["rate"] or 0, s["id"]))
+        weak = {(s["assignment"], s["id"]) for s in to_teach_again(parts_stats)}
         fig, ax = plt.subplots(figsize=(8, 0.45 * len(stats) + 1.2))
-        rates = [100 * s["rate"] for s in stats]
-        bars = ax.barh([f"{s['assignment']} · {s['id']}" for s in stats], rates, color="0.75", edgecolor="black")
+        rates = [100 * (s["rate"] or 0) for s in stats]
+        labels = [f"{s['assignment']} · {s['id']}" for s in stats]
+        bars = ax.barh(labels, rates, color="0.75", edgecolor="black")
         for bar, s, r in zip(bars, stats, rates):
-            if s["rate"] < PASS_RATE:
+            if (s["assignment"], s["id"]) in weak:
                 bar.set_hatch("///")
                 bar.set_facecolor("0.35")
-            ax.text(min(r + 1, 101), bar.get_y() + bar.get_height() / 2, f"{r:.0f} %", va="center", fontsize=9)
+            text = f"{r:.0f} %"
+            if s["pending"]:  # not judged yet: white, and the rate is of the grades already final
+                bar.set_facecolor("white")
+                text = (f"{r:.0f} % des {s['n']} notés ; " if s["n"] else "") + f"{s['pending']} à noter à la main"
+            ax.text(min(r + 1, 101), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
         ax.axvline(100 * PASS_RATE, color="black", linestyle="--", linewidth=1)
         ax.set_xlim(0, 112)
         ax.invert_yaxis()
@@ -118,17 +125,19 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
             for j, (a, gid) in enumerate(cols):
                 got = matrix.get((pid, a), {}).get(gid)
                 top = next(p["max"] for p in all_parts[a] if p["id"] == gid)
-                if got is not None and top:
+                if got is not None and top and not got[1]:
                     grid[i, j] = got[0] / top
         fig, ax = plt.subplots(figsize=(1.0 + 0.7 * len(cols), 0.8 + 0.32 * len(pids)))
         ax.imshow(grid, cmap="Greys", vmin=0, vmax=1.6, aspect="auto")
         for i in range(len(pids)):
             for j in range(len(cols)):
                 v = grid[i, j]
-                ax.text(j, i, "–" if np.isnan(v) else f"{100 * v:.0f}", ha="center", va="center", fontsize=7)
+                pending = matrix.get((pids[i], cols[j][0]), {}).get(cols[j][1], (0, False))[1]
+                text = "à noter" if pending else "–" if np.isnan(v) else f"{100 * v:.0f}"
+                ax.text(j, i, text, ha="center", va="center", fontsize=6 if pending else 7)
         ax.set_xticks(range(len(cols)), [gid for _, gid in cols], rotation=60, ha="right", fontsize=7)
         ax.set_yticks(range(len(pids)), pids, fontsize=7)
-        ax.set_title("Points obtenus par partie (% de la partie ; plus foncé = mieux)")
+        ax.set_title("Points obtenus par partie (% de la partie ; plus foncé = mieux ; à noter : Formgrader)")
         charts["grid"] = _png(fig)
     return charts
 
@@ -180,30 +189,64 @@ def build_report(course: Path, url: str, assignments: list[str], records: dict, 
                 manual = [gid for gid, (_, need) in got.items() if need]
                 if manual and not any(c == "kernel-died" for c, _ in issues):
                     issues.append(("manual", "parties : " + ", ".join(manual)))
-                if percent < low_score:
-                    issues.append(("low-score", f"{percent:.0f} % (seuil {low_score:.0f} %)"))
+                so_far = graded_percent(got, all_parts[a])
+                if so_far is not None and so_far < low_score:
+                    of = " des points déjà notés" if manual else ""
+                    issues.append(("low-score", f"{so_far:.0f} %{of} (seuil {low_score:.0f} %)"))
             p = people.get(pid, Participant(pid))
             rows.append({"participant": pid, "name": p.name, "service": p.service, "assignment": a,
                          "score": total, "max": maximum, "percent": percent, "graded": graded,
                          "issues": issues, "parts": got or {}, "files": rec.get("files", [])})
-    # success rate per part
-    parts_stats = []
-    for a in assignments:
-        done = [r for r in rows if r["assignment"] == a and r["graded"]]
-        for part in all_parts[a]:
-            vals = [r["parts"].get(part["id"], (0.0, False))[0] for r in done]
-            if not vals:
-                continue
-            full = sum(1 for v in vals if part["max"] and v >= part["max"] - 1e-9)
-            parts_stats.append({"assignment": a, "id": part["id"], "max": part["max"], "n": len(vals),
-                                "full": full, "rate": full / len(vals),
-                                "mean": sum(vals) / len(vals) / part["max"] if part["max"] else 0.0})
+    parts_stats = part_stats(rows, all_parts, assignments)
     _write_csv(out_dir, rows, all_parts, assignments)
     charts = _charts(parts_stats, rows, {(r["participant"], r["assignment"]): r["parts"] for r in rows},
                      assignments, all_parts)
     (out_dir / "rapport-cohorte.html").write_text(
         _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, unattributed), encoding="utf-8")
     return {"rows": rows, "parts": parts_stats, "participants": len(pids), "assignments": assignments}
+
+
+def graded_percent(got: dict, parts: list[dict]) -> float | None:
+    """The share of the points graded so far that the participant earned, in %.
+
+    A part still waiting for the trainer in Formgrader counts 0 in nbgrader's total; judging a
+    participant on it would flag as weak someone whose written answer is simply not read yet.
+    None when nothing is graded yet.
+    """
+    top = sum(p["max"] for p in parts if not got.get(p["id"], (0.0, False))[1])
+    if not top:
+        return None
+    return 100 * sum(v for v, pending in got.values() if not pending) / top
+
+
+def part_stats(rows: list[dict], all_parts: dict, assignments: list[str]) -> list[dict]:
+    """Success rate of every part, on the submissions whose grade for it is final.
+
+    `pending` counts the submissions whose grade for the part waits for the trainer in
+    Formgrader: a written answer not read yet is neither a success nor a failure. A part with
+    pending grades is never put among the parts to teach again; `rate` is None when none of
+    its grades is final.
+    """
+    stats = []
+    for a in assignments:
+        done = [r for r in rows if r["assignment"] == a and r["graded"]]
+        for part in all_parts[a]:
+            got = [r["parts"].get(part["id"], (0.0, False)) for r in done]
+            if not got:
+                continue
+            vals = [v for v, pending in got if not pending]
+            full = sum(1 for v in vals if part["max"] and v >= part["max"] - 1e-9)
+            stats.append({"assignment": a, "id": part["id"], "max": part["max"], "n": len(vals),
+                          "pending": len(got) - len(vals), "full": full,
+                          "rate": full / len(vals) if vals else None,
+                          "mean": (sum(vals) / len(vals) / part["max"] if part["max"] else 0.0) if vals else None})
+    return stats
+
+
+def to_teach_again(stats: list[dict]) -> list[dict]:
+    """Parts fully graded that fewer than PASS_RATE of the cohort fully passed, worst first."""
+    return sorted((s for s in stats if not s["pending"] and s["rate"] is not None and s["rate"] < PASS_RATE),
+                  key=lambda s: (s["rate"], s["assignment"], s["id"]))
 
 
 def _write_csv(out_dir: Path, rows: list[dict], all_parts: dict, assignments: list[str]) -> None:
@@ -233,7 +276,8 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
     now = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
     n_people = len({r["participant"] for r in rows})
     attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
-    weak = [s for s in sorted(parts_stats, key=lambda s: s["rate"]) if s["rate"] < PASS_RATE]
+    weak = to_teach_again(parts_stats)
+    waiting = [s for s in parts_stats if s["pending"]]
     h = [f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Rapport de cohorte — {e(', '.join(assignments))}</title>",
          f"<style>{CSS}</style></head><body>",
          f"<h1>Rapport de cohorte</h1><p class='note'>Exercice(s) : <b>{e(', '.join(assignments))}</b> — "
@@ -256,14 +300,22 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         h.append("</table>")
     else:
         h.append("<p>Aucune partie n'a été ratée par la moitié de la cohorte ou plus.</p>")
+    if waiting:
+        h.append("<p id='a-noter'><b>En attente de notation à la main</b> (Formgrader), donc pas encore jugées ici : "
+                 + ", ".join(f"{e(s['assignment'])} · {e(s['id'])} ({s['pending']} rendu(s))" for s in waiting)
+                 + ". Relancez <code>sahelkit grade</code> après les avoir notées : ces parties seront alors "
+                 "comptées dans ce tableau.</p>")
     if "parts" in charts:
         h.append(f"<img id='chart-parts' alt='Réussite par partie' src='{charts['parts']}'>")
     h.append("<table id='parties'><tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th>"
-             "<th>Points moyens</th></tr>")
+             "<th>Points moyens</th><th>À noter à la main</th></tr>")
+    weak_ids = {(s["assignment"], s["id"]) for s in weak}
     for s in parts_stats:
-        cls = " class='attention'" if s["rate"] < PASS_RATE else ""
+        cls = " class='attention'" if (s["assignment"], s["id"]) in weak_ids else ""
+        rate = f"{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)" if s["rate"] is not None else "—"
+        mean = f"{100 * s['mean']:.0f} %" if s["mean"] is not None else "—"
         h.append(f"<tr{cls}><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td><td class='num'>{s['max']:g}</td>"
-                 f"<td class='num'>{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)</td><td class='num'>{100 * s['mean']:.0f} %</td></tr>")
+                 f"<td class='num'>{rate}</td><td class='num'>{mean}</td><td class='num'>{s['pending'] or ''}</td></tr>")
     h.append("</table>")
 
     h.append("<h2 id='a-suivre'>2. Participants à suivre</h2>")
@@ -327,5 +379,6 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         mark = "⚠ " if st.attention else ""
         h.append(f"<tr><td>{mark}{e(st.label)}</td><td>{e(st.meaning)}</td><td>{e(st.action)}</td></tr>")
     h.append(f"</table><p class='note'>⚠ : demande votre attention. Seuil de note faible : {low_score:.0f} %. "
-             "Les notes comptent les points corrigés à la main dans Formgrader quand il y en a.</p></body></html>")
+             "Les notes comptent les points corrigés à la main dans Formgrader quand il y en a ; une partie pas "
+             "encore notée y compte 0, mais le seuil de note faible ne porte que sur les points déjà notés.</p></body></html>")
     return "\n".join(h)

@@ -52,7 +52,9 @@ STATUSES: dict[str, Status] = {s.code: s for s in [
     Status("unknown-participant", "Hors liste",
            "Le nom du fichier ne correspond à personne de la liste des participants : corrigé sous ce nom.",
            "Renommer le fichier au nom du participant (ou compléter la liste), puis relancer.", True),
-    Status("low-score", "Note faible", "Note inférieure au seuil fixé (--low-score, 50 % par défaut).",
+    Status("low-score", "Note faible",
+           "Note inférieure au seuil fixé (--low-score, 50 % par défaut), sur les points déjà notés : "
+           "une réponse rédigée pas encore notée dans Formgrader ne compte pas.",
            "Prévoir un moment avec le participant.", True),
     Status("renamed", "Notebook renommé",
            "Le notebook portait un autre nom : il a été corrigé sous le nom attendu.",
