@@ -161,3 +161,17 @@ def test_low_score_is_judged_on_the_points_already_graded():
     assert report_module.graded_percent({"code": (1, False), "written": (0, True)}, PARTS["A"]) == 50
     assert report_module.graded_percent({"code": (2, False), "written": (0, False)}, PARTS["A"]) == 40
     assert report_module.graded_percent({"code": (0, True), "written": (0, True)}, PARTS["A"]) is None
+
+
+def test_summary_groups_the_parts_to_grade_by_hand():
+    from sahelkit.grading.command import summary_lines
+    rows = _rows({f"p{i:02d}": {"code": (2, False), "written": (0, True)} for i in range(7)}
+                 | {"low": {"code": (0, False), "written": (0, False)}})
+    for r in rows:
+        r["issues"] = [("manual", "parties : written")] if r["participant"] != "low" else [("low-score", "0 %")]
+    rows[1]["issues"].append(("renamed", "mon-travail.ipynb"))
+    text = "\n".join(summary_lines(rows, []))
+    assert "  - low / A : Note faible — 0 %" in text.split("À REGARDER :")[1]
+    assert "  - A · written : 7 rendu(s) (p00, p01, p02, p03, p04 et 2 autre(s))" in text
+    assert "p00 / A : À noter à la main" not in text   # one line per part, not per participant
+    assert "  - p01 / A : Notebook renommé — mon-travail.ipynb" in text.split("Pour information :")[1]

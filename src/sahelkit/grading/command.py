@@ -241,25 +241,43 @@ def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list,
     print(f"\nCorrigés maintenant : {graded} ; déjà corrigés (inchangés) : {unchanged} ; "
           f"participants : {summary['participants']} ; exercices : {', '.join(summary['assignments'])}")
     attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
-    info = [r for r in rows if r["issues"] and r not in attention]
-    if attention or unattributed:
-        print("\nÀ REGARDER :")
-        for r in attention:
-            for code, detail in r["issues"]:
-                if STATUSES.get(code) and STATUSES[code].attention:
-                    print(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
-        for origin, why in unattributed:
-            print(f"  - fichier non attribué : {origin} — {why}")
-    if info:
-        print("\nPour information :")
-        for r in info:
-            for code, detail in r["issues"]:
-                print(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
+    print("\n".join(summary_lines(rows, unattributed)))
     print(f"\nRapport : {report_dir / 'rapport-cohorte.html'}")
     print(f"Notes   : {report_dir / 'notes.csv'}  (et notes-par-partie.csv, nbgrader-grades.csv)")
     status = 1 if (attention or unattributed) else 0
     print("Résultat : " + ("des points demandent votre attention (code 1)." if status else "tout est en ordre (code 0)."))
     return status
+
+
+def summary_lines(rows: list[dict], unattributed: list) -> list[str]:
+    """What needs attention, one line per problem; then the parts to grade by hand, one line per
+    part (every evening they concern most of the cohort); then the other information."""
+    lines = []
+    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
+    if attention or unattributed:
+        lines.append("\nÀ REGARDER :")
+        for r in attention:
+            for code, detail in r["issues"]:
+                if STATUSES.get(code) and STATUSES[code].attention:
+                    lines.append(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
+        lines += [f"  - fichier non attribué : {origin} — {why}" for origin, why in unattributed]
+    by_hand: dict[tuple[str, str], list[str]] = {}
+    for r in rows:
+        if any(c == "manual" for c, _ in r["issues"]):
+            for gid, (_, pending) in r["parts"].items():
+                if pending:
+                    by_hand.setdefault((r["assignment"], gid), []).append(r["participant"])
+    if by_hand:
+        lines.append(f"\n{label('manual')} dans Formgrader, puis relancer la même commande :")
+        for (a, gid), who in sorted(by_hand.items()):
+            names = ", ".join(who[:5]) + (f" et {len(who) - 5} autre(s)" if len(who) > 5 else "")
+            lines.append(f"  - {a} · {gid} : {len(who)} rendu(s) ({names})")
+    info = [(r, code, detail) for r in rows for code, detail in r["issues"]
+            if code != "manual" and not (STATUSES.get(code) and STATUSES[code].attention)]
+    if info:
+        lines.append("\nPour information :")
+        lines += [f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}" for r, code, detail in info]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
