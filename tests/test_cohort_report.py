@@ -15,6 +15,7 @@ from test_grade_robustness import grading_course, run_grade
 
 import sys
 sys.path.insert(0, str(REPO / "src"))
+from sahelkit.grading import report as report_module  # noqa: E402
 from sahelkit.grading import simulate  # noqa: E402
 
 
@@ -121,8 +122,6 @@ def test_report_renders_in_a_browser(report):
 
 # --- written answers not graded yet (no nbgrader run: the report's arithmetic on given grades) -----
 
-from sahelkit.grading import report as report_module  # noqa: E402
-
 PARTS = {"A": [{"notebook": "A", "id": "code", "max": 2.0, "manual": False},
                {"notebook": "A", "id": "written", "max": 3.0, "manual": True}]}
 
@@ -130,7 +129,7 @@ PARTS = {"A": [{"notebook": "A", "id": "code", "max": 2.0, "manual": False},
 def _rows(grades: dict[str, dict[str, tuple[float, bool]]]) -> list[dict]:
     return [{"participant": pid, "name": pid, "service": "", "assignment": "A", "graded": True,
              "score": sum(v for v, _ in got.values()), "max": 5.0,
-             "percent": 20 * sum(v for v, _ in got.values()), "issues": [], "parts": got, "files": []}
+             "percent": 100 * sum(v for v, _ in got.values()) / 5.0, "issues": [], "parts": got, "files": []}
             for pid, got in grades.items()]
 
 

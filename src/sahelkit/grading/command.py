@@ -240,11 +240,10 @@ def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list,
     unchanged = sum(1 for r in records.values() if r.get("unchanged"))
     print(f"\nCorrigés maintenant : {graded} ; déjà corrigés (inchangés) : {unchanged} ; "
           f"participants : {summary['participants']} ; exercices : {', '.join(summary['assignments'])}")
-    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
     print("\n".join(summary_lines(rows, unattributed)))
     print(f"\nRapport : {report_dir / 'rapport-cohorte.html'}")
     print(f"Notes   : {report_dir / 'notes.csv'}  (et notes-par-partie.csv, nbgrader-grades.csv)")
-    status = 1 if (attention or unattributed) else 0
+    status = 1 if unattributed or any(needs_attention(c for c, _ in r["issues"]) for r in rows) else 0
     print("Résultat : " + ("des points demandent votre attention (code 1)." if status else "tout est en ordre (code 0)."))
     return status
 
