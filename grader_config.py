@@ -62,8 +62,8 @@ c.LimitOutput.max_traceback = 30
 # never the hidden test code (which would give the answers away for the next cohort).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
-    "sahelkit.feedback.HideHiddenTests",
+    "sahelkit.grading.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
 # The same HTML page as nbgrader's, with its compiled templates kept between participants.
-c.GenerateFeedback.exporter_class = "sahelkit.feedback.FeedbackExporter"
+c.GenerateFeedback.exporter_class = "sahelkit.grading.feedback.FeedbackExporter"

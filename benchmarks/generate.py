@@ -27,11 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-
-from sahelkit import comms, world  # noqa: E402
-from sahelkit.generate import generate_case, rng_for, write_case  # noqa: E402
-from sahelkit.profiles import load_profile  # noqa: E402
+from sahelkit.generator import comms, world
+from sahelkit.generator.case import generate_case, rng_for, write_case
+from sahelkit.profiles import load_profile
 
 
 def make_world(profile: dict) -> world.World:

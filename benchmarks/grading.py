@@ -27,11 +27,9 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-from sahelkit.grading import simulate  # noqa: E402
-from sahelkit.grading.autograde import prepare_environment  # noqa: E402
+from sahelkit.grading import simulate
+from sahelkit.grading.autograde import prepare_environment
+from sahelkit.paths import REPO
 
 BIN = Path(sys.executable).parent
 

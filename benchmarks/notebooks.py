@@ -19,7 +19,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-REPO = Path(__file__).resolve().parents[1]
+from sahelkit.paths import REPO
+
 TARGET = 3.0
 IMPORT = re.compile(r"^\s*(import\s+\S.*|from\s+\S+\s+import\s+.*)$")
 

@@ -6,7 +6,7 @@ import tomllib
 
 import yaml
 
-from conftest import REPO
+from tests.helpers import REPO
 
 
 def _pyproject_pins() -> dict[str, str]:
@@ -55,7 +55,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_nbgrader_config_is_a_shim():
-    lines = [l for l in (REPO / "nbgrader_config.py").read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = [line for line in (REPO / "nbgrader_config.py").read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(lines) == 2 and "grader_config.py" in lines[1]
 
 

@@ -9,8 +9,9 @@ import yaml
 
 import sahelkit
 from sahelkit.countries import UnknownCountryError, resolve_country
-from sahelkit.generate import generate
+from sahelkit.generator.case import generate
 from sahelkit.profiles import PROFILES_DIR, ProfileError, load_profile
+from tests.helpers import COUNTRIES
 
 MALI = yaml.safe_load((PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8"))
 
@@ -32,7 +33,7 @@ def _error(tmp_path: Path, change) -> str:
     return msg
 
 
-@pytest.mark.parametrize("country", list(sahelkit.COUNTRIES))
+@pytest.mark.parametrize("country", COUNTRIES)
 def test_committed_profiles_load(country):
     p = load_profile(country)
     assert p["slug"] == country and p["iso"] == sahelkit.COUNTRIES[country]

@@ -41,7 +41,7 @@ def _generate_args(p: argparse.ArgumentParser) -> None:
 
 def _generate(args: argparse.Namespace) -> int:
     from .countries import UnknownCountryError
-    from .generate import generate
+    from .generator import generate
     from .profiles import ProfileError
 
     if not args.country and not args.profile:
@@ -65,7 +65,7 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .checkdata import check_dataset
+    from .course.checkdata import check_dataset
 
     problems = check_dataset(args.folder)
     for line in problems:
@@ -83,7 +83,7 @@ def _readme_args(p: argparse.ArgumentParser) -> None:
 
 
 def _readme(args: argparse.Namespace) -> int:
-    from . import readme
+    from .course import dictionary as readme
 
     if args.check:
         current = readme.README_PATH.read_text(encoding="utf-8") if readme.README_PATH.exists() else ""
@@ -113,12 +113,12 @@ def _grade(args: argparse.Namespace) -> int:
 
 
 def _bundle_args(p: argparse.ArgumentParser) -> None:
-    from .bundle import bundle_arguments
+    from .course.bundle import bundle_arguments
     bundle_arguments(p)
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from .bundle import run_bundle
+    from .course.bundle import run_bundle
     return run_bundle(args)
 
 

@@ -15,19 +15,12 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import COUNTRIES, available, resolve_country
+from .paths import data_dir
 from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
-
-REPO_DATASETS = Path(__file__).resolve().parent.parent.parent / "datasets"
 
 
 class CaseDataError(FileNotFoundError):
     """A country or a file that cannot be found; the message lists the countries available."""
-
-
-def data_dir() -> Path:
-    """The datasets folder in use."""
-    env = os.environ.get("SAHELKIT_DATA")
-    return Path(env) if env else REPO_DATASETS
 
 
 def _available_here(root: Path) -> str:

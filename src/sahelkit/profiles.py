@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .countries import COUNTRIES, resolve_country
+from .paths import PROFILES
 
 
 class ProfileError(ValueError):
@@ -245,7 +246,7 @@ PROFILE_SCHEMA = Record({
 
 
 # --------------------------------------------------------------------------- loading
-PROFILES_DIR = Path(__file__).resolve().parent.parent.parent / "datasets" / "profiles"
+PROFILES_DIR = PROFILES
 
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 20x faster

@@ -277,10 +277,3 @@ BY_NAME: dict[str, Table] = {t.name: t for t in ALL_TABLES}
 SIGNAL_KINDS = ("broker", "sim_swap", "handset_change", "structuring", "co_location", "convoy",
                 "falsified_medicine", "inconsistent_grading", "unanswered_requirement", "answered_requirement",
                 "cross_border_cell", "straw_holder")
-
-PANDAS_DTYPES = {"str": "string", "int": "int64", "float": "float64"}
-
-
-def dtypes(table: Table) -> dict[str, str]:
-    """The pandas dtypes read_csv should use (dates are parsed apart)."""
-    return {c.name: ("string" if c.kind in ("date", "datetime") else PANDAS_DTYPES[c.kind]) for c in table.columns}

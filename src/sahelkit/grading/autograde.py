@@ -19,7 +19,6 @@ import contextlib
 import functools
 import hashlib
 import os
-import re
 import shutil
 import sys
 import time
@@ -31,6 +30,8 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Integer
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
+
+from ..paths import PACKAGE
 
 # What the observer saw in the notebook that is being graded (one per worker process).
 OBSERVED: dict[str, list[str]] = {}
@@ -73,7 +74,7 @@ def prepare_environment(country: str | None = None) -> None:
     path = os.environ.get("PATH", "")
     if bindir not in path.split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + path
-    pkg_root = str(Path(__file__).resolve().parents[2])
+    pkg_root = str(PACKAGE.parent)
     pp = os.environ.get("PYTHONPATH", "")
     if pkg_root not in pp.split(os.pathsep):
         os.environ["PYTHONPATH"] = pkg_root + (os.pathsep + pp if pp else "")
@@ -87,7 +88,7 @@ def remember_alembic_head() -> None:
     nbgrader's Gradebook runs the `alembic heads` command (one to several seconds) each time it
     creates a database, to stamp it with the schema version of the installed nbgrader. The kit
     creates a template gradebook per assignment, so it reads the version once, in process, from
-    nbgrader's own migration scripts (the same answer: tests/test_grade_command.py checks it).
+    nbgrader's own migration scripts (the same answer: tests/grading/test_grade_command.py checks it).
     """
     import nbgrader.api as api
     if getattr(api.get_alembic_version, "in_process", False):
@@ -433,4 +434,3 @@ def work_dir_cleanup(result: dict) -> None:
         shutil.rmtree(result["work"], ignore_errors=True)
 
 
-SAFE = re.compile(r"^[a-z0-9][a-z0-9.]*$")

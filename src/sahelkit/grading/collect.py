@@ -208,7 +208,7 @@ def _read_timestamp(path: Path) -> float | None:
         from dateutil.parser import parse
         stamp = parse(path.read_text(encoding="utf-8").strip())
         if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=dt.timezone.utc)
+            stamp = stamp.replace(tzinfo=dt.UTC)
         return stamp.timestamp()
     except (OSError, ValueError, OverflowError):
         return None
@@ -402,7 +402,7 @@ def stage(sub: Submission, course: Path, submitted_dir: str = "submitted") -> bo
     dest = course / submitted_dir / sub.participant / sub.assignment
     wanted = {f"{name}.ipynb": c.data for name, c in sub.files.items()}
     wanted.update({k: v for k, v in sub.extras.items() if k not in wanted})
-    stamp = dt.datetime.fromtimestamp(sub.timestamp, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    stamp = dt.datetime.fromtimestamp(sub.timestamp, tz=dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
     wanted["timestamp.txt"] = stamp.encode()
     if dest.is_dir():
         current = {p.name: p.read_bytes() for p in dest.iterdir() if p.is_file()}

@@ -27,16 +27,6 @@ from .statuses import STATUSES, label, needs_attention
 STATE_VERSION = 1
 
 
-def add_grade_parser(subparsers) -> argparse.ArgumentParser:
-    """Register `grade` on an argparse subparsers object (sahelkit's cli.py calls this)."""
-    p = subparsers.add_parser(
-        "grade", help="corriger les rendus d'une cohorte (nbgrader) et écrire le rapport",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _arguments(p)
-    p.set_defaults(func=run_grade)
-    return p
-
-
 def grade_arguments(p: argparse.ArgumentParser) -> None:
     """The options of `sahelkit grade` (for cli.py's register())."""
     _arguments(p)

@@ -26,8 +26,8 @@ import time
 from contextlib import suppress
 from pathlib import Path
 
-from nbgrader.preprocessors import Execute
 from jupyter_client.manager import AsyncKernelManager
+from nbgrader.preprocessors import Execute
 
 # What the helper imports before forking: ipykernel, then what the exercises import.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy", "pandas", "matplotlib.pyplot",

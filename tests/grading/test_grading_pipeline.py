@@ -20,17 +20,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from nbgrader.api import Gradebook
 
-from conftest import ASSIGNMENTS, COUNTRIES, REPO, nbgrader
-
-WRONG = REPO / "tests" / "wrong_answers"
-
-
-def wrong_answers(assignment: str) -> list[dict]:
-    path = WRONG / f"{assignment}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+from tests.helpers import ASSIGNMENTS, COUNTRIES, REPO, nbgrader, wrong_answers
 
 
 def test_every_assignment_has_wrong_answers_for_every_part():

@@ -80,7 +80,7 @@ def _remap_swap(w: World, line: np.ndarray, t: np.ndarray) -> np.ndarray:
 
 def colocated_calls(w: World) -> pd.DataFrame:
     """Two couriers' phones calling from the same antenna within minutes, in several towns."""
-    rng, P = w.rng, w.persons
+    rng = w.rng
     l1, l2 = w.plan["colocated"]
     net = w.networks[1]
     country_of = {t["name"]: t["country"] for t in w.profile["towns"]}

@@ -1,6 +1,11 @@
-"""JupyterLab and Chromium plumbing for tests/test_browser.py.
+"""What the kit's tests share: the tree's own lists, nbgrader and `sahelkit grade` runners, and
+the JupyterLab and Chromium plumbing of the browser tests.
 
-The browser test drives the kit the way a participant meets it: `make lab`'s own command line
+Everything is discovered from the tree (countries from datasets/profiles/, assignments from
+solutions/, notebooks from modules/), so a new module or a new country is tested without new
+test code. This is the one country list of the suite.
+
+The browser tests drive the kit the way a participant meets it: `make lab`'s own command line
 (read from the Makefile with `make -n`, so a change to the lab target is what gets tested), in
 a throw-away copy of the course so that nothing is written into the working tree, with a
 private Jupyter configuration so that the tester's ~/.jupyter does not change the result.
@@ -23,10 +28,80 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+COUNTRIES = sorted(p.stem for p in (REPO / "datasets" / "profiles").glob("*.yaml"))
+ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
+MODULES = sorted((REPO / "modules").glob("[0-9][0-9]-*.ipynb"))
 BIN = Path(sys.executable).parent
 
+
+def nbgrader(args: list[str], course: Path, country: str | None = None, check: bool = True,
+             timeout: int = 900) -> subprocess.CompletedProcess:
+    """Run the real `nbgrader` command in a course folder, with the case data of one country."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    if country:
+        env["SAHELKIT_COUNTRY"] = country
+    proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, text=True,
+                          capture_output=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n"
+                             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def make_course(root: Path, assignments: list[str]) -> Path:
+    """A throw-away course folder using the kit's own grader_config.py."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "solutions").mkdir(exist_ok=True)
+    for name in assignments:
+        shutil.copytree(REPO / "solutions" / name, root / "solutions" / name)
+    for extra in (REPO / "solutions").glob("*.ipynb"):  # a shared header notebook
+        shutil.copy(extra, root / "solutions" / extra.name)
+    write_config(root)
+    return root
+
+
+def write_config(root: Path) -> None:
+    """nbgrader_config.py for a course folder: the kit's settings, rooted in that folder."""
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"load_subconfig({str(REPO / 'grader_config.py')!r})\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n",
+        encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- grading
+FIXTURE = REPO / "tests" / "fixtures" / "grading"
+
+
+def grading_course(root: Path) -> tuple[Path, str]:
+    """A throw-away course on the first real assignment (or the fixture one while solutions/ is empty)."""
+    if ASSIGNMENTS:
+        name = ASSIGNMENTS[0]
+        return make_course(root, [name]), name
+    course = make_course(root, [])
+    shutil.copytree(FIXTURE / "00-fixture", course / "solutions" / "00-fixture")
+    return course, "00-fixture"
+
+
+def run_grade(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SAHELKIT_COUNTRY=COUNTRIES[0] if COUNTRIES else "mali")
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    return subprocess.run([sys.executable, "-m", "sahelkit.grading", *args, "--no-progress"], cwd=course,
+                          env=env, text=True, capture_output=True, timeout=timeout)
+
+
+WRONG = REPO / "tests" / "wrong_answers"
+
+
+def wrong_answers(assignment: str) -> list[dict]:
+    path = WRONG / f"{assignment}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+# --------------------------------------------------------------------------- browser
 # What a participant's course folder holds: the kit's notebooks and its nbgrader settings.
 COURSE_PARTS = ("modules", "exercises", "solutions", "grader_config.py", "nbgrader_config.py")
 

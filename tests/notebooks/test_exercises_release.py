@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ASSIGNMENTS, REPO, make_course, nbgrader
+from tests.helpers import ASSIGNMENTS, REPO, make_course, nbgrader
 
 LEAKS = ["BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
          "BEGIN MARK SCHEME", "load_truth", "truth/"]

@@ -6,7 +6,6 @@ ISO times) so one seed, one profile and one size always give the same bytes.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import zlib
@@ -15,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import comms, intel, movement, world
-from .countries import resolve_country
-from .profiles import load_profile
-from .schema import ALL_TABLES, BY_NAME, EXTRACT
+from ..countries import resolve_country
+from ..paths import data_dir
+from ..profiles import load_profile
+from ..schema import ALL_TABLES, BY_NAME, EXTRACT
+from . import comms, intel, movement, truth, world
 
 DEFAULT_SEED = 2026
 VERIFIED_SHARE = 0.27  # share of the people in the extracts whose records form the verified sample
 WORKSHOP_CALLS = 30_000
-DATASETS_DIR = Path(__file__).resolve().parent.parent.parent / "datasets"
 FLOAT_FORMATS = {"lat": "{:.5f}", "lon": "{:.5f}", "quantity": "{:.1f}"}
 
 FICTITIOUS_NOTE = """FICTITIOUS DATA - DONNÉES FICTIVES
@@ -89,10 +88,10 @@ def generate_case(profile: dict, seed: int = DEFAULT_SEED, calls: int = WORKSHOP
                 t[f"extracts/{code}"] = df
             t["verified_records"] = verified_sample(t["truth/records"], profile["slug"], seed)
         elif step == "truth":
-            _straw_holders(w)
-            t.update(_truth(w))
+            truth.straw_holders(w)
+            t.update(truth.truth_tables(w))
             t["persons"] = w.persons
-            t["phones"] = _phones_table(w)
+            t["phones"] = truth.phones_table(w)
             t["cell_sites"] = w.cells
     return _finish(t, w)
 
@@ -110,107 +109,6 @@ def verified_sample(records: pd.DataFrame, slug: str, seed: int) -> pd.DataFrame
     people = np.array(sorted(set(records["person_id"])))
     chosen = set(rng.choice(people, size=int(round(VERIFIED_SHARE * len(people))), replace=False).tolist())
     return records[records["person_id"].isin(chosen)].reset_index(drop=True)
-
-
-def _straw_holders(w: world.World) -> None:
-    """Two more lines registered to someone else than their user."""
-    P = w.persons
-    women = P.index[(P.sex == "F") & ~P.foreign_side].tolist()
-    for person in (w.networks[0].who("leader")[0], w.networks[2].who("financier")[0]):
-        w.phones.at[w.primary[person], "holder"] = int(w.pick(women))
-
-
-def _phones_table(w: world.World) -> pd.DataFrame:
-    ph = w.phones
-    return pd.DataFrame({
-        "msisdn": ph.msisdn, "imsi": ph.imsi, "imei": ph.imei, "operator": ph.operator,
-        "holder_id": w.persons.person_id.to_numpy()[ph.holder.to_numpy()],
-        "activated": ph.activated, "deactivated": ph.deactivated,
-    }).sort_values("msisdn", kind="stable").reset_index(drop=True)
-
-
-def _truth(w: world.World) -> dict[str, pd.DataFrame]:
-    P, p = w.persons, w.profile
-    pid = P.person_id.to_numpy()
-    msisdn = w.phones.msisdn.to_numpy()
-    country_of = {t["name"]: t["country"] for t in p["towns"]}
-    n1, n2, n3 = w.networks
-    nets, members, links = [], [], []
-    for net in w.networks:
-        countries = sorted({w.iso} | ({net.foreign_iso} if net.foreign_iso else set()))
-        desc = (f"{world.CRIME_FR.get(net.crime, net.crime).capitalize()} sur l'axe {' - '.join(net.route)}; "
-                f"{len(net.members)} membres.")
-        nets.append({"network_id": net.network_id, "name": net.name, "crime": net.crime,
-                     "countries": ";".join(countries), "description": desc})
-        for person, role in net.members:
-            members.append({"person_id": pid[person], "network_id": net.network_id, "role": role})
-            if P.foreign_side.iat[person]:
-                links.append({"network_id": net.network_id, "person_id": pid[person], "country": net.foreign_iso,
-                              "link": f"cellule transfrontalière ({P.home_town.iat[person]}): {role}"})
-    # who uses which line
-    phone_rows = []
-    swap = w.plan["swap"]
-    member_role = {m: (n.network_id, r) for n in w.networks for m, r in n.members}
-    for line in range(len(w.phones)):
-        user, holder = int(w.phones.user.iat[line]), int(w.phones.holder.iat[line])
-        notes = []
-        if user in member_role:
-            notes.append(f"membre {member_role[user][0]} ({member_role[user][1]})")
-        if line in swap["lines"]:
-            notes.append(f"SIM swap {swap['lines'].index(line) + 1}/3")
-        if holder != user:
-            notes.append(f"straw holder {pid[holder]}")
-        if notes:
-            phone_rows.append({"msisdn": msisdn[line], "user_id": pid[user], "note": "; ".join(notes)})
-    # signals
-    S = []
-
-    def sig(kind, net, ids, detail):
-        S.append({"signal": kind, "network_id": net, "ids": ";".join(ids), "detail": detail})
-
-    broker = n1.who("broker")[0]
-    sig("broker", "N1", [msisdn[w.primary[broker]], pid[broker]],
-        "betweenness in the top 3 of the call network while degree is not in the top 5")
-    cell = [m for m, _ in n1.members if P.foreign_side.iat[m]]
-    ftowns = sorted({P.home_town.iat[m] for m in cell})
-    sig("cross_border_cell", "N1", [pid[m] for m in cell],
-        f"cell in {n1.foreign_iso} ({', '.join(ftowns)}), members cross at post {w.plan['crossing_post']}")
-    h = w.plan["handset"]
-    sig("handset_change", "N1", [msisdn[h["line"]], h["old"], h["new"]], "same number, new handset half-way")
-    sig("sim_swap", "N2", [w.phones.imei.iat[swap["lines"][0]]] + [msisdn[x] for x in swap["lines"]],
-        "one IMEI seen with three MSISDNs in turn")
-    co = w.plan["colocation"]
-    sig("co_location", "N2", [msisdn[x] for x in co["lines"]],
-        f"same cell within 10 minutes on {len(co['occasions'])} occasions in "
-        f"{', '.join(sorted({t for t, _ in co['occasions']}))}")
-    st = w.plan["structuring"]
-    sig("structuring", "N3", [msisdn[st["line"]]],
-        f"{st['k']} transfers between 90 % and 99.5 % of the {p['mobile_money']['threshold']} {p['currency']} threshold")
-    cv = w.plan["convoy"]
-    sig("convoy", "N3", list(cv["plates"]), f"same post within 8 minutes at {len(cv['posts'])} passages: "
-        f"{', '.join(cv['posts'])}")
-    pill_net = next((n.network_id for n in w.networks if n.crime in world.PILL_CRIMES), "")
-    sig("falsified_medicine", pill_net, w.plan["pill_purchases"],
-        f"pills sold as anti-fatigue at {p['pills']['price']} {p['currency_label']} containing amphetamine or tramadol")
-    sig("inconsistent_grading", "", w.plan["inconsistent"], "source grade better than the source's track record allows")
-    for req, reps in w.plan["answered"].items():
-        if reps:
-            sig("answered_requirement", "", [req] + reps, f"answered by {len(reps)} report(s)")
-        else:
-            sig("unanswered_requirement", "", [req], "no report answers it")
-    for line in range(len(w.phones)):
-        user, holder = int(w.phones.user.iat[line]), int(w.phones.holder.iat[line])
-        if holder != user:
-            sig("straw_holder", member_role.get(user, ("", ""))[0], [msisdn[line], pid[holder], pid[user]],
-                "line registered to someone who does not use it")
-    return {
-        "truth/networks": pd.DataFrame(nets),
-        "truth/members": pd.DataFrame(members),
-        "truth/aliases": pd.DataFrame([{"alias": a, "person_id": pid[x]} for a, x in w.aliases]),
-        "truth/phones": pd.DataFrame(phone_rows),
-        "truth/links": pd.DataFrame(links),
-        "truth/signals": pd.DataFrame(S),
-    }
 
 
 def _finish(t: dict[str, pd.DataFrame], w: world.World) -> dict[str, pd.DataFrame]:
@@ -256,8 +154,6 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     slug = profile["slug"]
     if country is not None and profile_file is not None and resolve_country(country) != slug:
         raise ValueError(f"--country {country} does not match the profile's slug {slug!r}")
-    from .load import data_dir
-
     folder = Path(out) if out else data_dir() / slug  # $SAHELKIT_DATA, else the repository's datasets/
     progress = calls >= 200_000 if progress is None else progress
     tables = generate_case(profile, seed=seed, calls=calls, progress=progress)
@@ -271,6 +167,3 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     tmp.rename(folder)
     return folder
 
-
-def period_bounds(profile: dict) -> tuple[dt.date, dt.date]:
-    return profile["period"]["start"], profile["period"]["end"]

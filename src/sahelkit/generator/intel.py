@@ -136,7 +136,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     n1, n2, n3 = w.networks
     fi = n1.foreign_iso
     ftown = next(t for t in n1.route if country_of[t] == fi)
-    reqs.append(("Identifier les relais du réseau à {} ({}) et évaluer l'opportunité d'une équipe commune d'enquête.".format(ftown, fi),
+    reqs.append((f"Identifier les relais du réseau à {ftown} ({fi}) et évaluer l'opportunité d'une équipe commune d'enquête.",
                  [P.person_id.iat[n1.who("leader")[0]]], "N1"))
     reqs.append((f"Qui utilise le numéro {msisdn[w.plan['swap']['lines'][0]]} et par quels numéros a-t-il été remplacé ?",
                  [msisdn[w.plan["swap"]["lines"][0]]], "N2"))

@@ -11,10 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import COUNTRIES, REPO
-
-sys.path.insert(0, str(REPO / "src"))
-from sahelkit.bundle import LEAK_MARKERS, build_bundle, runtime_requirements  # noqa: E402
+from sahelkit.course.bundle import LEAK_MARKERS, build_bundle, runtime_requirements
+from tests.helpers import COUNTRIES, REPO
 
 COUNTRY = COUNTRIES[0] if COUNTRIES else "mali"
 
@@ -23,7 +21,7 @@ COUNTRY = COUNTRIES[0] if COUNTRIES else "mali"
 def bundle(tmp_path_factory) -> tuple[Path, dict, dict[str, bytes]]:
     out = tmp_path_factory.mktemp("bundle") / f"{COUNTRY}.zip"
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    proc = subprocess.run([sys.executable, "-m", "sahelkit.bundle", "--country", COUNTRY, "--out", str(out)],
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.course.bundle", "--country", COUNTRY, "--out", str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(out) as zf:
@@ -112,7 +110,7 @@ def test_requirements_are_exact_runtime_pins():
 
 def test_unknown_country_is_a_usage_error(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
-    proc = subprocess.run([sys.executable, "-m", "sahelkit.bundle", "--country", "atlantis", "--out",
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.course.bundle", "--country", "atlantis", "--out",
                            str(tmp_path / "x.zip")], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "atlantis" in proc.stderr
     assert not (tmp_path / "x.zip").exists()

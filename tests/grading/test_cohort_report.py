@@ -9,15 +9,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from browser_helpers import CHROMIUM_ARGS, chromium_or_skip
-from conftest import REPO
-from test_grade_robustness import grading_course, run_grade
-
-import sys
-sys.path.insert(0, str(REPO / "src"))
-from sahelkit.grading import report as report_module  # noqa: E402
-from sahelkit.grading import simulate  # noqa: E402
-
+from sahelkit.grading import report as report_module
+from sahelkit.grading import simulate
+from tests.helpers import CHROMIUM_ARGS, REPO, chromium_or_skip, grading_course, run_grade
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from conftest import COUNTRIES, REPO
+from tests.helpers import COUNTRIES, REPO
 
 
 @pytest.mark.parametrize("country", COUNTRIES)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .countries import COUNTRIES
-from .intel import expected_grade
-from .profiles import PROFILES_DIR, describe_schema, load_profile
-from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
+from ..countries import COUNTRIES
+from ..generator.intel import expected_grade
+from ..profiles import PROFILES_DIR, describe_schema, load_profile
+from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 README_PATH = PROFILES_DIR.parent / "README.md"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -14,12 +13,9 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from conftest import REPO, make_course, nbgrader
-from test_grade_robustness import grading_course, run_grade
-
-sys.path.insert(0, str(REPO / "src"))
-from sahelkit.grading import simulate  # noqa: E402
-from sahelkit.grading.command import main as grade_main  # noqa: E402
+from sahelkit.grading import simulate
+from sahelkit.grading.command import main as grade_main
+from tests.helpers import grading_course, make_course, nbgrader, run_grade
 
 
 def scores(course: Path, assignment: str) -> dict:

@@ -8,8 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ASSIGNMENTS, nbgrader
-from test_grading_pipeline import wrong_answers
+from tests.helpers import ASSIGNMENTS, nbgrader, wrong_answers
 
 
 @pytest.mark.pipeline
@@ -47,7 +46,7 @@ def test_feedback_exporter_renders_nbgrader_s_page_and_keeps_compiled_templates(
     import nbformat
     from nbconvert.exporters import HTMLExporter
 
-    from sahelkit import feedback
+    from sahelkit.grading import feedback
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre"),
                                          nbformat.v4.new_code_cell("print('é')")])
     plain, _ = HTMLExporter().from_notebook_node(nb)

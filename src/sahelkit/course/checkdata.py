@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
+from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
             "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S")}

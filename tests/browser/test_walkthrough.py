@@ -17,9 +17,17 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
-from browser_helpers import (BIN, CHROMIUM_ARGS, REPO, chromium_or_skip, notebook_panel,
-                             private_jupyter_env, run_all_cells, start_lab,
-                             stop_lab_process)
+from tests.helpers import (
+    BIN,
+    CHROMIUM_ARGS,
+    REPO,
+    chromium_or_skip,
+    notebook_panel,
+    private_jupyter_env,
+    run_all_cells,
+    start_lab,
+    stop_lab_process,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import ast
 import fnmatch
-import io
 import re
 import subprocess
 import sys
@@ -23,12 +22,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-PACKAGE = Path(__file__).resolve().parent
+from ..paths import PACKAGE, REPO
 
-# Never shipped: these rebuild or reveal the answers, or are the trainer's tools.
-NEVER = ("generate.py", "world.py", "comms.py", "movement.py", "intel.py", "readme.py", "checkdata.py",
-         "feedback.py", "bundle.py", "cli.py", "grading", "grading/*")
+# Never shipped, by role: the generator rebuilds the answers from the seed; course/, grading/ and
+# the command line are the trainer's tools. Participants get the top-level modules that load data.
+NEVER = ("generator", "course", "grading", "cli")
 SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME")
 
@@ -45,14 +43,6 @@ def bundle_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
 
 
-def add_bundle_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("bundle", help="préparer l'archive hors ligne d'un participant", description=__doc__,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    bundle_arguments(p)
-    p.set_defaults(func=run_bundle)
-    return p
-
-
 def _skipped(rel: Path) -> bool:
     return any(fnmatch.fnmatch(part, pat) for part in rel.parts for pat in SKIP)
 
@@ -67,16 +57,18 @@ def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str
     while todo:
         name = todo.pop()
         path = pkg / f"{name}.py"
-        if name in seen or not path.exists():
+        if name in seen or not (path.exists() or (pkg / name).is_dir()):
             continue
         seen.add(name)
+        if not path.exists():  # a subpackage: every one is a trainer's tool (NEVER), refused below
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 if node.module:
                     todo.append(node.module.split(".")[0])
                 else:
                     todo += [a.name for a in node.names]
-    leaked = sorted(n for n in seen if f"{n}.py" in NEVER)
+    leaked = sorted(n for n in seen if n in NEVER)
     if leaked:
         raise BundleError(f"the participant's package would need {', '.join(leaked)}, which must not be shipped")
     return sorted(f"{n}.py" for n in seen)
@@ -196,7 +188,7 @@ partie et le message de chaque test qui a échoué.
 
 def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO) -> dict:
     """Write the zip; return what went in (for the summary and tests)."""
-    from .countries import resolve_country
+    from ..countries import resolve_country
     slug = resolve_country(country)
     data = repo / "datasets" / slug
     if not data.is_dir():
@@ -263,7 +255,7 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    from .countries import UnknownCountryError
+    from ..countries import UnknownCountryError
     try:
         info = build_bundle(args.country, args.out, args.wheels, Path(args.repo))
     except (BundleError, UnknownCountryError) as exc:
@@ -279,7 +271,7 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m sahelkit.bundle", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m sahelkit.course.bundle", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     bundle_arguments(p)
     return run_bundle(p.parse_args(argv))

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REPO
+from tests.helpers import REPO
 
 NOTEBOOKS = sorted(
     p for folder in ("modules", "solutions", "exercises") for p in (REPO / folder).rglob("*.ipynb")

@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -21,31 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ASSIGNMENTS, COUNTRIES, REPO, make_course
+from sahelkit.grading import simulate
+from tests.helpers import grading_course, run_grade
 
-sys.path.insert(0, str(REPO / "src"))
-from sahelkit.grading import simulate  # noqa: E402
-
-FIXTURE = REPO / "tests" / "fixtures" / "grading"
 TIMEOUT = 5
-
-
-def grading_course(root: Path) -> tuple[Path, str]:
-    """A throw-away course on the first real assignment (or the fixture one while solutions/ is empty)."""
-    if ASSIGNMENTS:
-        name = ASSIGNMENTS[0]
-        return make_course(root, [name]), name
-    course = make_course(root, [])
-    import shutil
-    shutil.copytree(FIXTURE / "00-fixture", course / "solutions" / "00-fixture")
-    return course, "00-fixture"
-
-
-def run_grade(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SAHELKIT_COUNTRY=COUNTRIES[0] if COUNTRIES else "mali")
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    return subprocess.run([sys.executable, "-m", "sahelkit.grading", *args, "--no-progress"], cwd=course,
-                          env=env, text=True, capture_output=True, timeout=timeout)
 
 
 def cell(nb, gid):

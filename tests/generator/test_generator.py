@@ -13,15 +13,15 @@ import pandas as pd
 import pytest
 
 import sahelkit
-from sahelkit import readme
 from sahelkit.cli import main
-from sahelkit.generate import generate_case, write_case
+from sahelkit.course import dictionary as readme
+from sahelkit.generator.case import generate_case, write_case
 from sahelkit.load import CaseDataError
 from sahelkit.profiles import load_profile
 from sahelkit.schema import EXTRACT, TABLES, TRUTH_TABLES
+from tests.helpers import COUNTRIES, REPO
 
-DATASETS = Path(sahelkit.__file__).resolve().parents[2] / "datasets"
-COUNTRIES = list(sahelkit.COUNTRIES)
+DATASETS = REPO / "datasets"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 import sahelkit
-from conftest import COUNTRIES, REPO
-from sahelkit.checkdata import check_dataset
-from sahelkit.generate import VERIFIED_SHARE, verified_sample
+from sahelkit.course.checkdata import check_dataset
+from sahelkit.generator.case import VERIFIED_SHARE, verified_sample
 from sahelkit.schema import BY_NAME, TABLES
+from tests.helpers import COUNTRIES, REPO
 
 DATASETS = REPO / "datasets"
 TABLE = BY_NAME["verified_records"]

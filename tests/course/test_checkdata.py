@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import sahelkit
-from sahelkit.checkdata import check_dataset
 from sahelkit.cli import main
-from sahelkit.generate import generate
+from sahelkit.course.checkdata import check_dataset
+from sahelkit.generator.case import generate
+from tests.helpers import COUNTRIES, REPO
 
-DATASETS = Path(sahelkit.__file__).resolve().parents[2] / "datasets"
+DATASETS = REPO / "datasets"
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def test_cli_ok_line(small, capsys):
     assert capsys.readouterr().out.startswith("OK ")
 
 
-@pytest.mark.parametrize("country", list(sahelkit.COUNTRIES))
+@pytest.mark.parametrize("country", COUNTRIES)
 def test_committed_datasets_pass(country):
     """Columns, types, dates, unique ids and referential integrity of every committed case."""
     assert check_dataset(DATASETS / country) == []

@@ -13,17 +13,16 @@ import phonenumbers
 import pytest
 
 import sahelkit
-from sahelkit.intel import expected_grade
+from sahelkit.generator.intel import expected_grade
+from tests.helpers import COUNTRIES
 
-COUNTRIES = list(sahelkit.COUNTRIES)
 
-
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def case(country):
     return sahelkit.load(country)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def truth(country):
     return sahelkit.load_truth(country)
 

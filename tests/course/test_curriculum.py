@@ -1,8 +1,7 @@
 """The README's curriculum table and modules/index.ipynb are generated from the modules and
-are up to date (regenerate with `python -m sahelkit.curriculum`)."""
-from sahelkit import curriculum
-
-from conftest import MODULES
+are up to date (regenerate with `python -m sahelkit.course.curriculum`)."""
+from sahelkit.course import curriculum
+from tests.helpers import MODULES
 
 
 def test_every_module_has_curriculum_metadata():
