@@ -46,6 +46,7 @@ browser:
 		fi; }
 
 test: setup browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 clean-venv:
