@@ -71,7 +71,7 @@ def read_roster(path: Path) -> dict[str, Participant]:
     """
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"{path}: liste des participants introuvable (roster file not found)")
+        raise UsageError(f"{path} : liste des participants introuvable")
     text = path.read_text(encoding="utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
@@ -79,7 +79,7 @@ def read_roster(path: Path) -> dict[str, Participant]:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text), dialect))
     if not rows:
-        raise UsageError(f"{path}: empty roster")
+        raise UsageError(f"{path} : la liste des participants est vide")
     header = [normalise_id(h).replace(".", "_") for h in rows[0]]
     where: dict[str, int] = {}
     for key, names in ROSTER_COLUMNS.items():
@@ -88,8 +88,8 @@ def read_roster(path: Path) -> dict[str, Participant]:
                 where[key] = i
                 break
     if "id" not in where:
-        raise UsageError(f"{path}: row 1: no participant id column (expected one of: "
-                         f"{', '.join(ROSTER_COLUMNS['id'])}; got: {', '.join(rows[0])})")
+        raise UsageError(f"{path}, ligne 1 : aucune colonne d'identifiant de participant (attendu l'une de : "
+                         f"{', '.join(ROSTER_COLUMNS['id'])} ; trouvé : {', '.join(rows[0])})")
     roster: dict[str, Participant] = {}
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -97,9 +97,9 @@ def read_roster(path: Path) -> dict[str, Participant]:
         values = {k: (row[i].strip() if i < len(row) else "") for k, i in where.items()}
         pid = normalise_id(values["id"])
         if not pid:
-            raise UsageError(f"{path}: row {lineno}: empty participant id")
+            raise UsageError(f"{path}, ligne {lineno} : identifiant de participant vide")
         if pid in roster:
-            raise UsageError(f"{path}: row {lineno}: participant id {values['id']!r} is already on row "
+            raise UsageError(f"{path}, ligne {lineno} : l'identifiant {values['id']!r} figure déjà à la ligne "
                              f"{roster[pid]._row}")  # type: ignore[attr-defined]
         p = Participant(pid, values.get("first_name", ""), values.get("last_name", ""),
                         values.get("service", ""), values.get("email", ""))
@@ -330,7 +330,7 @@ def collect(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_i
     """Group the notebooks found under `root` into one submission per participant and assignment."""
     root = Path(root)
     if not root.is_dir():
-        raise UsageError(f"{root}: dossier des rendus introuvable (submissions folder not found)")
+        raise UsageError(f"{root} : dossier des rendus introuvable")
     cands, extras = find_candidates(root, assignments, all_assignment_ids)
     aliases = roster_aliases(roster) if roster else {}
     subs: dict[tuple[str, str], Submission] = {}
