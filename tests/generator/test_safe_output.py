@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -222,6 +224,20 @@ def test_the_case_copy_of_the_profile_comes_before_profiles_beside_it(tmp_path, 
     shutil.copytree(DATASETS / "profiles", data / "profiles")
     monkeypatch.setenv("SAHELKIT_DATA", str(data))
     assert "Tanout" in {t["name"] for t in sahelkit.load("niger").profile["towns"]}
+
+
+@pytest.mark.parametrize("given_as", ["environment", "make argument"])
+def test_make_hands_notebooks_an_absolute_data_folder(tmp_path, given_as):
+    """Each notebook runs in its own folder, so `make lab` must pass SAHELKIT_DATA as an absolute path."""
+    env = {k: v for k, v in os.environ.items() if k != "SAHELKIT_DATA"}
+    extra = ["SAHELKIT_DATA=atelier/donnees"]
+    if given_as == "environment":
+        env["SAHELKIT_DATA"], extra = "atelier/donnees", []
+    show = ["--eval", 'show-data: ; @echo "$$SAHELKIT_DATA"', "show-data"]
+    proc = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), *show, *extra], cwd=tmp_path, env=env,
+                          text=True, capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(tmp_path / "atelier" / "donnees")
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
