@@ -18,7 +18,8 @@ import pytest
 import sahelkit
 from sahelkit.cli import main
 from sahelkit.generator import case as case_module
-from sahelkit.generator.output import MARKER, PROFILE_COPY
+from sahelkit.generator.case import DEFAULT_SEED, WORKSHOP_CALLS
+from sahelkit.generator.output import MARKER, PROFILE_COPY, manifest
 from tests.helpers import COUNTRIES, REPO
 
 DATASETS = REPO / "datasets"
@@ -243,9 +244,10 @@ def test_make_hands_notebooks_an_absolute_data_folder(tmp_path, given_as):
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_committed_cases_carry_their_marker_and_profile(country):
     folder = DATASETS / country
-    manifest = json.loads((folder / MARKER).read_text(encoding="utf-8"))
-    assert manifest["profile"] == f"datasets/profiles/{country}.yaml"
-    assert (folder / PROFILE_COPY).read_bytes() == (DATASETS / "profiles" / f"{country}.yaml").read_bytes()
-    present = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert sorted(manifest["files"] + [MARKER]) == present
+    profile = (DATASETS / "profiles" / f"{country}.yaml").read_bytes()
+    assert (folder / PROFILE_COPY).read_bytes() == profile
+    present = [p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and p.name != MARKER]
+    expected = manifest(country, f"datasets/profiles/{country}.yaml", hashlib.sha256(profile).hexdigest(),
+                        DEFAULT_SEED, WORKSHOP_CALLS, present)
+    assert (folder / MARKER).read_text(encoding="utf-8") == expected, f"sahelkit generate --country {country}"
     assert f"from datasets/profiles/{country}.yaml" in (folder / "FICTITIOUS.txt").read_text(encoding="utf-8")
