@@ -106,6 +106,12 @@ def test_a_folder_inside_a_case_is_refused(tmp_path, niger_case, capsys):
     _refused(tmp_path / "niger" / "again", tmp_path, capsys, "à l'intérieur du cas")
 
 
+def test_the_folder_the_terminal_is_in_is_not_replaced(tmp_path, niger_case, monkeypatch, capsys):
+    shutil.copytree(niger_case, tmp_path / "niger")
+    monkeypatch.chdir(tmp_path / "niger" / "extracts")
+    _refused(tmp_path / "niger", tmp_path, capsys, "le terminal est placé dans", f"cd {tmp_path}")
+
+
 def test_a_generated_case_is_replaced_and_nothing_is_left_beside(tmp_path, niger_case, capsys):
     folder = tmp_path / "niger"
     shutil.copytree(niger_case, folder)

@@ -161,7 +161,8 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     if country is not None and profile_file is not None and resolve_country(country) != slug:
         raise ValueError(f"--country {country} ne correspond pas au profil {_source(path)}, "
                          f"qui est celui de {slug!r} : retirez --country ou changez de profil")
-    folder = Path(out) if out else data_dir() / slug  # $SAHELKIT_DATA, else the repository's datasets/
+    # $SAHELKIT_DATA, else the repository's datasets/; absolute so that "." or ".." has a parent to write beside
+    folder = Path(os.path.abspath(out if out else data_dir() / slug))
     output.check_target(folder, slug)
     progress = calls >= 200_000 if progress is None else progress
     tables = generate_case(profile, seed=seed, calls=calls, progress=progress)

@@ -90,7 +90,11 @@ def _entries(folder: Path) -> list[str]:
 
 def shown(folder: Path) -> str:
     """A path for a message: relative to the working folder when inside it, else absolute."""
-    full, here = Path(folder).resolve(), Path.cwd().resolve()
+    full = Path(folder).resolve()
+    try:
+        here = Path.cwd().resolve()
+    except FileNotFoundError:  # the terminal stands in a folder that no longer exists
+        return str(full)
     return full.relative_to(here).as_posix() if full.is_relative_to(here) and full != here else str(full)
 
 
@@ -102,7 +106,7 @@ def _cases_inside(folder: Path) -> list[str]:
 
 def check_target(folder: Path, slug: str) -> None:
     """Raise OutputRefused unless writing the case of `slug` into folder loses nothing."""
-    for rule in (_inside_a_case, _not_a_folder, _folder_of_cases, _not_generated, _extra_files):
+    for rule in (_inside_a_case, _not_a_folder, _folder_of_cases, _not_generated, _extra_files, _working_folder):
         why = rule(Path(folder), slug)
         if why:
             raise OutputRefused(f"{why} {NOTHING_CHANGED}")
@@ -147,6 +151,15 @@ def _extra_files(folder: Path, slug: str) -> str | None:
     if extra:
         return (f"{shown(folder)} est un cas généré, mais il contient aussi des fichiers que sahelkit generate "
                 f"n'a pas écrits ({_names(extra)}) : déplacez-les ailleurs, puis relancez la commande.")
+    return None
+
+
+def _working_folder(folder: Path, slug: str) -> str | None:
+    """The folder the command runs in would vanish under the user's terminal once replaced."""
+    here = Path.cwd().resolve()
+    if folder.exists() and (here == folder.resolve() or here.is_relative_to(folder.resolve())):
+        return (f"le terminal est placé dans {folder}, que la génération remplacerait : placez-vous ailleurs "
+                f"(cd {folder.parent}) et relancez la commande.")
     return None
 
 
