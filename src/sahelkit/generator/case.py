@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import zlib
 from pathlib import Path
 
@@ -155,8 +154,8 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     Refuses (OutputRefused, before any work) a target that is not new, empty or a case generated
     earlier, so no call deletes what it did not make; see `output`.
     """
-    path = Path(profile_file) if profile_file else profile_path(resolve_country(country))
-    profile = load_profile(path)
+    path = _profile_file(country, profile_file)
+    profile, profile_bytes = load_profile(path), path.read_bytes()
     slug = profile["slug"]
     if country is not None and profile_file is not None and resolve_country(country) != slug:
         raise ValueError(f"--country {country} ne correspond pas au profil {_source(path)}, "
@@ -170,11 +169,19 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
                                   fictitious=profile["fictitious"])
     with output.staged(folder, slug) as tmp:
         written = write_case(tables, tmp, note, progress=progress)
-        shutil.copyfile(path, tmp / output.PROFILE_COPY)
+        (tmp / output.PROFILE_COPY).write_bytes(profile_bytes)
         files = [p.relative_to(tmp).as_posix() for p in written] + [output.PROFILE_COPY]
-        text = output.manifest(slug, _source(path), hashlib.sha256(path.read_bytes()).hexdigest(), seed, calls, files)
+        text = output.manifest(slug, _source(path), hashlib.sha256(profile_bytes).hexdigest(), seed, calls, files)
         (tmp / output.MARKER).write_text(text, encoding="utf-8", newline="\n")
     return folder
+
+
+def _profile_file(country: str | None, profile_file: str | os.PathLike | None) -> Path:
+    """The profile file used, found as `load_profile` finds it (a name that is no file is a country)."""
+    given = Path(profile_file) if profile_file else None
+    if given is not None and (given.suffix in (".yaml", ".yml") or given.exists()):
+        return given
+    return profile_path(str(profile_file) if given is not None else resolve_country(country))
 
 
 def _source(path: Path) -> str:
