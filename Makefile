@@ -13,6 +13,13 @@ ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
+# SAHELKIT_DATA names the folder that holds the country folders, as for `sahelkit generate` and
+# sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab opens ~/atelier/donnees/<country>.
+# Made absolute here, because each notebook runs in its own folder (modules/, exercises/...).
+ifneq ($(SAHELKIT_DATA),)
+override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
+export SAHELKIT_DATA
+endif
 
 .PHONY: setup lab test browser exercises data check-data bench clean-venv
 
@@ -33,6 +40,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 lab: setup
 	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
+	@echo "Données des cas : $(or $(SAHELKIT_DATA),$(CURDIR)/datasets) (variable SAHELKIT_DATA)."
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/modules/index.ipynb
 

@@ -32,31 +32,53 @@ def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser]
 
 # --------------------------------------------------------------------------- generate
 def _generate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--country", help="slug or ISO code: mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
-    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
-    p.add_argument("--calls", type=int, default=30_000, help="number of call records (default 30000, workshop size)")
-    p.add_argument("--profile", help="profile YAML to use instead of datasets/profiles/<country>.yaml")
-    p.add_argument("--out", help="output folder (default datasets/<slug>)")
+    p.add_argument("--country", help="pays : mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    p.add_argument("--seed", type=int, default=2026, help="graine aléatoire (2026 par défaut)")
+    p.add_argument("--calls", type=int, default=30_000,
+                   help="nombre d'appels (30 000 par défaut, la taille de l'atelier)")
+    p.add_argument("--profile", help="profil YAML à utiliser au lieu de datasets/profiles/<pays>.yaml")
+    p.add_argument("--out", help="le dossier du cas, nouveau, vide ou déjà généré (par défaut $SAHELKIT_DATA/<pays>, "
+                                 "sinon datasets/<pays>) ; jamais un dossier qui contient plusieurs cas")
 
 
 def _generate(args: argparse.Namespace) -> int:
     from .countries import UnknownCountryError
     from .generator import generate
+    from .generator.output import OutputRefused, shown
     from .profiles import ProfileError
 
     if not args.country and not args.profile:
-        print("sahelkit generate: give --country (or --profile)", file=sys.stderr)
+        print("sahelkit generate : indiquez le pays (--country niger) ou un profil (--profile mon-pays.yaml)",
+              file=sys.stderr)
         return 2
     if args.calls < 1:
-        print("sahelkit generate: --calls must be at least 1", file=sys.stderr)
+        print(f"sahelkit generate : --calls doit valoir au moins 1 (reçu {args.calls})", file=sys.stderr)
         return 2
     try:
         folder = generate(args.country, seed=args.seed, calls=args.calls, profile_file=args.profile, out=args.out)
-    except (ProfileError, UnknownCountryError, ValueError) as e:
-        print(f"sahelkit generate: {e}", file=sys.stderr)
+    except (ProfileError, UnknownCountryError, OutputRefused, ValueError) as e:
+        print(f"sahelkit generate : {e}", file=sys.stderr)
         return 1
-    print(f"generated {folder}")
+    print(f"cas généré dans {shown(folder)} ({args.calls:,} appels)".replace(",", " "))
+    print(_how_to_open(folder))
     return 0
+
+
+def _how_to_open(folder) -> str:
+    """How the notebooks reach this case: `load()` reads $SAHELKIT_DATA/<country>, so say which value to give."""
+    import json
+
+    from .generator.output import MARKER, shown
+    from .paths import DATASETS
+
+    slug = json.loads((folder / MARKER).read_text(encoding="utf-8"))["country"]
+    folder = folder.resolve()
+    if folder.name != slug:
+        return (f"Les notebooks lisent le dossier SAHELKIT_DATA/{slug} : celui-ci, nommé {folder.name}, sert à "
+                f"check-data ; pour l'ouvrir dans les notebooks, générez-le dans un dossier nommé {slug}.")
+    if folder.parent == DATASETS.resolve():
+        return f"Les notebooks l'ouvrent avec `SAHELKIT_COUNTRY={slug} make lab`."
+    return f"Pour l'ouvrir dans les notebooks : SAHELKIT_DATA={shown(folder.parent)} SAHELKIT_COUNTRY={slug} make lab"
 
 
 # --------------------------------------------------------------------------- check-data

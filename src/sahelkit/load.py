@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import COUNTRIES, available, resolve_country
-from .paths import data_dir
+from .paths import CASE_PROFILE, data_dir
 from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 
@@ -91,13 +91,16 @@ _PROFILES: dict[tuple[str, int, int], dict] = {}
 
 
 def _profile_for(folder: Path, slug: str) -> dict:
-    """The profile beside the data (cached per file version; each case gets its own copy)."""
+    """The profile the data was made from (cached per file version; each case gets its own copy).
+
+    First the copy `generate` leaves in the case folder, so a coordinator's own towns and
+    spellings come with their data; else profiles/ beside the data; else the repository's."""
     import copy
 
     from .profiles import load_profile, profile_path
 
-    here = folder.parent / "profiles" / f"{slug}.yaml"
-    path = here if here.exists() else profile_path(slug)
+    candidates = (folder / CASE_PROFILE, folder.parent / "profiles" / f"{slug}.yaml")
+    path = next((p for p in candidates if p.exists()), None) or profile_path(slug)
     st = path.stat() if path.exists() else None
     key = (str(path), st.st_mtime_ns if st else 0, st.st_size if st else 0)
     if key not in _PROFILES:

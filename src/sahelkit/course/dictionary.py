@@ -53,13 +53,17 @@ datasets/
                          (for participants, to measure record matching; not part of truth/)
     truth/*.csv          ground truth: for trainers and tests, never for participants
     FICTITIOUS.txt
+    profile.yaml         a copy of the profile the case was made from; `sahelkit.load()` reads it first
+    sahelkit-case.json   what `sahelkit generate` wrote (profile, seed, calls, files): the sign that it
+                         may replace this folder; it refuses any folder without it or with other files
 ```
 
 All files are UTF-8 CSV, comma-separated, with a header row and "\\n" line endings. Times are
 ISO 8601 local times without zone (`2026-03-14T08:05:00`), dates `2026-03-14`, ids are text,
 multi-valued cells are `;`-separated. Load them with `sahelkit.load(country)` (typed DataFrames;
-country from the argument, else `$SAHELKIT_COUNTRY`, else mali; data folder from `$SAHELKIT_DATA`
-else this folder) and `sahelkit.load_truth(country)`. Check a folder with `sahelkit check-data DIR`.
+country from the argument, else `$SAHELKIT_COUNTRY`, else mali; the folder holding the country
+folders from `$SAHELKIT_DATA`, else this folder) and `sahelkit.load_truth(country)`. Check a folder
+with `sahelkit check-data DIR`.
 
 Regenerate a country with `sahelkit generate --country <slug|ISO> [--seed 2026]`: one seed, one
 profile, one size always give byte-identical files. The committed folders are the workshop size
