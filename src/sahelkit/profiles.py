@@ -331,7 +331,10 @@ def _tab_indent(lines: list[str], line: int) -> str | None:
         return None
     text = lines[line]
     indent = text[:len(text) - len(text.lstrip(" \t"))]
-    return f"ligne {line + 1}, colonne {indent.index(chr(9)) + 1}" if "\t" in indent else None
+    if "\t" not in indent:
+        return None
+    column = indent.index("\t") + 1
+    return f"ligne {line + 1}, colonne {column}"
 
 
 def _open_quote(text: str) -> int | None:
