@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import copy
+import os
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 import sahelkit
+from sahelkit import borders
 from sahelkit.countries import UnknownCountryError, resolve_country
 from sahelkit.generator.case import generate
-from sahelkit.profiles import PROFILES_DIR, ProfileError, load_profile
+from sahelkit.profiles import COUNTRY_CODES, PROFILES_DIR, ProfileError, geography_problems, load_profile
 from tests.helpers import COUNTRIES
 
 MALI = yaml.safe_load((PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8"))
@@ -52,33 +55,49 @@ def test_unknown_country_lists_available():
     assert "mali (ML)" in str(err.value) and "mauritania (MR)" in str(err.value)
 
 
-BAD = {
-    "unknown top-level key": (lambda d: d.update(colour="vert"), "colour: unknown key"),
-    "unknown nested key": (lambda d: d["towns"][3].update(latt=1.0), "towns[3].latt: unknown key"),
-    "missing key": (lambda d: d.pop("currency"), "currency: missing"),
-    "town without coordinates": (lambda d: [d["towns"][3].pop(k) for k in ("lat", "lon")], "towns[3].lat: missing"),
-    "latitude out of range": (lambda d: d["towns"][3].update(lat=123.0), "towns[3].lat: 123.0 out of range"),
+BAD = {  # schema errors name a list item from 1 with its label; cross-checks below still count from 0
+    "unknown top-level key": (lambda d: d.update(colour="vert"), "clé « colour » inconnue"),
+    "unknown nested key": (lambda d: d["towns"][3].update(latt=1.0),
+                           "towns[4] « Sikasso » : clé « latt » inconnue"),
+    "missing key": (lambda d: d.pop("currency"), "clé « currency » manquante"),
+    "town without coordinates": (lambda d: [d["towns"][3].pop(k) for k in ("lat", "lon")],
+                                 "towns[4] « Sikasso » : clé « lat » manquante"),
+    "latitude out of range": (lambda d: d["towns"][3].update(lat=123.0),
+                              "towns[4] « Sikasso ».lat : 123.0 hors de l'intervalle [-90, 90]"),
     "coordinates outside the region": (lambda d: d["towns"][2].update(lat=48.85, lon=2.35), "towns[2].lat/lon"),
-    "coordinate not a number": (lambda d: d["towns"][1].update(lon="west"), "towns[1].lon: expected a number"),
+    "coordinate not a number": (lambda d: d["towns"][1].update(lon="west"),
+                                "towns[2] « Kati ».lon : nombre attendu, trouvé « west »"),
+    "item without a label": (lambda d: d["vehicles"]["makes"][2].pop("model"),
+                             "vehicles.makes[3] : clé « model » manquante"),
+    "text expected in a nested list": (lambda d: d["routes"][0]["towns"].__setitem__(1, 5),
+                                       "routes[1] « Abidjan - Sikasso - marchés de Bamako ».towns[2] : "
+                                       "texte non vide attendu, trouvé 5"),
     "route through unknown town": (lambda d: d["routes"][0]["towns"].insert(1, "Atlantis"),
                                    "routes[0].towns[1]: unknown town 'Atlantis'"),
     "post in unknown town": (lambda d: d["posts"][0].update(town="Nowhere"), "posts[0].town: unknown town"),
     "border post leading nowhere": (lambda d: d["posts"][0].update(leads_to=""), "posts[0].leads_to"),
-    "bad currency code": (lambda d: d.update(currency="EUR"), "currency: 'EUR' is not one of"),
+    "bad currency code": (lambda d: d.update(currency="EUR"),
+                          "currency : « EUR » n'est pas une valeur permise (valeurs permises : XOF, XAF, MRU)"),
     "another country's currency": (lambda d: d.update(currency="XAF"), "currency: 'XAF' is not the currency of ML"),
     "iso does not match slug": (lambda d: d.update(iso="NE"), "iso: 'NE' does not match slug"),
     "real phone range": (lambda d: d["phone"]["operators"][0]["prefixes"].append("76"),
                          "phone.operators[0].prefixes[3]: '76' is a real allocated range"),
     "operator shares": (lambda d: d["phone"]["operators"][0].update(share=0.9), "phone.operators: shares add up"),
-    "duplicate service": (lambda d: d["services"].append(dict(d["services"][0])), "services[5].code: 'BIS' appears twice"),
-    "unknown date format": (lambda d: d["services"][0].update(date_format="%d %B %Y"), "services[0].date_format"),
-    "bad crime kind": (lambda d: d["crimes"][0].update(kind="poaching"), "crimes[0].kind: 'poaching' is not one of"),
-    "weight not a number": (lambda d: d["crimes"][0].update(weight="lots"), "crimes[0].weight: expected a number"),
-    "too few towns": (lambda d: d.update(towns=d["towns"][:5] + d["towns"][-3:]), "towns: expected 10 to 60"),
+    "duplicate service": (lambda d: d["services"].append(dict(d["services"][0])),
+                          "services[5].code: 'BIS' appears twice"),
+    "unknown date format": (lambda d: d["services"][0].update(date_format="%d %B %Y"),
+                            "services[1] « BIS ».date_format : « %d %B %Y » n'est pas une valeur permise"),
+    "bad crime kind": (lambda d: d["crimes"][0].update(kind="poaching"),
+                       "crimes[1] « poaching ».kind : « poaching » n'est pas une valeur permise"),
+    "weight not a number": (lambda d: d["crimes"][0].update(weight="lots"),
+                            "crimes[1] « falsified_medicine ».weight : nombre attendu, trouvé « lots »"),
+    "too few towns": (lambda d: d.update(towns=d["towns"][:5] + d["towns"][-3:]),
+                      "towns : de 10 à 60 éléments attendus, 8 trouvés"),
     "no neighbouring G5 town": (lambda d: d.update(towns=[t for t in d["towns"] if t["country"] not in
-                                                          ("BF", "NE", "MR")]), "at least one town of a neighbouring G5"),
+                                                          ("BF", "NE", "MR")]),
+                                "at least one town of a neighbouring G5"),
     "period outside 2026": (lambda d: d["period"].update(start="2025-12-01"), "period: must lie in 2026"),
-    "towns not a list": (lambda d: d.update(towns={"Bamako": 1}), "towns: expected a list"),
+    "towns not a list": (lambda d: d.update(towns={"Bamako": 1}), "towns : liste attendue"),
 }
 
 
@@ -89,12 +108,105 @@ def test_bad_profile_names_file_and_key(tmp_path, case):
     assert expected in msg, msg
 
 
-def test_duplicate_yaml_key_is_an_error(tmp_path):
-    text = (PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8") + "\ncurrency: XOF\n"
+MALI_LINES = (PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8").split("\n")
+
+
+def _edit_line(number: int, change) -> str:
+    """mali.yaml's text with line `number` (counting from 1) changed."""
+    lines = list(MALI_LINES)
+    lines[number - 1] = change(lines[number - 1])
+    return "\n".join(lines)
+
+
+YAML_MISTAKES = {  # line 4 is `name: Mali`, 11 `period: {...}`, 15 the town Kati
+    "tab used for indentation": (_edit_line(15, lambda s: "\t" + s[2:]),
+                                 "ligne 15, colonne 1 : tabulation dans l'indentation ; YAML n'accepte que des "
+                                 "espaces : remplacez-la par des espaces"),
+    "key indented too far": (_edit_line(15, lambda s: " " + s),
+                             "ligne 15, colonne 4 : indentation incorrecte ; cette ligne n'est alignée sur aucune "
+                             "clé du bloc commencé ligne 14"),
+    "key indented under the previous value": (_edit_line(4, lambda s: " " + s),
+                                              "ligne 4, colonne 6 : « : » inattendu ; soit la ligne est mal indentée"),
+    "unclosed quote": (_edit_line(4, lambda s: 'name: "Mali'),
+                       'ligne 4, colonne 7 : guillemet " ouvert et jamais refermé ; ajoutez le " fermant'),
+    "unclosed brace": (_edit_line(11, lambda s: s.rstrip("}")),
+                       "ligne 11, colonne 9 : « { » ouvert et jamais refermé ; ajoutez « } » à la fin de la table"),
+    "unclosed bracket": (_edit_line(11, lambda s: "period: [2026-02-02, 2026-04-26"),
+                         "ligne 11, colonne 9 : « [ » ouvert et jamais refermé ; ajoutez « ] » à la fin de la liste"),
+    "key written twice": ("\n".join(MALI_LINES) + "\ncurrency: XOF\n",
+                          f"ligne {len(MALI_LINES) + 1}, colonne 1 : clé « currency » écrite deux fois (déjà ligne 9)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(YAML_MISTAKES))
+def test_yaml_mistake_named_with_line_and_column(tmp_path, case):
+    text, expected = YAML_MISTAKES[case]
     path = tmp_path / "mali.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ProfileError, match="duplicate key 'currency'"):
+    with pytest.raises(ProfileError) as err:
         load_profile(path)
+    msg = str(err.value)
+    assert msg.startswith(f"{os.path.relpath(path)}: {expected}"), msg
+    assert "unicode string" not in msg and "\n" not in msg
+
+
+def _town(data: dict, name: str) -> dict:
+    return next(t for t in data["towns"] if t["name"] == name)
+
+
+def _swap(town: dict) -> None:
+    town["lat"], town["lon"] = town["lon"], town["lat"]
+
+
+GEOGRAPHY = {
+    "latitude and longitude swapped": (
+        "mali", lambda d: _swap(_town(d, "Gao")),
+        "towns[15] « Gao » : latitude et longitude inversées ? (-0.0447, 16.2717) est hors du pays Mali (ML), "
+        "(16.2717, -0.0447) y est"),
+    "town of the country at another country's town": (
+        "niger", lambda d: _town(d, "Dosso").update(lat=12.6392, lon=-8.0029),
+        "towns[6] « Dosso » : (12.6392, -8.0029) est à {km} km hors du pays Niger (NE) ; ce point est dans le pays "
+        "Mali (ML)"),
+    "neighbouring town in the wrong country": (
+        "chad", lambda d: _town(d, "Maiduguri").update(country="CM"),
+        "towns[21] « Maiduguri » : (11.8333, 13.15) est à {km} km hors du pays Cameroun (CM) ; ce point est dans le "
+        "pays Nigéria (NG)"),
+    "town at sea": (
+        "mauritania", lambda d: _town(d, "Nouadhibou").update(lon=-18.5),
+        "towns[2] « Nouadhibou » : (20.931, -18.5) est à {km} km hors du pays Mauritanie (MR) ; ce point n'est dans "
+        "aucun pays (en mer ?)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GEOGRAPHY))
+def test_town_outside_its_country_is_named(tmp_path, case):
+    country, change, expected = GEOGRAPHY[case]
+    data = yaml.safe_load((PROFILES_DIR / f"{country}.yaml").read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / f"{country}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(path)
+    assert re.search(re.escape(expected).replace(re.escape("{km}"), r"\d{2,4}"), str(err.value)), str(err.value)
+    assert len(err.value.problems) == 1, err.value.problems
+
+
+def test_border_towns_pass_only_thanks_to_the_tolerance(monkeypatch):
+    """The outlines are coarse: Kousséri (CM, facing N'Djamena) lies 13 km outside Cameroon's."""
+    assert geography_problems(load_profile("chad")) == []
+    monkeypatch.setattr(borders, "BORDER_TOLERANCE_KM", 0.0)
+    assert [p.split(" : ")[0] for p in geography_problems(load_profile("chad", check_numbers=False))] == [
+        "towns[19] « Kousséri »"]
+
+
+def test_every_country_a_town_may_name_has_an_outline():
+    assert [iso for iso in COUNTRY_CODES if not borders.has_outline(iso)] == []
+
+
+def test_loader_skips_the_boundary_check_like_the_phone_ranges(tmp_path):
+    data = copy.deepcopy(MALI)
+    _swap(_town(data, "Gao"))
+    assert load_profile(_write(tmp_path, data), check_numbers=False)["slug"] == "mali"
 
 
 def test_missing_file_and_not_utf8(tmp_path):

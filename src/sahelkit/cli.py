@@ -83,19 +83,22 @@ def _how_to_open(folder) -> str:
 
 # --------------------------------------------------------------------------- check-data
 def _check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", help="a country data folder, e.g. datasets/mali")
+    p.add_argument("folder", help="a country data folder, e.g. datasets/mali (its profile: profile.yaml there, "
+                                  "else the profile of the country it is named after)")
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .course.checkdata import check_dataset
+    from .course.checkdata import check_dataset, rows_at_fault
 
     problems = check_dataset(args.folder)
-    for line in problems:
-        print(line)
+    for problem in problems:
+        print(problem)
     if problems:
-        print(f"{args.folder}: {len(problems)} problem(s)", file=sys.stderr)
+        files = len({p.file for p in problems})
+        print(f"{args.folder} : {len(problems)} problème(s) dans {files} fichier(s) ; "
+              f"{rows_at_fault(problems)} ligne(s) de données en défaut", file=sys.stderr)
         return 1
-    print(f"OK {args.folder}: every table matches the schema")
+    print(f"OK {args.folder} : chaque table est conforme au schéma et au profil")
     return 0
 
 

@@ -2,9 +2,19 @@
 
 A country is data, not code. The schema below is the single statement of what a profile may
 hold; `load_profile` checks every key against it and then checks the references between
-sections (a route through a town that does not exist, a border post without a destination...).
-Any problem raises ProfileError naming the file and the key path, e.g.
-``datasets/profiles/mali.yaml: towns[3].lat: missing``. There is no fallback to another country.
+sections (a route through a town that does not exist, a border post without a destination...)
+and that each town lies in its country (`geography_problems`, from real boundaries).
+Any problem raises ProfileError naming the file and the key path, in French, e.g.
+``datasets/profiles/niger.yaml: towns[17] « Téra » : clé « lat » manquante``.
+
+How a message names a place (the coordinator reads it beside the YAML):
+- a list item by its position counting from 1, as the coordinator counts the `- ` lines, then, if
+  the item has one, its label in guillemets: the first of `code`, `name`, `kind`, `iso` it has
+  (`services[2] « OCS »`, `towns[17] « Téra »`, `crimes[1] « tramadol »`, `vehicles.makes[3]`);
+- a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : ";
+- a YAML syntax error by line and column counting from 1, with what to do (a tab in the
+  indentation, a line out of alignment, a quote or bracket left open, a key written twice).
+There is no fallback to another country.
 """
 from __future__ import annotations
 
@@ -29,6 +39,40 @@ class ProfileError(ValueError):
 
 
 # --------------------------------------------------------------------------- schema types
+LABEL_KEYS = ("code", "name", "kind", "iso")
+"""Keys whose value names a list item in messages, first present wins (see the module docstring)."""
+
+
+def item_path(path: str, index: int, item: Any) -> str:
+    """`towns[17] « Téra »`: a list item by its position counting from 1 and, when it has one, its label."""
+    label = next((item[k] for k in LABEL_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)
+                  and item[k].strip()), None)
+    return f"{path}[{index + 1}]" + (f" « {label} »" if label else "")
+
+
+def _key_path(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _shown(value: Any) -> str:
+    """A YAML value as a coordinator wrote it: text in guillemets, numbers bare, containers by kind."""
+    if value is None or value == "":
+        return "une valeur vide"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"« {value} »"
+    if isinstance(value, dict):
+        return "une table de clés"
+    if isinstance(value, list):
+        return "une liste"
+    return str(value)
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
 class Spec:
     """One node of the profile schema: knows how to check a value and describe itself."""
 
@@ -50,11 +94,12 @@ class Str(Spec):
         if self.empty and value in ("", None):
             return
         if not isinstance(value, str) or not value.strip():
-            errors.append(f"{path}: expected a non-empty text, got {value!r}")
+            errors.append(f"{path} : texte non vide attendu, trouvé {_shown(value)}")
         elif self.choices is not None and value not in self.choices:
-            errors.append(f"{path}: {value!r} is not one of {', '.join(self.choices)}")
+            errors.append(f"{path} : {_shown(value)} n'est pas une valeur permise "
+                          f"(valeurs permises : {', '.join(self.choices)})")
         elif self.pattern and not re.fullmatch(self.pattern, value):
-            errors.append(f"{path}: {value!r} does not match {self.pattern}")
+            errors.append(f"{path} : {_shown(value)} n'a pas la forme attendue (motif `{self.pattern}`)")
 
     def describe(self):
         if self.choices:
@@ -69,10 +114,10 @@ class Num(Spec):
     def check(self, value, path, errors):
         ok_type = isinstance(value, int) if self.integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok_type:
-            kind = "an integer" if self.integer else "a number"
-            errors.append(f"{path}: expected {kind}, got {value!r}")
+            kind = "nombre entier" if self.integer else "nombre"
+            errors.append(f"{path} : {kind} attendu, trouvé {_shown(value)}")
         elif not self.lo <= value <= self.hi:
-            errors.append(f"{path}: {value!r} out of range [{self.lo}, {self.hi}]")
+            errors.append(f"{path} : {value} hors de l'intervalle [{_number(self.lo)}, {_number(self.hi)}]")
 
     def describe(self):
         return f"{'integer' if self.integer else 'number'} in [{self.lo}, {self.hi}]"
@@ -88,7 +133,7 @@ class Date(Spec):
         try:
             dt.date.fromisoformat(str(value))
         except ValueError:
-            errors.append(f"{path}: expected a date YYYY-MM-DD, got {value!r}")
+            errors.append(f"{path} : date AAAA-MM-JJ attendue, trouvé {_shown(value)}")
 
     def describe(self):
         return "date YYYY-MM-DD"
@@ -100,12 +145,12 @@ class ListOf(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, list):
-            errors.append(f"{path}: expected a list, got {type(value).__name__}")
+            errors.append(f"{path} : liste attendue (lignes commençant par « - »), trouvé {_shown(value)}")
             return
         if not self.min_len <= len(value) <= self.max_len:
-            errors.append(f"{path}: expected {self.min_len} to {self.max_len} entries, got {len(value)}")
+            errors.append(f"{path} : de {self.min_len} à {self.max_len} éléments attendus, {len(value)} trouvés")
         for i, v in enumerate(value):
-            self.item.check(v, f"{path}[{i}]", errors)
+            self.item.check(v, item_path(path, i, v), errors)
 
     def describe(self):
         return f"list ({self.min_len}-{self.max_len}) of {self.item.describe()}"
@@ -119,12 +164,12 @@ class MapOf(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, dict):
-            errors.append(f"{path}: expected a mapping, got {type(value).__name__}")
+            errors.append(f"{path} : table de clés attendue (« clé: valeur »), trouvé {_shown(value)}")
             return
         for k, v in value.items():
             if not isinstance(k, str):
-                errors.append(f"{path}.{k}: keys must be text")
-            self.value.check(v, f"{path}.{k}", errors)
+                errors.append(f"{_key_path(path, k)} : une clé doit être du texte (mettez-la entre guillemets)")
+            self.value.check(v, _key_path(path, k), errors)
 
     def describe(self):
         return f"mapping text -> {self.value.describe()}"
@@ -138,18 +183,18 @@ class Record(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, dict):
-            errors.append(f"{path or 'profile'}: expected a mapping, got {type(value).__name__}")
+            errors.append(f"{path or 'profil'} : table de clés attendue (« clé: valeur »), trouvé {_shown(value)}")
             return
-        prefix = f"{path}." if path else ""
+        where = f"{path} : " if path else ""
         for k in value:
             if k not in self.fields:
-                errors.append(f"{prefix}{k}: unknown key (expected one of {', '.join(self.fields)})")
+                errors.append(f"{where}clé « {k} » inconnue (clés permises : {', '.join(self.fields)})")
         for k, spec in self.fields.items():
             if k not in value:
                 if k not in self.optional:
-                    errors.append(f"{prefix}{k}: missing")
+                    errors.append(f"{where}clé « {k} » manquante")
             else:
-                spec.check(value[k], f"{prefix}{k}", errors)
+                spec.check(value[k], _key_path(path, k), errors)
 
     def describe(self):
         return "mapping"
@@ -252,21 +297,126 @@ PROFILES_DIR = PROFILES
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 20x faster
 
 
-class _UniqueKeyLoader(_Base):
-    """SafeLoader that refuses a key written twice (YAML would silently keep the last)."""
-
-
 def _no_duplicates(loader, node, deep=False):
-    seen = set()
+    """Refuse a key written twice (YAML would silently keep the last), pointing at both places."""
+    seen: dict[Any, Any] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen.add(key)
+            raise yaml.constructor.ConstructorError("first written", seen[key].start_mark,
+                                                    f"duplicate key {key}", key_node.start_mark)
+        seen[key] = key_node
     return loader.construct_mapping(node, deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+class _UniqueKeyLoader(_Base):
+    """SafeLoader that refuses a key written twice."""
+
+
+class _ExplainingLoader(yaml.SafeLoader):
+    """The pure-Python twin, used only to explain an error: its messages do not depend on libyaml."""
+
+
+for _loader in (_UniqueKeyLoader, _ExplainingLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def _at(mark) -> str:
+    return f"ligne {mark.line + 1}, colonne {mark.column + 1}"
+
+
+def _tab_indent(lines: list[str], line: int) -> str | None:
+    """'ligne L, colonne C' of a tab in the indentation of 0-based `line`, if there is one."""
+    if not 0 <= line < len(lines):
+        return None
+    text = lines[line]
+    indent = text[:len(text) - len(text.lstrip(" \t"))]
+    if "\t" not in indent:
+        return None
+    column = indent.index("\t") + 1
+    return f"ligne {line + 1}, colonne {column}"
+
+
+def _open_quote(text: str) -> int | None:
+    """0-based column of a quoted value opened on this line and not closed on it."""
+    quote, start, last, i = None, 0, "", 0
+    while i < len(text):
+        ch = text[i]
+        if quote and ch == "\\" and quote == '"':
+            i += 1  # an escaped character
+        elif quote and ch == quote and quote == "'" and text[i + 1:i + 2] == "'":
+            i += 1  # '' is a quote inside single quotes
+        elif quote and ch == quote:
+            quote, last = None, ch
+        elif not quote and ch == "#" and (i == 0 or text[i - 1] == " "):
+            break
+        elif not quote and ch in "\"'" and last in ("", ":", "-", ",", "[", "{"):
+            quote, start = ch, i  # a quote opens a value only where a value starts (not in « d'Ivoire »)
+        elif not quote and ch != " ":
+            last = ch
+        i += 1
+    return start if quote else None
+
+
+def _unclosed_quote(lines: list[str], last: int) -> tuple[str, str] | None:
+    """('ligne L, colonne C', quote) of the first quoted value left open at the end of its line.
+
+    YAML lets a quoted value run over several lines, so an open quote is only found by the error
+    it causes much further down; profiles keep each value on one line, so that line is the culprit."""
+    for n, text in enumerate(lines[:last + 1]):
+        col = _open_quote(text)
+        if col is not None:
+            return f"ligne {n + 1}, colonne {col + 1}", text[col]
+    return None
+
+
+_BRACKETS = {"[": ("]", "liste"), "{": ("}", "table")}
+
+
+def _yaml_problem(text: str, err: yaml.YAMLError) -> str:
+    """'ligne L, colonne C : what is wrong and what to do', in words a coordinator knows."""
+    try:
+        yaml.load(text, Loader=_ExplainingLoader)  # the same error, in libyaml-independent words
+    except yaml.YAMLError as plain:
+        err = plain
+    pm, cm = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
+    problem, context = getattr(err, "problem", None) or "", getattr(err, "context", None) or ""
+    mark = pm or cm
+    if mark is None:
+        return f"YAML illisible ({problem or err})"
+    lines, at = text.splitlines(), _at(mark)
+    if problem.startswith("duplicate key"):
+        return (f"{at} : clé « {problem.removeprefix('duplicate key ')} » écrite deux fois (déjà ligne "
+                f"{cm.line + 1}) ; YAML ne garderait que la dernière : supprimez l'une des deux")
+    tab = _tab_indent(lines, mark.line) or _tab_indent(lines, mark.line - 1)
+    if tab:
+        return f"{tab} : tabulation dans l'indentation ; YAML n'accepte que des espaces : remplacez-la par des espaces"
+    quote = _unclosed_quote(lines, mark.line)
+    if quote:
+        return f"{quote[0]} : guillemet {quote[1]} ouvert et jamais refermé ; ajoutez le {quote[1]} fermant"
+    opener = lines[cm.line][cm.column:cm.column + 1] if cm and cm.line < len(lines) else ""
+    if opener in _BRACKETS and "flow" in context:
+        closing, what = _BRACKETS[opener]
+        return (f"{_at(cm)} : « {opener} » ouvert et jamais refermé ; ajoutez « {closing} » à la fin de la {what}, "
+                "ou la virgule qui manque entre deux éléments")
+    return f"{at} : {_layout_problem(problem, context, cm)}"
+
+
+def _layout_problem(problem: str, context: str, cm) -> str:
+    """The explanation of an error in the shape of the text (indentation, colons), after the marks."""
+    if "simple key" in context:
+        return f"« : » manquant après la clé de la ligne {cm.line + 1} (écrivez « clé: valeur »)"
+    if "mapping values are not allowed" in problem:
+        return ("« : » inattendu ; soit la ligne est mal indentée (alignez-la sur les clés voisines), soit la "
+                "valeur contient « : » et doit être mise entre guillemets")
+    if "cannot start any token" in problem:
+        found = problem.split("'")[1] if problem.count("'") >= 2 else "?"
+        return f"une valeur ne peut pas commencer par « {found} » ; mettez-la entre guillemets"
+    if "block" in context or "block end" in problem:
+        started = f" du bloc commencé ligne {cm.line + 1}" if cm else ""
+        return (f"indentation incorrecte ; cette ligne n'est alignée sur aucune clé{started} : alignez-la sur ses "
+                "voisines, avec des espaces")
+    return f"YAML illisible ({problem or context})"
 
 
 def _display(path: Path) -> str:
@@ -288,8 +438,9 @@ def profile_path(country: str) -> Path:
 def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True) -> dict:
     """Load and validate a profile given a country (slug or ISO) or a YAML file path.
 
-    check_numbers=False skips asking libphonenumber about every prefix (the slow part); the
-    loader uses it for data that `generate` already made from a fully checked profile."""
+    check_numbers=False skips asking libphonenumber about every prefix and placing every town in
+    its country's outline (the slow parts); the loader uses it for data that `generate` already
+    made from a fully checked profile."""
     p = Path(country_or_path)
     path = p if (p.suffix in (".yaml", ".yml") or p.exists()) else profile_path(str(country_or_path))
     shown = _display(path)
@@ -302,7 +453,7 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
-        raise ProfileError([f"{shown}: invalid YAML: {e}".replace("\n", " ")]) from None
+        raise ProfileError([f"{shown}: {_yaml_problem(text, e)}"]) from None
     errors = validate_profile(data, check_numbers)
     if errors:
         raise ProfileError([f"{shown}: {e}" for e in errors])
@@ -374,6 +525,7 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
         e.append("services: include a neighbouring country's service (joint investigation)")
     if not any(c["weight"] > 0 for c in d["crimes"]):
         e.append("crimes: at least one crime needs a positive weight")
+    e.extend(geography_problems(d) if check_numbers else [])
     plans = [] if not check_numbers else [("phone", d["phone"], d["iso"])] + [
         (f"neighbour_phones[{i}]", n, n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
     if plans:
@@ -392,6 +544,34 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
                 if any(phonenumbers.is_valid_number(phonenumbers.parse(f"+{num['calling_code']}{s}")) for s in samples):
                     e.append(f"{where}.operators[{j}].prefixes[{k}]: {pre!r} is a real allocated range; "
                              "use a range libphonenumber calls invalid")
+    return e
+
+
+def geography_problems(d: dict) -> list[str]:
+    """Each town lies in the country its `country` key names, from real boundaries (sahelkit.borders).
+
+    Catches what a coordinator's typing does: latitude and longitude swapped (a Malian town lands
+    in Central Africa) and a town given another town's coordinates (a Niger town at Bamako). The
+    loader skips it with the phone ranges (check_numbers=False): generate already ran it."""
+    from . import borders
+
+    def name(iso: str) -> str:
+        return f"{d['name'] if iso == d['iso'] else borders.french_name(iso)} ({iso})"
+
+    e: list[str] = []
+    for i, t in enumerate(d["towns"]):
+        iso, lat, lon = t["country"], t["lat"], t["lon"]
+        if borders.is_in(iso, lat, lon):
+            continue
+        where = item_path("towns", i, t)
+        if borders.is_in(iso, lon, lat):
+            e.append(f"{where} : latitude et longitude inversées ? ({lat}, {lon}) est hors du pays {name(iso)}, "
+                     f"({lon}, {lat}) y est : échangez lat et lon")
+            continue
+        found = borders.country_at(lat, lon)
+        there = f"ce point est dans le pays {name(found)}" if found else "ce point n'est dans aucun pays (en mer ?)"
+        e.append(f"{where} : ({lat}, {lon}) est à {borders.km_outside(iso, lat, lon):.0f} km hors du pays "
+                 f"{name(iso)} ; {there} : corrigez lat et lon, ou country")
     return e
 
 

@@ -2,7 +2,8 @@
 data dictionary (datasets/README.md), so the four can never disagree.
 
 Each column has a kind (str, int, float, date, datetime), a meaning, an example, and optionally
-the values it may take, whether it may be empty, and which table column it refers to.
+the values it may take, whether it may be empty, which table column it refers to, whether it
+holds an IMEI, and whether it names a town of the country profile.
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class Column:
     multi: bool = False  # ;-separated list
     lo: float | None = None  # numeric range
     hi: float | None = None
+    imei: bool = False  # IMEI_DIGITS digits, the last a Luhn check digit
+    town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,14 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
+IMEI_DIGITS = 15
+"""An IMEI: 8-digit TAC, 6-digit serial, Luhn check digit."""
+
+TOWN_EXACT = "exact"
+"""The town's name exactly as the profile writes it (tables the generator writes)."""
+TOWN_ANY_SPELLING = "any_spelling"
+"""The town in the service's own habits: any case, with or without accents (raw extracts)."""
+
 C = Column
 ISO_CODES = ("ML", "BF", "NE", "TD", "MR", "DZ", "LY", "NG", "CI", "GN", "SN", "GH", "TG", "BJ", "CM", "SD", "CF")
 
@@ -53,7 +64,7 @@ TABLES: tuple[Table, ...] = (
         C("birth_date", "date", "date of birth", "1987-05-21"),
         C("nationality", "str", "ISO 3166 alpha-2 code", "ML", values=ISO_CODES),
         C("id_number", "str", "national identity card number (fictitious format)", "ML-CNI-4821937"),
-        C("home_town", "str", "town of residence", "Sikasso"),
+        C("home_town", "str", "town of residence", "Sikasso", town=TOWN_EXACT),
         C("occupation", "str", "declared occupation", "commerçant"),
         C("aliases", "str", "spelling variants already recorded in files, ;-separated", "Moussa Traore;Musa Traoré",
           nullable=True, multi=True),
@@ -63,14 +74,15 @@ TABLES: tuple[Table, ...] = (
         C("name", "str", "trading name", "Pharmacie du Progrès"),
         C("kind", "str", "kind of business", "pharmacy",
           values=("transport", "pharmacy", "depot", "exchange", "shop", "other")),
-        C("town", "str", "town", "Bamako"),
+        C("town", "str", "town", "Bamako", town=TOWN_EXACT),
         C("owner_id", "str", "owner (person_id)", "P00042", ref="persons.person_id"),
         C("registration_number", "str", "trade register number (fictitious)", "RCCM-ML-2019-B-1234"),
     ), key="org_id"),
     Table("phones", "Mobile lines: one row per SIM (MSISDN) as registered with the operator.", (
         C("msisdn", "str", "number in E.164 (FICTITIOUS range)", "+22310482931"),
         C("imsi", "str", "SIM identity, test MCC 001 (never a real network)", "001010000123456"),
-        C("imei", "str", "first handset seen with the SIM; TAC 00xxxxxx is a test range", "004400001234567"),
+        C("imei", "str", "first handset seen with the SIM; TAC 00xxxxxx is a test range", "004400001234567",
+          imei=True),
         C("operator", "str", "operator", "Orange Mali"),
         C("holder_id", "str", "registered holder; straw holders exist (see truth/phones)", "P00042",
           ref="persons.person_id"),
@@ -80,7 +92,7 @@ TABLES: tuple[Table, ...] = (
     Table("cell_sites", "Antennas: where a phone was when it called.", (
         C("cell_id", "str", "cell identifier", "ML-C0012"),
         C("operator", "str", "operator", "Orange Mali"),
-        C("town", "str", "town", "Bamako"),
+        C("town", "str", "town", "Bamako", town=TOWN_EXACT),
         C("lat", "float", "latitude (WGS84)", "12.64213", lo=-90, hi=90),
         C("lon", "float", "longitude (WGS84)", "-8.00112", lo=-180, hi=180),
     ), key="cell_id"),
@@ -92,7 +104,7 @@ TABLES: tuple[Table, ...] = (
         C("duration_s", "int", "duration in seconds; 0 for an SMS", "74", lo=0, hi=86400),
         C("type", "str", "call or sms", "call", values=("call", "sms")),
         C("cell_id", "str", "caller's cell", "ML-C0012", ref="cell_sites.cell_id"),
-        C("imei", "str", "caller's handset at the time", "004400001234567"),
+        C("imei", "str", "caller's handset at the time", "004400001234567", imei=True),
     ), key="call_id"),
     Table("transfers", "Mobile-money transfers.", (
         C("transfer_id", "str", "transaction identifier", "T00042"),
@@ -102,7 +114,7 @@ TABLES: tuple[Table, ...] = (
         C("currency", "str", "ISO 4217 currency", "XOF", values=("XOF", "XAF", "MRU")),
         C("time", "datetime", "time of the transfer", "2026-03-14T10:22:00"),
         C("agent_id", "str", "mobile-money agent who served the transfer", "AG-0031"),
-        C("agent_town", "str", "town of the agent", "Sikasso"),
+        C("agent_town", "str", "town of the agent", "Sikasso", town=TOWN_EXACT),
     ), key="transfer_id"),
     Table("vehicles", "Registered vehicles.", (
         C("plate", "str", "registration plate (fictitious)", "KD-4821-MD"),
@@ -115,7 +127,7 @@ TABLES: tuple[Table, ...] = (
     Table("posts", "Checkpoints and border posts.", (
         C("post_id", "str", "post identifier", "PO03"),
         C("name", "str", "name", "Poste de contrôle de Kati"),
-        C("town", "str", "town", "Kati"),
+        C("town", "str", "town", "Kati", town=TOWN_EXACT),
         C("kind", "str", "checkpoint or border", "checkpoint", values=("checkpoint", "border")),
         C("lat", "float", "latitude", "12.74410", lo=-90, hi=90),
         C("lon", "float", "longitude", "-8.07260", lo=-180, hi=180),
@@ -140,7 +152,7 @@ TABLES: tuple[Table, ...] = (
     Table("seizures", "Seizures by the services.", (
         C("seizure_id", "str", "seizure identifier", "S0012"),
         C("date", "date", "date", "2026-03-14"),
-        C("town", "str", "town", "Sikasso"),
+        C("town", "str", "town", "Sikasso", town=TOWN_EXACT),
         C("service", "str", "seizing service code", "DGD", ref="services.code"),
         C("commodity", "str", "what was seized", "tramadol 225 mg"),
         C("quantity", "float", "quantity", "12000.0", lo=0, hi=1e9),
@@ -153,7 +165,7 @@ TABLES: tuple[Table, ...] = (
     Table("purchases", "Test purchases of medicines and pills in markets, with laboratory results.", (
         C("purchase_id", "str", "purchase identifier", "A0042"),
         C("date", "date", "date", "2026-03-14"),
-        C("town", "str", "town", "Bamako"),
+        C("town", "str", "town", "Bamako", town=TOWN_EXACT),
         C("market", "str", "market", "Marché de Médine"),
         C("product_as_sold", "str", "what the seller called it", "anti-fatigue"),
         C("price", "int", "price of one unit in the local currency", "50", lo=0, hi=1e7),
@@ -224,7 +236,7 @@ EXTRACT = Table("extracts/<CODE>", "One file per service: the service's own reco
     C("birth_date", "str", "date of birth in the service's date format", "21/05/1987", nullable=True),
     C("phone", "str", "phone in the service's format, with or without country code", "+223 10 48 29 31",
       nullable=True),
-    C("town", "str", "town", "Sikasso", nullable=True),
+    C("town", "str", "town", "Sikasso", nullable=True, town=TOWN_ANY_SPELLING),
     C("recorded", "str", "date recorded, in the service's date format", "14-03-26"),
     C("offence", "str", "offence or reason for the record", "détention de tramadol"),
 ), key="record_id")

@@ -95,8 +95,8 @@ def test_check_data_catches_a_wrong_sample(tmp_path):
     other = next(p for p in ver.person_id if p != ver.person_id.iat[0])
     _edit(path, 2, "person_id", other)                         # row 2 = first record
     _edit(path, 3, "record_id", ver.record_id.iat[1][:-5] + "99999")
-    problems = check_dataset(folder)
-    assert any(p.startswith("verified_records.csv, row 2, person_id:") for p in problems), problems
-    assert any(p.startswith("verified_records.csv, row 3, record_id:") for p in problems), problems
-    assert any(p.startswith("truth/records.csv") and "missing from verified_records.csv" in p
+    problems = [str(p) for p in check_dataset(folder)]
+    assert any(p.startswith("verified_records.csv, ligne 2, person_id :") for p in problems), problems
+    assert any(p.startswith("verified_records.csv, ligne 3, record_id :") for p in problems), problems
+    assert any(p.startswith("truth/records.csv") and "absent de verified_records.csv" in p
                for p in problems), problems

@@ -1,154 +1,320 @@
 """Validate a case folder against the schema before anyone builds a workshop on it.
 
-Every problem is reported as "file, row N, column: what was wrong" (row 1 is the header, so
-row N is line N of the file, as a spreadsheet shows it). Nothing is written, ever: the check
-only reads.
+A coordinator edits these CSV files in a spreadsheet, so the report speaks of what a spreadsheet
+shows: one line per problem, in French, naming the file, the rows (as the spreadsheet numbers
+them: the header is line 1), the column, what is wrong and what to do. A problem found on many
+rows is one line giving how many rows and the first few row numbers, e.g.
+
+    calls.csv, 584 lignes (2, 3, 5, 8, 13…), imei : IMEI de 13 chiffres au lieu de 15 : ...
+
+so the count of problems and of rows at fault is the truth, whatever the size of the file.
+What a spreadsheet does when it saves is accepted when the loader reads it the same (a UTF-8
+byte-order mark, a blank last line) and named when it does not (a `;` separator, IMEIs that
+lost their leading zeros). Town names are checked against the case's profile: `profile.yaml`
+in the folder, else the profile of the country the folder is named after.
+Nothing is written, ever: the check only reads.
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
+from ..countries import UnknownCountryError, available, resolve_country
+from ..generator.numbering import luhn_digit
+from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TOWN_ANY_SPELLING, TRUTH_TABLES, Column, Table
 
-PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
-            "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S")}
+PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", "une date valide (AAAA-MM-JJ)"),
+            "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S",
+                         "une date-heure valide (AAAA-MM-JJTHH:MM:SS)")}
 MSISDN = re.compile(r"\+\d{8,15}")
-MAX_PER_CHECK = 50  # beyond this, one line says how many more of the same kind
+SEPARATORS = (";", "\t", "|")  # what a spreadsheet may use instead of the comma
+ROWS_SHOWN = 5  # row numbers listed in a problem's line; the count gives the rest
+EXAMPLES_SHOWN = 3  # distinct offending values quoted in a problem's line
+HEADER = 1  # the spreadsheet's number of the header line; data rows start after it
+NEAR_MISS = 75  # rapidfuzz score (0-100) from which a wrong town name is shown with the profile's spelling
 
 
-def _read(folder: Path, table: Table, rel: str, problems: list[str]) -> pd.DataFrame | None:
-    """Read a CSV as text with the csv module, reporting encoding, shape and header problems."""
-    path = folder / rel
-    if not path.exists():
-        problems.append(f"{rel}, row -, -: file missing")
-        return None
-    data = path.read_bytes()
+@dataclass(frozen=True)
+class Problem:
+    """One kind of problem in one column of one file, with every row (spreadsheet numbering) it is on."""
+
+    file: str
+    what: str
+    column: str | None = None
+    rows: tuple[int, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if len(self.rows) == 1:
+            where.append(f"ligne {self.rows[0]}")
+        elif self.rows:
+            more = "…" if len(self.rows) > ROWS_SHOWN else ""
+            where.append(f"{len(self.rows)} lignes ({', '.join(map(str, self.rows[:ROWS_SHOWN]))}{more})")
+        if self.column:
+            where.append(self.column)
+        shown = ", ".join(f"« {v} »" for v in self.examples)
+        return f"{', '.join(where)} : {self.what}" + (f" : {shown}" if shown else "")
+
+
+def rows_at_fault(problems: list[Problem]) -> int:
+    """How many data rows (not header lines, not printed lines) have at least one problem."""
+    return len({(p.file, r) for p in problems for r in p.rows if r > HEADER})
+
+
+# --------------------------------------------------------------------------- reading
+def _decode(rel: str, data: bytes, problems: list[Problem]) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
-        problems.append(f"{rel}, row {line}, -: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
-                        "save the file as UTF-8")
+        problems.append(Problem(rel, f"pas en UTF-8 (octet 0x{data[e.start]:02x} à la position {e.start}) ; "
+                                     "enregistrez le fichier en « CSV UTF-8 »", rows=(line,)))
         return None
+    return text.removeprefix("\ufeff")  # the byte-order mark Excel's "CSV UTF-8" writes; pandas skips it too
+
+
+def _separator(header: list[str], expected: list[str]) -> str | None:
+    """The character a header was split on instead of commas, if it was."""
+    joined = ",".join(header)
+    return next((s for s in SEPARATORS if len(set(joined.split(s)) & set(expected)) >= 2), None)
+
+
+def _parse(rel: str, text: str, problems: list[Problem]) -> list[list[str]] | None:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        return list(reader)
     except csv.Error as e:
-        problems.append(f"{rel}, row -, -: malformed CSV ({e})")
+        problems.append(Problem(rel, f"CSV illisible ({e}) : guillemet non fermé ?", rows=(reader.line_num,)))
         return None
-    if not rows:
-        problems.append(f"{rel}, row 1, -: empty file, expected a header")
-        return None
-    header, body = rows[0], rows[1:]
+
+
+def _header(rel: str, table: Table, header: list[str], problems: list[Problem]) -> bool:
+    """Report a wrong separator or missing and unknown columns; True when every column is there."""
     expected = [c.name for c in table.columns]
+    sep = _separator(header, expected)
+    if sep and len(header) < len(expected):
+        shown = "tabulation" if sep == "\t" else sep
+        problems.append(Problem(rel, f"séparateur « {shown} » : le fichier doit être séparé par des virgules "
+                                     "(enregistrez-le en « CSV UTF-8 (délimité par des virgules) »)", rows=(HEADER,)))
+        return False
     for c in expected:
         if c not in header:
-            problems.append(f"{rel}, row 1, {c}: missing column")
+            problems.append(Problem(rel, "colonne manquante", column=c, rows=(HEADER,)))
     for c in header:
         if c not in expected:
-            problems.append(f"{rel}, row 1, {c}: unknown column (expected {', '.join(expected)})")
-    good = []
-    for i, r in enumerate(body, start=2):
-        if len(r) != len(header):
-            problems.append(f"{rel}, row {i}, -: {len(r)} fields, expected {len(header)} (malformed row: a "
-                            "stray comma or an unclosed quote?)")
-        else:
-            good.append([i] + r)
-    if any(c not in header for c in expected):
+            problems.append(Problem(rel, f"colonne inconnue (colonnes attendues : {', '.join(expected)})",
+                                    column=c, rows=(HEADER,)))
+    return all(c in header for c in expected)
+
+
+def _read(folder: Path, table: Table, rel: str, problems: list[Problem]) -> pd.DataFrame | None:
+    """A CSV as text, one row per record with its spreadsheet number in `_row`; None if unusable."""
+    path = folder / rel
+    if not path.exists():
+        problems.append(Problem(rel, "fichier manquant"))
         return None
-    df = pd.DataFrame(good, columns=["_row"] + header, dtype=object) if good else pd.DataFrame(columns=["_row"] + header, dtype=object)
-    return df
+    text = _decode(rel, path.read_bytes(), problems)
+    rows = None if text is None else _parse(rel, text, problems)
+    if rows is None:
+        return None
+    if not rows:
+        problems.append(Problem(rel, "fichier vide, une ligne d'en-tête est attendue", rows=(HEADER,)))
+        return None
+    header = rows[0]
+    if not _header(rel, table, header, problems):
+        return None
+    numbered = [(n, r) for n, r in enumerate(rows[1:], start=HEADER + 1) if r]  # blank lines: skipped, as pandas
+    good = [[n] + r for n, r in numbered if len(r) == len(header)]
+    bad = [(n, len(r)) for n, r in numbered if len(r) != len(header)]
+    if bad:
+        problems.append(Problem(rel, f"nombre de champs différent de l'en-tête ({len(header)}) : une virgule de "
+                                     "trop dans une valeur, ou un guillemet non fermé ?",
+                                rows=tuple(n for n, _ in bad), examples=_firsts(f"{k} champs" for _, k in bad)))
+    return pd.DataFrame(good, columns=["_row"] + header, dtype=object)
 
 
-def _report(problems: list[str], rel: str, df: pd.DataFrame, mask: pd.Series, col: str, what) -> None:
+def _firsts(values) -> tuple[str, ...]:
+    out: list[str] = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+            if len(out) == EXAMPLES_SHOWN:
+                break
+    return tuple(out)
+
+
+def _flag(problems: list[Problem], rel: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str,
+          show=str) -> None:
+    """One Problem for every row of `df` where `mask` holds, quoting the first offending values."""
     mask = mask.fillna(False).astype(bool)
     if not mask.any():
         return
     bad = df[mask]
-    for k, (_, r) in enumerate(bad.iterrows()):
-        if k == MAX_PER_CHECK:
-            problems.append(f"{rel}, ..., {col}: {len(bad) - MAX_PER_CHECK} more rows with the same problem")
-            break
-        problems.append(f"{rel}, row {r['_row']}, {col}: {what(r[col])}")
+    problems.append(Problem(rel, what, column=col, rows=tuple(int(r) for r in bad["_row"]),
+                            examples=_firsts(show(v) for v in bad[col])))
 
 
-def _check_columns(rel: str, table: Table, df: pd.DataFrame, problems: list[str]) -> None:
-    for c in table.columns:
-        s = df[c.name]
-        empty = s == ""
-        if not c.nullable:
-            _report(problems, rel, df, empty, c.name, lambda v: "empty, a value is required")
-        filled = ~empty
-        if c.kind in PATTERNS:
-            pattern, fmt = PATTERNS[c.kind]
-            ok = s.str.fullmatch(pattern) & pd.to_datetime(s.where(filled, None), format=fmt, errors="coerce").notna()
-            _report(problems, rel, df, filled & ~ok, c.name,
-                    lambda v, f=fmt: f"{v!r} is not a valid {c.kind} ({f.replace('%', '')})")
-        elif c.kind in ("int", "float"):
-            num = pd.to_numeric(s.where(filled, None), errors="coerce")
-            bad = filled & num.isna()
-            if c.kind == "int":
-                bad |= filled & ~s.str.fullmatch(r"-?\d+")
-            _report(problems, rel, df, bad, c.name, lambda v, k=c.kind: f"{v!r} is not an {k}" if k == "int"
-                    else f"{v!r} is not a number")
-            if c.lo is not None:
-                out = filled & ~bad & ((num < c.lo) | (num > c.hi))
-                _report(problems, rel, df, out, c.name, lambda v, c=c: f"{v} out of range [{c.lo:g}, {c.hi:g}]")
-        if c.values is not None:
-            _report(problems, rel, df, filled & ~s.isin(c.values), c.name,
-                    lambda v, c=c: f"{v!r} is not one of {'|'.join(c.values)}")
-    if table.key:
-        s = df[table.key]
-        dup = s.duplicated(keep="first") & (s != "")
-        first = df.drop_duplicates(table.key).set_index(table.key)["_row"]
-        _report(problems, rel, df, dup, table.key,
-                lambda v: f"duplicate id {v!r} (first at row {first.get(v, '?')})")
+# --------------------------------------------------------------------------- one column at a time
+def _check_column(rel: str, c: Column, df: pd.DataFrame, problems: list[Problem]) -> None:
+    s = df[c.name]
+    filled = s != ""
+    if not c.nullable:
+        _flag(problems, rel, df, ~filled, c.name, "vide, une valeur est requise")
+    if c.kind in PATTERNS:
+        pattern, fmt, label = PATTERNS[c.kind]
+        ok = s.str.fullmatch(pattern) & pd.to_datetime(s.where(filled, None), format=fmt, errors="coerce").notna()
+        _flag(problems, rel, df, filled & ~ok, c.name, f"n'est pas {label}")
+    elif c.kind in ("int", "float"):
+        num = pd.to_numeric(s.where(filled, None), errors="coerce")
+        bad = filled & num.isna()
+        if c.kind == "int":
+            bad |= filled & ~s.str.fullmatch(r"-?\d+")
+        _flag(problems, rel, df, bad, c.name, "n'est pas un nombre entier" if c.kind == "int" else
+              "n'est pas un nombre (point décimal, pas de virgule)")
+        if c.lo is not None:
+            out = filled & ~bad & ((num < c.lo) | (num > c.hi))
+            _flag(problems, rel, df, out, c.name, f"hors de l'intervalle [{c.lo:g}, {c.hi:g}]")
+    if c.values is not None:
+        _flag(problems, rel, df, filled & ~s.isin(c.values), c.name,
+              f"n'est pas une valeur permise ({' | '.join(c.values)})")
+    if c.imei:
+        _check_imei(rel, c.name, df, problems)
+
+
+IMEI_ZEROS_LOST = (f"IMEI de moins de {IMEI_DIGITS} chiffres : les zéros de tête ont été perdus (colonne lue comme un "
+                   "nombre par un tableur) ; reprenez les valeurs d'origine dans une colonne au format texte")
+IMEI_LENGTH = f"un IMEI a {IMEI_DIGITS} chiffres"
+
+
+def _imei_problem(v: str) -> str | None:
+    """What is wrong with one IMEI, if anything. A spreadsheet that read the column as a number drops
+    the leading zeros (our TACs start with 00) or writes it in scientific notation: say so."""
+    if v == "":
+        return None
+    if re.fullmatch(r"\d([.,]\d+)?[eE]\+?\d+", v):
+        return ("IMEI écrit en notation scientifique par un tableur, ses chiffres sont perdus : reprenez les valeurs "
+                "d'origine dans une colonne au format texte")
+    if not re.fullmatch(r"[0-9]+", v):
+        return f"un IMEI s'écrit avec {IMEI_DIGITS} chiffres, sans autre caractère"
+    if len(v) < IMEI_DIGITS and luhn_digit(v.zfill(IMEI_DIGITS)[:-1]) == v[-1]:
+        return IMEI_ZEROS_LOST
+    if len(v) != IMEI_DIGITS:
+        return IMEI_LENGTH
+    if luhn_digit(v[:-1]) != v[-1]:
+        return "chiffre de contrôle (Luhn) faux : IMEI mal recopié"
+    return None
+
+
+def _check_imei(rel: str, col: str, df: pd.DataFrame, problems: list[Problem]) -> None:
+    verdicts = {v: _imei_problem(v) for v in df[col].unique()}
+    kinds = df[col].map(verdicts)
+    for what in sorted({w for w in verdicts.values() if w}):
+        counted = what in (IMEI_ZEROS_LOST, IMEI_LENGTH)
+        _flag(problems, rel, df, kinds == what, col, what, show=lambda v, c=counted: f"{v} ({len(v)} chiffres)"
+              if c else v)
+
+
+def _check_key(rel: str, key: str, df: pd.DataFrame, problems: list[Problem]) -> None:
+    s = df[key]
+    dup = s.duplicated(keep="first") & (s != "")
+    first = df.drop_duplicates(key).set_index(key)["_row"]
+    _flag(problems, rel, df, dup, key, "identifiant en double", show=lambda v: f"{v} (déjà ligne {first.get(v, '?')})")
 
 
 def _values(df: pd.DataFrame | None, col: str) -> set[str]:
     return set() if df is None or col not in df else set(df[col])
 
 
-def _check_refs(rel: str, table: Table, df: pd.DataFrame, frames: dict[str, pd.DataFrame | None],
-                problems: list[str]) -> None:
-    for c in table.columns:
-        if not c.ref:
-            continue
-        targets = [t.split(".") for t in c.ref.split("|")]
-        if any(frames.get(t) is None for t, _ in targets):
-            continue  # the target file itself was reported
-        known = set().union(*(_values(frames[t], col) for t, col in targets))
-        s = df[c.name]
-        if c.multi:
-            parts = s.str.split(";")
-            bad = parts.map(lambda xs: any(x and x not in known for x in xs))
-            what = lambda v: f"{[x for x in v.split(';') if x and x not in known]} not in {c.ref}"
-        else:
-            bad = (s != "") & ~s.isin(known)
-            what = lambda v: f"{v!r} not in {c.ref}"
-        _report(problems, rel, df, bad, c.name, what)
+def _check_ref(rel: str, c: Column, df: pd.DataFrame, frames: dict[str, pd.DataFrame | None],
+               problems: list[Problem]) -> None:
+    targets = [t.split(".") for t in c.ref.split("|")]
+    if any(frames.get(t) is None for t, _ in targets):
+        return  # the target file itself was reported
+    known = set().union(*(_values(frames[t], col) for t, col in targets))
+    s = df[c.name]
+    if c.multi:
+        missing = s.str.split(";").map(lambda xs: [x for x in xs if x and x not in known])
+        rows = df.assign(**{c.name: missing.map(";".join)})
+        _flag(problems, rel, rows, missing.map(bool), c.name, f"absent de {c.ref}")
+    else:
+        _flag(problems, rel, df, (s != "") & ~s.isin(known), c.name, f"absent de {c.ref}")
 
 
-def _extra_rules(frames: dict[str, pd.DataFrame | None], problems: list[str]) -> None:
+# --------------------------------------------------------------------------- towns of the profile
+def _plain(name: str) -> str:
+    """A town name without accents or case, as services write them (SEGOU for Ségou)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
+
+
+def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | None:
+    """(file shown, profile) of the case: `profile.yaml` in the folder, else its country's."""
+    from ..profiles import ProfileError, load_profile, profile_path
+
+    path = folder / "profile.yaml"
+    if not path.exists():
+        try:
+            slug = resolve_country(folder.name)
+        except UnknownCountryError:
+            problems.append(Problem("profile.yaml", "profil du cas introuvable : ni profile.yaml dans le dossier, ni "
+                                    f"un dossier nommé d'après un pays ({available()}) ; noms de villes non vérifiés"))
+            return None
+        beside = folder.parent / "profiles" / f"{slug}.yaml"  # the loader's rule for $SAHELKIT_DATA
+        path = beside if beside.exists() else profile_path(slug)
+    shown = path.name if path.parent == folder else os.path.relpath(path)
+    try:
+        return shown, load_profile(path)
+    except ProfileError as e:  # each line is "file: what"
+        problems.extend(Problem(shown, line.partition(": ")[2] or line) for line in e.problems)
+        return None
+
+
+def _check_towns(frames: dict[str, pd.DataFrame | None], tables: dict[str, Table], profile: tuple[str, dict],
+                 problems: list[Problem]) -> None:
+    """Every town column names a town of the profile; a near miss is shown with the profile's spelling."""
+    from rapidfuzz import process
+
+    shown, data = profile
+    towns = [t["name"] for t in data["towns"]]
+    plain = {_plain(t): t for t in towns}
+
+    def near(v: str) -> str:
+        best = process.extractOne(_plain(v), list(plain), score_cutoff=NEAR_MISS)
+        return f"{v} (vouliez-vous dire {plain[best[0]]} ?)" if best else v
+
+    for name, df in frames.items():
+        for c in (c for c in tables[name].columns if c.town and df is not None):
+            s = df[c.name]
+            ok = s.isin(towns) | (s == "")
+            if c.town == TOWN_ANY_SPELLING:
+                ok |= s.map(_plain).isin(plain)
+            _flag(problems, f"{name}.csv", df, ~ok, c.name, f"n'est pas une ville du profil {shown}", show=near)
+
+
+# --------------------------------------------------------------------------- rules across tables
+def _extra_rules(frames: dict[str, pd.DataFrame | None], problems: list[Problem]) -> None:
     """Rules beyond one column: E.164 numbers, track records that add up."""
     ph = frames.get("phones")
     if ph is not None:
-        _report(problems, "phones.csv", ph, ~ph.msisdn.str.fullmatch(MSISDN.pattern), "msisdn",
-                lambda v: f"{v!r} is not E.164 (+ and 8-15 digits)")
+        _flag(problems, "phones.csv", ph, ~ph.msisdn.str.fullmatch(MSISDN.pattern), "msisdn",
+              "n'est pas au format E.164 (+ suivi de 8 à 15 chiffres)")
     src = frames.get("sources")
     if src is not None:
         nums = src[["reports_total", "reports_confirmed", "reports_false"]].apply(pd.to_numeric, errors="coerce")
         bad = (nums.reports_confirmed + nums.reports_false) > nums.reports_total
-        _report(problems, "sources.csv", src, bad.fillna(False), "reports_total",
-                lambda v: f"{v} is less than confirmed + false")
+        _flag(problems, "sources.csv", src, bad, "reports_total",
+              "inférieur à reports_confirmed + reports_false")
     _verified_rules(frames, problems)
 
 
-def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[str]) -> None:
+def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[Problem]) -> None:
     """The verified sample names real extract records and, when truth/ is there, agrees with it."""
     ver = frames.get("verified_records")
     if ver is None:
@@ -158,41 +324,49 @@ def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[str])
                   if name.startswith("extracts/") and df is not None}
     bad = pd.Series([svc in in_extract and rid not in in_extract[svc] for svc, rid in zip(ver.service, ver.record_id)],
                     index=ver.index, dtype=bool)
-    _report(problems, rel, ver, bad, "record_id", lambda v: f"{v!r} is not a record of its service's extract")
+    _flag(problems, rel, ver, bad, "record_id", "n'est pas un enregistrement de l'extrait de son service")
     truth = frames.get("truth/records")
     if truth is None:
         return
     person = dict(zip(truth.record_id, truth.person_id))
     wrong = pd.Series([rid in person and person[rid] != pid for rid, pid in zip(ver.record_id, ver.person_id)],
                       index=ver.index, dtype=bool)
-    _report(problems, rel, ver, wrong, "person_id",
-            lambda v: f"{v!r} is not the person truth/records.csv gives for this record")
+    _flag(problems, rel, ver, wrong, "person_id", "n'est pas la personne que truth/records.csv donne pour cet "
+          "enregistrement")
     listed, verified_people = set(ver.record_id), set(ver.person_id)
     left_out = truth[truth.person_id.isin(verified_people) & ~truth.record_id.isin(listed)]
-    _report(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
-            lambda v: f"{v!r} is a record of a verified person missing from {rel}")
+    _flag(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
+          f"enregistrement d'une personne vérifiée, absent de {rel}")
 
 
-def check_dataset(folder: str | Path) -> list[str]:
-    """Every problem of a case folder, as "file, row, column: what"; empty when the folder is sound."""
+def check_dataset(folder: str | Path) -> list[Problem]:
+    """Every problem of a case folder; empty when the folder is sound. `str(problem)` is its French line."""
     folder = Path(folder)
-    problems: list[str] = []
     if not folder.is_dir():
-        return [f"{folder}, row -, -: not a folder"]
+        return [Problem(str(folder), "n'est pas un dossier")]
+    problems: list[Problem] = []
     frames: dict[str, pd.DataFrame | None] = {}
-    tables = list(TABLES) + (list(TRUTH_TABLES) if (folder / "truth").is_dir() else [])
-    for table in tables:
+    tables = {t.name: t for t in list(TABLES) + (list(TRUTH_TABLES) if (folder / "truth").is_dir() else [])}
+    for table in tables.values():
         frames[table.name] = _read(folder, table, table.file, problems)
     services = frames.get("services")
     codes = sorted(set(services.code)) if services is not None else sorted(
         p.stem for p in (folder / "extracts").glob("*.csv"))
     for code in codes:
         frames[f"extracts/{code}"] = _read(folder, EXTRACT, f"extracts/{code}.csv", problems)
+        tables[f"extracts/{code}"] = EXTRACT
     for name, df in frames.items():
         if df is None:
             continue
-        table = EXTRACT if name.startswith("extracts/") else next(t for t in tables if t.name == name)
-        _check_columns(f"{name}.csv", table, df, problems)
-        _check_refs(f"{name}.csv", table, df, frames, problems)
+        table = tables[name]
+        for c in table.columns:
+            _check_column(f"{name}.csv", c, df, problems)
+            if c.ref:
+                _check_ref(f"{name}.csv", c, df, frames, problems)
+        if table.key:
+            _check_key(f"{name}.csv", table.key, df, problems)
     _extra_rules(frames, problems)
+    profile = _case_profile(folder, problems)
+    if profile:
+        _check_towns(frames, tables, profile, problems)
     return problems
