@@ -4,7 +4,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from sahelkit.cli import main
 from sahelkit.course.checkdata import check_dataset, rows_at_fault
 from sahelkit.generator.case import generate
+from sahelkit.paths import CASE_PROFILE
 from sahelkit.schema import ALL_TABLES, EXTRACT
 from tests.helpers import COUNTRIES, REPO
 
@@ -286,8 +286,8 @@ def test_town_names_are_the_profile_s(small, tmp_path, case):
     file, column, value, expected = TOWN_MISTAKES[case]
     folder = _copy(small, tmp_path)
     _set(folder / file, 2, column, value)
-    profile = os.path.relpath(REPO / "datasets" / "profiles" / "mali.yaml")
-    assert _lines(check_dataset(folder)) == [expected.format(profile=profile)]
+    assert (folder / CASE_PROFILE).exists()  # a generated case carries its profile, shown by its name
+    assert _lines(check_dataset(folder)) == [expected.format(profile=CASE_PROFILE)]
 
 
 def test_service_extract_may_write_towns_in_capitals_without_accents(small, tmp_path):
@@ -308,6 +308,7 @@ def test_profile_in_the_case_folder_is_the_one_used(small, tmp_path):
 
 def test_case_without_a_profile_says_so(small, tmp_path):
     folder = _copy(small, tmp_path, "case")
+    (folder / CASE_PROFILE).unlink()  # a case made by hand, in a folder not named after a country
     assert [p.file for p in check_dataset(folder)] == ["profile.yaml"]
     assert "profil du cas introuvable" in _lines(check_dataset(folder))[0]
 

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..countries import UnknownCountryError, available, resolve_country
 from ..generator.numbering import luhn_digit
+from ..paths import CASE_PROFILE
 from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TOWN_ANY_SPELLING, TRUTH_TABLES, Column, Table
 
 PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", "une date valide (AAAA-MM-JJ)"),
@@ -258,7 +259,7 @@ def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | N
     """(file shown, profile) of the case: `profile.yaml` in the folder, else its country's."""
     from ..profiles import ProfileError, load_profile, profile_path
 
-    path = folder / "profile.yaml"
+    path = folder / CASE_PROFILE
     if not path.exists():
         try:
             slug = resolve_country(folder.name)
