@@ -32,7 +32,9 @@ def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser]
 
 # --------------------------------------------------------------------------- generate
 def _generate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--country", help="slug or ISO code: mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    from .countries import country_help
+
+    p.add_argument("--country", help=country_help())
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     p.add_argument("--calls", type=int, default=30_000, help="number of call records (default 30000, workshop size)")
     p.add_argument("--profile", help="profile YAML to use instead of datasets/profiles/<country>.yaml")
@@ -61,7 +63,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 # --------------------------------------------------------------------------- check-data
 def _check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", help="a country data folder, e.g. datasets/mali")
+    p.add_argument("folder", help="le dossier d'un cas généré, ex. datasets/<slug du pays>")
 
 
 def _check(args: argparse.Namespace) -> int:
