@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..codes import code_list
 from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d"),
@@ -101,6 +102,9 @@ def _check_columns(rel: str, table: Table, df: pd.DataFrame, problems: list[str]
         if c.values is not None:
             _report(problems, rel, df, filled & ~s.isin(c.values), c.name,
                     lambda v, c=c: f"{v!r} is not one of {'|'.join(c.values)}")
+        if c.codes is not None:
+            _report(problems, rel, df, filled & ~s.isin(code_list(c.codes)), c.name,
+                    lambda v, c=c: f"{v!r} n'est pas un code {c.codes}")
     if table.key:
         s = df[table.key]
         dup = s.duplicated(keep="first") & (s != "")
