@@ -153,3 +153,17 @@ def test_cli_ok_line(small, capsys):
 def test_committed_datasets_pass(country):
     """Columns, types, dates, unique ids and referential integrity of every committed case."""
     assert check_dataset(DATASETS / country) == []
+
+
+def test_country_and_currency_codes_are_those_of_the_cldr(small, tmp_path):
+    """Any ISO 3166 country and ISO 4217 currency passes (Babel's lists), a made-up code does not."""
+    folder = tmp_path / "case"
+    shutil.copytree(small, folder)
+    _set(folder / "persons.csv", 2, "nationality", "GW")
+    _set(folder / "transfers.csv", 2, "currency", "GNF")
+    assert check_dataset(folder) == []
+    _set(folder / "persons.csv", 3, "nationality", "QQ")
+    _set(folder / "purchases.csv", 2, "currency", "XQQ")
+    assert check_dataset(folder) == [
+        "persons.csv, row 3, nationality: 'QQ' n'est pas un code ISO 3166-1 alpha-2",
+        "purchases.csv, row 2, currency: 'XQQ' n'est pas un code ISO 4217"]
