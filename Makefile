@@ -66,15 +66,16 @@ exercises: setup
 		$(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
 	done
 
-COUNTRIES := mali burkina-faso niger chad mauritania
+# A country is a profile file: every datasets/profiles/<slug>.yaml has its case in datasets/<slug>/.
+PROFILES := $(sort $(wildcard datasets/profiles/*.yaml))
 
 # Regenerate every country's case data and the data dictionary (commit the result).
 data: setup
-	for c in $(COUNTRIES); do $(BIN)/sahelkit generate --country $$c || exit 1; done
+	for p in $(PROFILES); do $(BIN)/sahelkit generate --profile $$p || exit 1; done
 	$(BIN)/sahelkit data-readme
 
 check-data: setup
-	for c in $(COUNTRIES); do $(BIN)/sahelkit check-data datasets/$$c || exit 1; done
+	for p in $(PROFILES); do $(BIN)/sahelkit check-data datasets/$$(basename $$p .yaml) || exit 1; done
 
 # Speed, side by side with a baseline in the same run (figures and ratios are printed).
 bench: setup

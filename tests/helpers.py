@@ -32,9 +32,51 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 COUNTRIES = sorted(p.stem for p in (REPO / "datasets" / "profiles").glob("*.yaml"))
+PROFILE_FIXTURES = REPO / "tests" / "fixtures" / "profiles"  # countries the kit does not ship (a sixth one)
 ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
 MODULES = sorted((REPO / "modules").glob("[0-9][0-9]-*.ipynb"))
 BIN = Path(sys.executable).parent
+
+
+def read_profile(path: Path) -> dict:
+    """A profile file as plain YAML data, to copy and change in a test."""
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def case_from_profile(data: Path, profile: dict, calls: int | None = None) -> Path:
+    """A data folder as $SAHELKIT_DATA expects one: the profile in data/profiles/<slug>.yaml, its
+    generated case in data/<slug>/ (workshop size unless `calls` is given). Returns the case folder."""
+    from sahelkit.generator.case import WORKSHOP_CALLS, generate
+
+    path = Path(data) / "profiles" / f"{profile['slug']}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return generate(profile_file=path, out=Path(data) / profile["slug"], calls=calls or WORKSHOP_CALLS)
+
+
+def next_year(profile: dict) -> dict:
+    """A copy of a profile whose period is moved one year later: next year's workshop."""
+    import copy
+
+    moved = copy.deepcopy(profile)
+    for key in ("start", "end"):
+        day = moved["period"][key]
+        moved["period"][key] = day.replace(year=day.year + 1)
+    return moved
+
+
+def docstring_positions(tree) -> set[tuple[int, int]]:
+    """(line, column) where each docstring of a parsed module starts: the text that explains, not acts."""
+    import ast
+
+    found = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                found.add((value.lineno, value.col_offset))
+    return found
 
 
 def nbgrader(args: list[str], course: Path, country: str | None = None, check: bool = True,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -13,10 +14,21 @@ import sahelkit
 from sahelkit import borders
 from sahelkit.countries import UnknownCountryError, resolve_country
 from sahelkit.generator.case import generate
-from sahelkit.profiles import COUNTRY_CODES, PROFILES_DIR, ProfileError, geography_problems, load_profile
-from tests.helpers import COUNTRIES
+from sahelkit.profiles import (
+    PERIOD_MAX_DAYS,
+    PERIOD_MIN_DAYS,
+    PROFILES_DIR,
+    REQUIREMENTS,
+    ProfileError,
+    geography_problems,
+    load_profile,
+    validate_profile,
+)
+from sahelkit.schema import SIGNAL_KINDS
+from tests.helpers import COUNTRIES, PROFILE_FIXTURES, REPO, next_year, read_profile
 
 MALI = yaml.safe_load((PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8"))
+SENEGAL = read_profile(PROFILE_FIXTURES / "senegal.yaml")
 
 
 def _write(tmp_path: Path, data) -> Path:
@@ -76,13 +88,38 @@ BAD = {  # schema errors name a list item from 1 with its label; cross-checks be
                                    "routes[0].towns[1]: unknown town 'Atlantis'"),
     "post in unknown town": (lambda d: d["posts"][0].update(town="Nowhere"), "posts[0].town: unknown town"),
     "border post leading nowhere": (lambda d: d["posts"][0].update(leads_to=""), "posts[0].leads_to"),
-    "bad currency code": (lambda d: d.update(currency="EUR"),
-                          "currency : « EUR » n'est pas une valeur permise (valeurs permises : XOF, XAF, MRU)"),
-    "another country's currency": (lambda d: d.update(currency="XAF"), "currency: 'XAF' is not the currency of ML"),
-    "iso does not match slug": (lambda d: d.update(iso="NE"), "iso: 'NE' does not match slug"),
+    "not a currency code": (lambda d: d.update(currency="XYZ"), "currency: 'XYZ' n'est pas un code de monnaie"),
+    "a currency of elsewhere": (lambda d: d.update(currency="EUR"), "currency: 'EUR' n'a pas cours dans le pays ML"),
+    "another country's currency": (lambda d: d.update(currency="XAF"),
+                                   "currency: 'XAF' n'a pas cours dans le pays ML (Mali) pendant la période ; "
+                                   "monnaie : XOF"),
+    "iso of another profile": (lambda d: d.update(iso="NE"), "iso: 'NE' est déjà le code du pays 'niger'"),
+    "iso unknown": (lambda d: d.update(iso="XX"), "iso: 'XX' n'est pas un code de pays ISO 3166-1"),
+    "town in an unknown country": (lambda d: d["towns"][20].update(country="QQ"),
+                                   "towns[20].country: 'QQ' n'est pas un code de pays"),
+    "post to an unknown country": (lambda d: d["posts"][0].update(leads_to="EU"),
+                                   "posts[0].leads_to: 'EU' n'est pas un code de pays"),
+    "service of an unknown country": (lambda d: d["services"][4].update(country="ZZ"),
+                                      "services[4].country: 'ZZ' n'est pas un code de pays"),
+    "numbering of the profile's own country": (lambda d: d["neighbour_phones"][0].update(iso="ML"),
+                                               "neighbour_phones[0].iso: 'ML' est le pays du profil"),
+    "numbering without towns": (lambda d: d["neighbour_phones"][0].update(iso="GH", calling_code=233),
+                                "neighbour_phones[0].iso: aucune ville de GH dans towns"),
+    "calling code of another country": (lambda d: d["neighbour_phones"][0].update(calling_code=227),
+                                        "neighbour_phones[0].calling_code: +227 n'est pas l'indicatif de BF "
+                                        "(Burkina Faso) : +226"),
     "real phone range": (lambda d: d["phone"]["operators"][0]["prefixes"].append("76"),
                          "phone.operators[0].prefixes[3]: '76' is a real allocated range"),
     "operator shares": (lambda d: d["phone"]["operators"][0].update(share=0.9), "phone.operators: shares add up"),
+    "no town of a numbered neighbour": (lambda d: d.update(towns=[t for t in d["towns"] if t["country"] not in
+                                                                  ("BF", "NE", "MR")]),
+                                        "neighbour_phones[0].iso: aucune ville de BF dans towns"),
+    "period too short": (lambda d: d["period"].update(end=d["period"]["start"] + dt.timedelta(PERIOD_MIN_DAYS - 1)),
+                         f"la période doit durer de {PERIOD_MIN_DAYS} à {PERIOD_MAX_DAYS} jours"),
+    "period too long": (lambda d: d["period"].update(end=d["period"]["start"] + dt.timedelta(PERIOD_MAX_DAYS + 1)),
+                        f"{PERIOD_MAX_DAYS + 1} jours ; la période doit durer"),
+    "period ending before it starts": (lambda d: d["period"].update(end=d["period"]["start"] - dt.timedelta(1)),
+                                       "-1 jours ; la période doit durer"),
     "duplicate service": (lambda d: d["services"].append(dict(d["services"][0])),
                           "services[5].code: 'BIS' appears twice"),
     "unknown date format": (lambda d: d["services"][0].update(date_format="%d %B %Y"),
@@ -93,10 +130,6 @@ BAD = {  # schema errors name a list item from 1 with its label; cross-checks be
                             "crimes[1] « falsified_medicine ».weight : nombre attendu, trouvé « lots »"),
     "too few towns": (lambda d: d.update(towns=d["towns"][:5] + d["towns"][-3:]),
                       "towns : de 10 à 60 éléments attendus, 8 trouvés"),
-    "no neighbouring G5 town": (lambda d: d.update(towns=[t for t in d["towns"] if t["country"] not in
-                                                          ("BF", "NE", "MR")]),
-                                "at least one town of a neighbouring G5"),
-    "period outside 2026": (lambda d: d["period"].update(start="2025-12-01"), "period: must lie in 2026"),
     "towns not a list": (lambda d: d.update(towns={"Bamako": 1}), "towns : liste attendue"),
 }
 
@@ -199,8 +232,11 @@ def test_border_towns_pass_only_thanks_to_the_tolerance(monkeypatch):
         "towns[19] « Kousséri »"]
 
 
-def test_every_country_a_town_may_name_has_an_outline():
-    assert [iso for iso in COUNTRY_CODES if not borders.has_outline(iso)] == []
+def test_every_country_the_profiles_name_has_an_outline():
+    """A country without an outline is not checked: every one the kit's profiles use must have one."""
+    profiles = [read_profile(p) for p in (*PROFILES_DIR.glob("*.yaml"), *PROFILE_FIXTURES.glob("*.yaml"))]
+    named = {t["country"] for d in profiles for t in d["towns"]}
+    assert len(named) > 10 and sorted(iso for iso in named if not borders.has_outline(iso)) == []
 
 
 def test_loader_skips_the_boundary_check_like_the_phone_ranges(tmp_path):
@@ -227,3 +263,129 @@ def test_bad_profile_writes_nothing(tmp_path):
         generate(profile_file=path, out=out, calls=500)
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mali.yaml"]
+
+
+def test_file_name_is_the_slug(tmp_path):
+    path = tmp_path / "mali-draft.yaml"
+    path.write_text(yaml.safe_dump(MALI, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ProfileError, match="slug: 'mali', mais le fichier s'appelle mali-draft.yaml"):
+        load_profile(path)
+
+
+# --------------------------------------------------------------------------- any country, any year
+def test_a_sixth_country_outside_the_g5_is_accepted():
+    """Senegal (XOF, +221) with towns of Gambia, Guinea-Bissau and Mali: neighbours outside the G5."""
+    p = load_profile(PROFILE_FIXTURES / "senegal.yaml")  # every fictitious prefix checked with libphonenumber
+    assert (p["iso"], p["currency"]) == ("SN", "XOF")
+    assert {t["country"] for t in p["towns"]} == {"SN", "GM", "GW", "ML"}
+
+
+def test_the_currency_is_the_country_s_during_the_period():
+    """Babel's CLDR data decides: GNF for Guinea; MRO in Mauritania before 2018, MRU after."""
+    def currency_errors(profile):
+        return [e for e in validate_profile(profile, check_numbers=False) if e.startswith("currency")]
+
+    assert currency_errors(dict(SENEGAL, slug="guinee", iso="GN", currency="GNF")) == []
+    assert currency_errors(dict(SENEGAL, currency="GNF")) == [
+        "currency: 'GNF' n'a pas cours dans le pays SN (Sénégal) pendant la période ; monnaie : XOF"]
+    mauritania = read_profile(PROFILES_DIR / "mauritania.yaml")
+    then = dict(mauritania, period={"start": dt.date(2010, 2, 1), "end": dt.date(2010, 4, 1)})
+    assert currency_errors(dict(then, currency="MRO")) == []
+    assert currency_errors(then) and not currency_errors(mauritania)
+
+
+def test_any_year(tmp_path):
+    moved = next_year(MALI)
+    p = load_profile(_write(tmp_path, moved))
+    assert p["period"]["start"].year == MALI["period"]["start"].year + 1
+
+
+@pytest.mark.parametrize("days", [PERIOD_MIN_DAYS, PERIOD_MAX_DAYS])
+def test_a_period_at_the_bounds_generates(tmp_path, days):
+    """The duration bounds are the generator's: the planted signals fit in the shortest period."""
+    data = copy.deepcopy(MALI)
+    data["period"]["end"] = data["period"]["start"] + dt.timedelta(days)
+    folder = generate(profile_file=_write(tmp_path, data), out=tmp_path / "out", calls=1500)
+    signals = (folder / "truth" / "signals.csv").read_text(encoding="utf-8")
+    assert "structuring" in signals and "convoy" in signals
+
+
+# --------------------------------------------------------------------------- what the notebooks need
+def _drop(key, keep):
+    return lambda d: d.update({key: [x for x in d[key] if keep(x)]})
+
+
+REMOVE = {  # one way to take each requirement away from the Mali profile
+    "customs": _drop("services", lambda s: s["kind"] != "customs"),
+    "gendarmerie": _drop("services", lambda s: s["kind"] != "gendarmerie"),
+    "narcotics": _drop("services", lambda s: s["kind"] != "narcotics"),
+    "investigation": _drop("services", lambda s: s["kind"] not in ("counter_terrorism", "police")),
+    "foreign_police": lambda d: d["services"][4].update(country="ML"),
+    "cross_border_route": _drop("routes", lambda r: not {"Bobo-Dioulasso", "Ouagadougou", "Niamey", "Nouakchott"}
+                                & set(r["towns"])),
+    "border_post": _drop("posts", lambda p: p["leads_to"] not in ("BF", "NE", "MR")),
+    "markets": _drop("markets", lambda m: False),
+    "pill_crime": _drop("crimes", lambda c: c["kind"] not in ("amphetamine_pills", "tramadol", "falsified_medicine")),
+    "checkpoints": lambda d: d.update(posts=[p for p in d["posts"] if p["kind"] == "border"] + [
+        p for p in d["posts"] if p["kind"] == "checkpoint"][:2]),
+}
+
+
+def test_every_requirement_has_a_test():
+    assert sorted(REMOVE) == sorted(r.name for r in REQUIREMENTS)
+
+
+@pytest.mark.parametrize("requirement", REQUIREMENTS, ids=lambda r: r.name)
+def test_a_missing_requirement_names_who_needs_it(tmp_path, requirement):
+    assert requirement.problem(MALI) is None
+    msg = _error(tmp_path, REMOVE[requirement.name])
+    line = next((x for x in msg.splitlines() if f"mali.yaml: {requirement.key}: " in x and "besoin" in x), None)
+    assert line is not None, msg
+    for needer in requirement.needed_by:  # each notebook by number and name, each signal by kind
+        if needer.startswith("signal:"):
+            assert f"le signal « {needer.split(':')[1]} »" in line, line
+        else:
+            number, _, slug = needer.split("/")[1].partition("-")
+            kind = "le module" if needer.startswith("modules/") else "l'exercice"
+            assert f"{kind} {number} ({slug})" in line, line
+
+
+def test_a_missing_customs_service_message():
+    data = copy.deepcopy(MALI)
+    REMOVE["customs"](data)
+    assert "services: aucun service de type « customs » du pays (ML) ; le module 03 (collate-records) et " \
+           "l'exercice 02 (grade-sources) en ont besoin" in validate_profile(data, check_numbers=False)
+
+
+def _notebook(name: str) -> Path:
+    folder, slug = name.split("/")
+    return REPO / "modules" / f"{slug}.ipynb" if folder == "modules" else REPO / "solutions" / slug / f"{slug}.ipynb"
+
+
+@pytest.mark.parametrize("requirement", REQUIREMENTS, ids=lambda r: r.name)
+def test_requirements_name_real_notebooks_and_signals(requirement):
+    for needer in requirement.needed_by:
+        if needer.startswith("signal:"):
+            assert needer.split(":", 1)[1] in SIGNAL_KINDS
+        else:
+            text = _notebook(needer).read_text(encoding="utf-8")
+            for kind in requirement.service_kinds:
+                assert f'\\"{kind}\\"' in text, f"{needer} does not look up services of kind {kind}"
+
+
+def test_every_service_kind_a_notebook_looks_up_is_a_requirement():
+    """A notebook that picks services["kind"] == "x" (or .isin([...])) needs a requirement naming it."""
+    import re
+
+    looked_up = set()
+    for path in sorted((REPO / "modules").glob("[0-9]*.ipynb")) + sorted((REPO / "solutions").glob("*/*.ipynb")):
+        text = path.read_text(encoding="utf-8").replace('\\"', '"')
+        name = f"{path.parent.name if path.parent.name != 'modules' else 'modules'}"
+        name = f"modules/{path.stem}" if name == "modules" else f"solutions/{path.stem}"
+        for kind in re.findall(r'\["kind"\]\s*==\s*"(\w+)"', text):
+            looked_up.add((name, (kind,)))
+        for kinds in re.findall(r'\["kind"\]\.isin\(\[([^\]]*)\]\)', text):
+            looked_up.add((name, tuple(sorted(re.findall(r'"(\w+)"', kinds)))))
+    assert looked_up, "no notebook looks up a service kind: has the way they do it changed?"
+    covered = {(n, tuple(sorted(r.service_kinds))) for r in REQUIREMENTS for n in r.needed_by}
+    assert sorted(looked_up - covered) == []

@@ -66,13 +66,3 @@ def country_at(lat: float, lon: float) -> str | None:
 
     point = Point(lon, lat)
     return next((iso for iso, outline in _outlines().items() if outline.covers(point)), None)
-
-
-def french_name(iso: str) -> str:
-    """The country's name in French (countryinfo's translation), else its code."""
-    from countryinfo import CountryInfo, CountryNotFoundError
-
-    try:
-        return CountryInfo(iso).translations().get("fr") or iso
-    except CountryNotFoundError:
-        return iso

@@ -32,7 +32,9 @@ def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser]
 
 # --------------------------------------------------------------------------- generate
 def _generate_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--country", help="pays : mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    from .countries import country_help
+
+    p.add_argument("--country", help=country_help())
     p.add_argument("--seed", type=int, default=2026, help="graine aléatoire (2026 par défaut)")
     p.add_argument("--calls", type=int, default=30_000,
                    help="nombre d'appels (30 000 par défaut, la taille de l'atelier)")
@@ -83,8 +85,8 @@ def _how_to_open(folder) -> str:
 
 # --------------------------------------------------------------------------- check-data
 def _check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", help="a country data folder, e.g. datasets/mali (its profile: profile.yaml there, "
-                                  "else the profile of the country it is named after)")
+    p.add_argument("folder", help="le dossier d'un cas généré, ex. datasets/<pays> (son profil : profile.yaml dans "
+                                  "ce dossier, sinon le profil du pays dont il porte le nom)")
 
 
 def _check(args: argparse.Namespace) -> int:

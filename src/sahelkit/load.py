@@ -2,7 +2,7 @@
 
 The data folder is found from $SAHELKIT_DATA or else next to the package (src/sahelkit/../../
 datasets, in the repository as in a participant bundle). The country is the one asked for, else
-$SAHELKIT_COUNTRY, else the only one present (a bundle holds one), else mali. Dtypes come from `schema`, so
+$SAHELKIT_COUNTRY, else the first present (a bundle holds one), in the order of slugs. Dtypes come from `schema`, so
 notebooks, the generator and check-data agree; times are parsed with their exact format, which
 is both fast and silent (no pandas inference warnings).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import COUNTRIES, available, resolve_country
+from .countries import available, default_country, known, resolve_country
 from .paths import CASE_PROFILE, data_dir
 from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
@@ -24,16 +24,16 @@ class CaseDataError(FileNotFoundError):
 
 
 def _available_here(root: Path) -> str:
-    present = [f"{s} ({iso})" for s, iso in COUNTRIES.items() if (root / s).is_dir()]
+    present = [f"{s} ({iso})" for s, iso in known().items() if (root / s).is_dir()]
     return ", ".join(present) if present else "none"
 
 
 def _default_country(root: Path) -> str:
-    """$SAHELKIT_COUNTRY; else the only country present (a participant bundle); else mali."""
+    """$SAHELKIT_COUNTRY; else the first country present (a participant bundle holds one); else the first known."""
     if os.environ.get("SAHELKIT_COUNTRY"):
         return os.environ["SAHELKIT_COUNTRY"]
-    present = [slug for slug in COUNTRIES if (root / slug).is_dir()]
-    return present[0] if len(present) == 1 else "mali"
+    present = [slug for slug in known() if (root / slug).is_dir()]
+    return present[0] if present else default_country()
 
 
 def _country_dir(country: str | None) -> tuple[str, Path]:
@@ -125,7 +125,7 @@ def _cached_table(path: Path, table: Table, raw: bool = False) -> pd.DataFrame:
 
 
 def load(country: str | None = None) -> Case:
-    """The case of `country` (slug or ISO code), else $SAHELKIT_COUNTRY, else Mali."""
+    """The case of `country` (slug or ISO code), else $SAHELKIT_COUNTRY, else the first country present."""
     slug, folder = _country_dir(country)
     case = Case(country=slug, profile=_profile_for(folder, slug))
     for table in TABLES:

@@ -21,13 +21,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .countries import COUNTRIES, resolve_country
-from .paths import PROFILES
+from . import codes as cldr
+from .countries import find, known_files
+from .paths import CASE_PROFILE, PROFILES
 
 
 class ProfileError(ValueError):
@@ -201,15 +205,17 @@ class Record(Spec):
 
 
 # --------------------------------------------------------------------------- the schema
-ISO2 = r"[A-Z]{2}"
-COUNTRY_CODES = ("ML", "BF", "NE", "TD", "MR", "DZ", "LY", "NG", "CI", "GN", "SN", "GH", "TG", "BJ", "CM", "SD", "CF")
-CURRENCY_BY_ISO = {"ML": "XOF", "BF": "XOF", "NE": "XOF", "TD": "XAF", "MR": "MRU"}
+ISO2 = r"[A-Z]{2}"  # a country: an ISO 3166-1 alpha-2 code the CLDR knows (checked with Babel)
+ISO4217 = r"[A-Z]{3}"  # a currency: an ISO 4217 code, one of the profile's country's (checked with Babel)
+PERIOD_MIN_DAYS = 21  # the planted signals need room: 14 structured transfers on distinct days, 6 convoy days
+PERIOD_MAX_DAYS = 200  # about six months: a workshop's case, not a year of records
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y", "%d.%m.%Y", "%Y/%m/%d")
 PHONE_FORMATS = ("e164", "e164_spaced", "intl_00", "national", "national_spaced", "mixed")
 NAME_ORDERS = ("given_first", "family_first")
 SPELLINGS = ("canonical", "variant", "ascii_upper", "mixed")
 CRIME_KINDS = ("falsified_medicine", "amphetamine_pills", "tramadol", "migrant_smuggling", "arms",
                "terrorism_financing")
+PILL_CRIMES = ("amphetamine_pills", "tramadol", "falsified_medicine")  # sold as pills in markets
 SERVICE_KINDS = ("police", "narcotics", "gendarmerie", "customs", "counter_terrorism",
                  "financial_intelligence", "foreign_police")
 
@@ -228,26 +234,31 @@ NUMBERING = Record({
 PROFILE_SCHEMA = Record({
     "slug": Str(r"[a-z-]+", doc="file name without .yaml"),
     "name": Str(doc="country name in French"),
-    "iso": Str(choices=tuple(COUNTRIES.values())),
+    "iso": Str(ISO2, doc="ISO 3166-1 alpha-2 code of the country (any country the CLDR knows)"),
     "fictitious": Str(doc="plain statement that everything generated from this profile is fictitious"),
-    "currency": Str(choices=("XOF", "XAF", "MRU")),
+    "currency": Str(ISO4217, doc="ISO 4217 code: one of the country's legal tenders during the period (CLDR)"),
     "currency_label": Str(doc="how people write the currency (FCFA, MRU)"),
-    "period": Record({"start": Date(), "end": Date()}, doc="the workshop period all times fall in"),
+    "price_scale": Num(0.0001, 10000, doc="prices of ordinary medicines in test purchases, in this currency per CFA "
+                                          "franc (1 for XOF and XAF, 0.1 for MRU)"),
+    "period": Record({"start": Date(), "end": Date()},
+                     doc=f"the period all times fall in: any year, {PERIOD_MIN_DAYS} to {PERIOD_MAX_DAYS} days; "
+                         "birth dates, activations, recruitments and lab references are counted from its year"),
     "towns": ListOf(Record({
-        "name": Str(), "region": Str(), "country": Str(choices=COUNTRY_CODES),
+        "name": Str(), "region": Str(), "country": Str(ISO2, doc="ISO 3166-1 alpha-2 code of the town's country"),
         "lat": Num(-90, 90), "lon": Num(-180, 180),
         "weight": Num(0, 1000, doc="relative population, drives where people live"),
-    }), 10, 60, doc="towns of the country (10-20) plus neighbouring towns used by cross-border cells"),
+    }), 10, 60, doc="towns of the country (10-20) plus towns of other countries that routes pass through"),
     "posts": ListOf(Record({
         "name": Str(), "town": Str(doc="a town of this profile"),
         "kind": Str(choices=("checkpoint", "border")),
-        "leads_to": Str(r"[A-Z]{2}", empty=True, doc="ISO2 of the country a border post leads to; empty for a checkpoint"),
+        "leads_to": Str(ISO2, empty=True, doc="ISO 3166-1 code of the country a border post leads to; empty for a "
+                                              "checkpoint"),
     }), 3, 40),
     "routes": ListOf(Record({
         "name": Str(), "crime": Str(choices=CRIME_KINDS),
         "towns": ListOf(Str(), 2, 12, doc="towns of this profile, in travel order"),
     }), 1, 20),
-    "markets": ListOf(Record({"name": Str(), "town": Str()}), 1, 20),
+    "markets": ListOf(Record({"name": Str(), "town": Str()}), 0, 20, doc="markets where test purchases are made"),
     "names": Record({
         "order": Str(choices=NAME_ORDERS, doc="order in the civil register"),
         "given_male": ListOf(Str(), 10, 500),
@@ -259,9 +270,11 @@ PROFILE_SCHEMA = Record({
     }),
     "phone": NUMBERING,
     "neighbour_phones": ListOf(Record({
-        "iso": Str(choices=tuple(COUNTRIES.values())), "calling_code": Num(1, 999, integer=True),
+        "iso": Str(ISO2, doc="a neighbouring country whose towns are listed"),
+        "calling_code": Num(1, 999, integer=True),
         "national_length": Num(6, 12, integer=True), "operators": ListOf(OPERATOR, 1, 8),
-    }), 1, 4, doc="numbering of the G5 neighbours whose phones cross-border cells use"),
+    }), 0, 8, doc="numbering of the neighbouring countries a cross-border cell may live in: a country with towns "
+                  "listed and its numbering here is a neighbour"),
     "mobile_money": Record({
         "operators": ListOf(Str(), 1, 6),
         "threshold": Num(1, 1e9, integer=True, doc="transfers at or above this amount are reported"),
@@ -277,7 +290,7 @@ PROFILE_SCHEMA = Record({
     }),
     "services": ListOf(Record({
         "code": Str(r"[A-Z][A-Z0-9_-]{1,11}"), "name": Str(), "kind": Str(choices=SERVICE_KINDS),
-        "country": Str(choices=COUNTRY_CODES),
+        "country": Str(ISO2, doc="ISO 3166-1 code of the service's country"),
         "date_format": Str(choices=DATE_FORMATS), "phone_format": Str(choices=PHONE_FORMATS),
         "name_order": Str(choices=NAME_ORDERS), "spelling": Str(choices=SPELLINGS),
         "duplicate_rate": Num(0, 0.5), "records": Num(10, 5000, integer=True),
@@ -427,12 +440,8 @@ def _display(path: Path) -> str:
 
 
 def profile_path(country: str) -> Path:
-    """Where the profile of a country lives: `$SAHELKIT_DATA/profiles` first, else the repository."""
-    slug = resolve_country(country)
-    data = os.environ.get("SAHELKIT_DATA")
-    if data and (Path(data) / "profiles" / f"{slug}.yaml").exists():
-        return Path(data) / "profiles" / f"{slug}.yaml"
-    return PROFILES_DIR / f"{slug}.yaml"
+    """Where the profile of a country (slug or ISO) lives: under $SAHELKIT_DATA first, else the repository."""
+    return find(country).path
 
 
 def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True) -> dict:
@@ -454,7 +463,7 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
         raise ProfileError([f"{shown}: {_yaml_problem(text, e)}"]) from None
-    errors = validate_profile(data, check_numbers)
+    errors = validate_profile(data, check_numbers, path)
     if errors:
         raise ProfileError([f"{shown}: {e}" for e in errors])
     for key in ("start", "end"):
@@ -462,25 +471,22 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
     return data
 
 
-def validate_profile(data: Any, check_numbers: bool = True) -> list[str]:
-    """Every problem of a parsed profile as "key.path: what"; empty when the profile is usable."""
+def validate_profile(data: Any, check_numbers: bool = True, path: Path | None = None) -> list[str]:
+    """Every problem of a parsed profile as "key.path: what"; empty when the profile is usable.
+
+    `path`, when given, is the profile's own file: the other profiles present must agree with it
+    on which slug goes with which ISO code."""
     errors: list[str] = []
     PROFILE_SCHEMA.check(data, "", errors)
     if errors:
         return errors
-    return _cross_checks(data, check_numbers)
+    return (_country_checks(data, path) + _period_checks(data) + _cross_checks(data, check_numbers)
+            + _requirement_checks(data))
 
 
 def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
     """The rules the per-key schema cannot express: references, consistency, fictitious numbers."""
     e: list[str] = []
-    if COUNTRIES.get(d["slug"]) != d["iso"]:
-        e.append(f"iso: {d['iso']!r} does not match slug {d['slug']!r} (expected {COUNTRIES.get(d['slug'], '?')})")
-    if CURRENCY_BY_ISO.get(d["iso"]) != d["currency"]:
-        e.append(f"currency: {d['currency']!r} is not the currency of {d['iso']} ({CURRENCY_BY_ISO.get(d['iso'])})")
-    start, end = (dt.date.fromisoformat(str(d["period"][k])) for k in ("start", "end"))
-    if not (start.year == 2026 and end.year == 2026 and 14 <= (end - start).days <= 200):
-        e.append("period: must lie in 2026 and last 2 weeks to ~6 months")
     names = [t["name"] for t in d["towns"]]
     towns = set(names)
     for i, n in enumerate(names):
@@ -492,12 +498,6 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
     for i, t in enumerate(d["towns"]):
         if not (-5 <= t["lat"] <= 37 and -25 <= t["lon"] <= 30):
             e.append(f"towns[{i}].lat/lon: ({t['lat']}, {t['lon']}) is outside West and Central Africa")
-    g5_neighbours = {t["country"] for t in d["towns"]} & set(COUNTRIES.values()) - {d["iso"]}
-    numbered = {n["iso"] for n in d["neighbour_phones"]}
-    if not g5_neighbours:
-        e.append("towns: at least one town of a neighbouring G5 country is needed for a cross-border cell")
-    for iso in sorted(g5_neighbours - numbered):
-        e.append(f"neighbour_phones: no numbering for {iso}, whose towns are listed")
     for i, p in enumerate(d["posts"]):
         if p["town"] not in towns:
             e.append(f"posts[{i}].town: unknown town {p['town']!r}")
@@ -506,10 +506,6 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
         p["leads_to"] = p["leads_to"] or ""
         if p["kind"] == "checkpoint" and p["leads_to"]:
             e.append(f"posts[{i}].leads_to: a checkpoint leads to no country (leave empty)")
-        if p["leads_to"] and p["leads_to"] not in COUNTRY_CODES:
-            e.append(f"posts[{i}].leads_to: unknown country {p['leads_to']!r}")
-    if sum(p["kind"] == "checkpoint" for p in d["posts"]) < 3:
-        e.append("posts: at least 3 checkpoints are needed for convoys")
     for i, r in enumerate(d["routes"]):
         for j, t in enumerate(r["towns"]):
             if t not in towns:
@@ -521,8 +517,6 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
     for i, c in enumerate(codes):
         if c in codes[:i]:
             e.append(f"services[{i}].code: {c!r} appears twice")
-    if not any(s["country"] != d["iso"] for s in d["services"]):
-        e.append("services: include a neighbouring country's service (joint investigation)")
     if not any(c["weight"] > 0 for c in d["crimes"]):
         e.append("crimes: at least one crime needs a positive weight")
     e.extend(geography_problems(d) if check_numbers else [])
@@ -534,9 +528,10 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
         total = sum(o["share"] for o in num["operators"])
         if abs(total - 1) > 0.01:
             e.append(f"{where}.operators: shares add up to {total:.2f}, expected 1")
-        region = phonenumbers.region_code_for_country_code(num["calling_code"])
-        if region != iso:
-            e.append(f"{where}.calling_code: +{num['calling_code']} is {region}, not {iso}")
+        expected = phonenumbers.country_code_for_region(iso)
+        if expected != num["calling_code"]:
+            e.append(f"{where}.calling_code: +{num['calling_code']} n'est pas l'indicatif de {iso} "
+                     f"({cldr.country_name(iso)}) : +{expected}")
         for j, o in enumerate(num["operators"]):
             for k, pre in enumerate(o["prefixes"]):
                 fill = num["national_length"] - len(pre)
@@ -556,7 +551,7 @@ def geography_problems(d: dict) -> list[str]:
     from . import borders
 
     def name(iso: str) -> str:
-        return f"{d['name'] if iso == d['iso'] else borders.french_name(iso)} ({iso})"
+        return f"{d['name'] if iso == d['iso'] else cldr.country_name(iso)} ({iso})"
 
     e: list[str] = []
     for i, t in enumerate(d["towns"]):
@@ -573,6 +568,215 @@ def geography_problems(d: dict) -> list[str]:
         e.append(f"{where} : ({lat}, {lon}) est à {borders.km_outside(iso, lat, lon):.0f} km hors du pays "
                  f"{name(iso)} ; {there} : corrigez lat et lon, ou country")
     return e
+
+
+# --------------------------------------------------------------------------- countries, currency, period
+def neighbours(profile: dict) -> list[str]:
+    """The countries a cross-border cell may live in: other countries whose towns and numbering
+    (neighbour_phones) the profile lists, in the order of neighbour_phones."""
+    towns = {t["country"] for t in profile["towns"]}
+    return [n["iso"] for n in profile["neighbour_phones"] if n["iso"] in towns and n["iso"] != profile["iso"]]
+
+
+def period_of(profile: dict) -> tuple[dt.date, dt.date]:
+    """The first and last day of the profile's period, whether loaded or freshly parsed."""
+    start, end = (dt.date.fromisoformat(str(profile["period"][k])) for k in ("start", "end"))
+    return start, end
+
+
+def scaled_price(price: int, profile: dict) -> int:
+    """A price drawn in CFA francs, in the profile's currency (price_scale), rounded down, at least 1."""
+    return max(1, int(Decimal(str(profile["price_scale"])) * price))
+
+
+def _country_fields(d: dict) -> list[tuple[str, str]]:
+    """(key path, code) of every country code a profile holds."""
+    return ([("iso", d["iso"])]
+            + [(f"towns[{i}].country", t["country"]) for i, t in enumerate(d["towns"])]
+            + [(f"posts[{i}].leads_to", p["leads_to"]) for i, p in enumerate(d["posts"]) if p["leads_to"]]
+            + [(f"neighbour_phones[{i}].iso", n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
+            + [(f"services[{i}].country", s["country"]) for i, s in enumerate(d["services"])])
+
+
+def _country_checks(d: dict, path: Path | None = None) -> list[str]:
+    """Codes the CLDR knows, the country's own currency, one ISO code per slug among the profiles present,
+    and neighbours' numbering that goes with their towns."""
+    e: list[str] = []
+    known = cldr.country_codes()
+    for where, code in _country_fields(d):
+        if code not in known:
+            e.append(f"{where}: {code!r} n'est pas un code de pays ISO 3166-1 alpha-2 connu (deux lettres majuscules)")
+    if d["currency"] not in cldr.currency_codes():
+        e.append(f"currency: {d['currency']!r} n'est pas un code de monnaie ISO 4217")
+    elif d["iso"] in known:
+        legal = cldr.currencies_of(d["iso"], *period_of(d))
+        if d["currency"] not in legal:
+            e.append(f"currency: {d['currency']!r} n'a pas cours dans le pays {d['iso']} "
+                     f"({cldr.country_name(d['iso'])}) pendant la période ; monnaie : {', '.join(legal) or '?'}")
+    if path is not None and Path(path).name != CASE_PROFILE and Path(path).stem != d["slug"]:
+        e.append(f"slug: {d['slug']!r}, mais le fichier s'appelle {Path(path).name} ; le slug est le nom du fichier "
+                 "sans .yaml")
+    own = Path(path).resolve() if path else None
+    for other in known_files():
+        if own is not None and other.path.resolve() == own:
+            continue
+        if other.slug == d["slug"] and other.iso != d["iso"]:
+            e.append(f"iso: {d['iso']!r}, mais {_display(other.path)} donne {other.iso!r} au pays {d['slug']!r} ; "
+                     "un pays a un seul code")
+        elif other.iso == d["iso"] and other.slug != d["slug"]:
+            e.append(f"iso: {d['iso']!r} est déjà le code du pays {other.slug!r} ({_display(other.path)}) ; "
+                     "un code désigne un seul pays")
+    towns = {t["country"] for t in d["towns"]}
+    for i, n in enumerate(d["neighbour_phones"]):
+        if n["iso"] == d["iso"]:
+            e.append(f"neighbour_phones[{i}].iso: {n['iso']!r} est le pays du profil ; sa numérotation va dans phone")
+        elif n["iso"] not in towns:
+            e.append(f"neighbour_phones[{i}].iso: aucune ville de {n['iso']} dans towns ; un pays voisin a des villes "
+                     "et une numérotation")
+    return e
+
+
+def _period_checks(d: dict) -> list[str]:
+    """Any year; a duration that leaves room for the planted signals."""
+    start, end = period_of(d)
+    days = (end - start).days
+    if not PERIOD_MIN_DAYS <= days <= PERIOD_MAX_DAYS:
+        return [f"period: du {start} au {end}, {days} jours ; la période doit durer de {PERIOD_MIN_DAYS} à "
+                f"{PERIOD_MAX_DAYS} jours"]
+    return []
+
+
+# --------------------------------------------------------------------------- what the notebooks need
+CONVOY_MIN_CHECKPOINTS = 3  # the planted convoy passes several checkpoints, minutes apart
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """Something every profile must hold because a notebook (or a planted signal) relies on it.
+
+    `needed_by` names notebooks as "modules/NN-slug" (teaching) or "solutions/NN-slug" (exercise),
+    and signals as "signal:<kind>" (truth/signals.csv); `missing` says in French what is absent,
+    or None when the profile has it."""
+
+    name: str
+    key: str
+    needs: str
+    needed_by: tuple[str, ...]
+    missing: Callable[[dict], str | None]
+    service_kinds: tuple[str, ...] = ()  # the service kinds the named notebooks look up
+
+    def who(self) -> str:
+        """The notebooks and signals that need it, in French: "le module 03 (...) et l'exercice 02 (...)"."""
+        names = [_needer(n) for n in self.needed_by]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+    def problem(self, profile: dict) -> str | None:
+        """The error line when the profile lacks it, naming who needs it; None when it is there."""
+        what = self.missing(profile)
+        if what is None:
+            return None
+        verb = "en a besoin" if len(self.needed_by) == 1 else "en ont besoin"
+        return f"{self.key}: {what} ; {self.who()} {verb}"
+
+
+def _needer(name: str) -> str:
+    if name.startswith("signal:"):
+        return f"le signal « {name.split(':', 1)[1]} » (truth/signals.csv)"
+    folder, notebook = name.split("/", 1)
+    number, _, slug = notebook.partition("-")
+    return f"le module {number} ({slug})" if folder == "modules" else f"l'exercice {number} ({slug})"
+
+
+def _kinds(kinds: tuple[str, ...]) -> str:
+    return " ou ".join(f"« {k} »" for k in kinds)
+
+
+def _home_service(*kinds: str) -> Callable[[dict], str | None]:
+    def missing(d: dict) -> str | None:
+        if any(s["kind"] in kinds and s["country"] == d["iso"] for s in d["services"]):
+            return None
+        return f"aucun service de type {_kinds(kinds)} du pays ({d['iso']})"
+    return missing
+
+
+def _foreign_police(d: dict) -> str | None:
+    if any(s["kind"] == "foreign_police" and s["country"] != d["iso"] for s in d["services"]):
+        return None
+    return f"aucun service de type « foreign_police » d'un autre pays que {d['iso']}"
+
+
+def _reached_neighbours(d: dict) -> list[str]:
+    """Neighbours (towns and numbering listed) that a route passes through."""
+    country_of = {t["name"]: t["country"] for t in d["towns"]}
+    near = neighbours(d)
+    return [iso for iso in near if any(country_of.get(t) == iso for r in d["routes"] for t in r["towns"])]
+
+
+def _cross_border_route(d: dict) -> str | None:
+    if _reached_neighbours(d):
+        return None
+    near = ", ".join(neighbours(d)) or "aucun"
+    return ("aucune route ne passe par une ville d'un pays voisin dont towns et neighbour_phones donnent les villes "
+            f"et la numérotation (pays voisins : {near})")
+
+
+def _border_post(d: dict) -> str | None:
+    reached = _reached_neighbours(d)
+    if any(p["kind"] == "border" and p["leads_to"] in reached for p in d["posts"]):
+        return None
+    return (f"aucun poste frontière (kind: border) ne mène (leads_to) à un pays voisin qu'une route atteint "
+            f"({', '.join(reached) or 'aucun'})")
+
+
+def _pill_crime(d: dict) -> str | None:
+    if any(c["kind"] in PILL_CRIMES for c in d["crimes"]):
+        return None
+    return f"aucun crime de type {_kinds(PILL_CRIMES)}"
+
+
+def _markets(d: dict) -> str | None:
+    return None if d["markets"] else "aucun marché"
+
+
+def _checkpoints(d: dict) -> str | None:
+    n = sum(p["kind"] == "checkpoint" for p in d["posts"])
+    if n >= CONVOY_MIN_CHECKPOINTS:
+        return None
+    return f"{n} poste(s) de contrôle (kind: checkpoint), il en faut au moins {CONVOY_MIN_CHECKPOINTS}"
+
+
+REQUIREMENTS: tuple[Requirement, ...] = (
+    Requirement("customs", "services", "a customs service (kind customs) of the country",
+                ("modules/03-collate-records", "solutions/02-grade-sources"), _home_service("customs"),
+                ("customs",)),
+    Requirement("gendarmerie", "services", "a gendarmerie (kind gendarmerie) of the country",
+                ("modules/03-collate-records",), _home_service("gendarmerie"), ("gendarmerie",)),
+    Requirement("narcotics", "services", "a narcotics service (kind narcotics) of the country",
+                ("solutions/03-collate-records",), _home_service("narcotics"), ("narcotics",)),
+    Requirement("investigation", "services", "a counter-terrorism or police service of the country",
+                ("solutions/03-collate-records",), _home_service("counter_terrorism", "police"),
+                ("counter_terrorism", "police")),
+    Requirement("foreign_police", "services", "a foreign police service (kind foreign_police) of another country",
+                ("modules/02-grade-sources", "modules/03-collate-records", "solutions/02-grade-sources"),
+                _foreign_police, ("foreign_police",)),
+    Requirement("cross_border_route", "routes", "a route through a town of a neighbour (a country whose towns and "
+                "numbering are listed): the cross-border cell lives there and the broker links it to the rest",
+                ("modules/05-who-matters", "solutions/05-who-matters"), _cross_border_route),
+    Requirement("border_post", "posts", "a border post leading to a neighbour that a route reaches: the cell's "
+                "members cross there, together, again and again",
+                ("modules/04-association-chart", "solutions/04-association-chart"), _border_post),
+    Requirement("markets", "markets", "at least one market: test purchases are made there",
+                ("modules/01-intelligence-cycle", "solutions/01-intelligence-cycle"), _markets),
+    Requirement("pill_crime", "crimes", "a crime sold as pills (amphetamine_pills, tramadol or falsified_medicine): "
+                "one network sells the 'anti-fatigue' pills of the test purchases",
+                ("signal:falsified_medicine",), _pill_crime),
+    Requirement("checkpoints", "posts", f"at least {CONVOY_MIN_CHECKPOINTS} checkpoints: the planted convoy passes "
+                "them minutes apart", ("signal:convoy",), _checkpoints),
+)
+
+
+def _requirement_checks(d: dict) -> list[str]:
+    return [line for r in REQUIREMENTS if (line := r.problem(d)) is not None]
 
 
 def describe_schema(spec: Spec = PROFILE_SCHEMA, path: str = "") -> list[tuple[str, str, str]]:

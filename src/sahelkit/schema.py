@@ -2,12 +2,15 @@
 data dictionary (datasets/README.md), so the four can never disagree.
 
 Each column has a kind (str, int, float, date, datetime), a meaning, an example, and optionally
-the values it may take, whether it may be empty, which table column it refers to, whether it
-holds an IMEI, and whether it names a town of the country profile.
+the values it may take (a closed list, or a standard code list read from Babel: any country, any
+currency), whether it may be empty, which table column it refers to, whether it holds an IMEI,
+and whether it names a town of the country profile.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .codes import COUNTRY_CODES, CURRENCY_CODES
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Column:
     hi: float | None = None
     imei: bool = False  # IMEI_DIGITS digits, the last a Luhn check digit
     town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
+    codes: str | None = None  # a standard code list the values belong to: codes.COUNTRY_CODES or CURRENCY_CODES
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,6 @@ TOWN_ANY_SPELLING = "any_spelling"
 """The town in the service's own habits: any case, with or without accents (raw extracts)."""
 
 C = Column
-ISO_CODES = ("ML", "BF", "NE", "TD", "MR", "DZ", "LY", "NG", "CI", "GN", "SN", "GH", "TG", "BJ", "CM", "SD", "CF")
 
 TABLES: tuple[Table, ...] = (
     Table("persons", "People known in the case: suspects and the innocent background around them.", (
@@ -62,7 +65,7 @@ TABLES: tuple[Table, ...] = (
         C("family_name", "str", "family name", "Traoré"),
         C("sex", "str", "M or F", "M", values=("M", "F")),
         C("birth_date", "date", "date of birth", "1987-05-21"),
-        C("nationality", "str", "ISO 3166 alpha-2 code", "ML", values=ISO_CODES),
+        C("nationality", "str", "country code", "ML", codes=COUNTRY_CODES),
         C("id_number", "str", "national identity card number (fictitious format)", "ML-CNI-4821937"),
         C("home_town", "str", "town of residence", "Sikasso", town=TOWN_EXACT),
         C("occupation", "str", "declared occupation", "commerçant"),
@@ -111,7 +114,7 @@ TABLES: tuple[Table, ...] = (
         C("sender", "str", "sending number (E.164)", "+22310482931", ref="phones.msisdn"),
         C("receiver", "str", "receiving number (E.164)", "+22313900217", ref="phones.msisdn"),
         C("amount", "int", "amount in the local currency", "950000", lo=1, hi=1e10),
-        C("currency", "str", "ISO 4217 currency", "XOF", values=("XOF", "XAF", "MRU")),
+        C("currency", "str", "currency of the profile", "XOF", codes=CURRENCY_CODES),
         C("time", "datetime", "time of the transfer", "2026-03-14T10:22:00"),
         C("agent_id", "str", "mobile-money agent who served the transfer", "AG-0031"),
         C("agent_town", "str", "town of the agent", "Sikasso", town=TOWN_EXACT),
@@ -131,8 +134,8 @@ TABLES: tuple[Table, ...] = (
         C("kind", "str", "checkpoint or border", "checkpoint", values=("checkpoint", "border")),
         C("lat", "float", "latitude", "12.74410", lo=-90, hi=90),
         C("lon", "float", "longitude", "-8.07260", lo=-180, hi=180),
-        C("leads_to", "str", "ISO2 of the country a border post leads to; empty for a checkpoint", "CI",
-          nullable=True, values=ISO_CODES),
+        C("leads_to", "str", "country a border post leads to; empty for a checkpoint", "CI",
+          nullable=True, codes=COUNTRY_CODES),
     ), key="post_id"),
     Table("passages", "Vehicles recorded passing a post (plate readers and registers).", (
         C("passage_id", "str", "record identifier", "V000123"),
@@ -169,7 +172,7 @@ TABLES: tuple[Table, ...] = (
         C("market", "str", "market", "Marché de Médine"),
         C("product_as_sold", "str", "what the seller called it", "anti-fatigue"),
         C("price", "int", "price of one unit in the local currency", "50", lo=0, hi=1e7),
-        C("currency", "str", "ISO 4217 currency", "XOF", values=("XOF", "XAF", "MRU")),
+        C("currency", "str", "currency of the profile", "XOF", codes=CURRENCY_CODES),
         C("lab_result", "str", "what the laboratory found", "amphetamine",
           values=("amphetamine", "tramadol", "paracetamol", "inert", "compliant")),
         C("lab_ref", "str", "laboratory reference", "LNS-2026-0042"),
@@ -178,7 +181,7 @@ TABLES: tuple[Table, ...] = (
         C("code", "str", "service code", "BIS"),
         C("name", "str", "name", "Brigade d'Investigations Spécialisées"),
         C("kind", "str", "kind of service", "counter_terrorism"),
-        C("country", "str", "ISO2 of the service's country", "ML", values=ISO_CODES),
+        C("country", "str", "the service's country", "ML", codes=COUNTRY_CODES),
         C("date_format", "str", "how the service writes dates (strftime)", "%d/%m/%Y"),
         C("phone_format", "str", "how the service writes phone numbers", "e164_spaced"),
     ), key="code"),
@@ -269,10 +272,10 @@ TRUTH_TABLES: tuple[Table, ...] = (
         C("record_id", "str", "record in extracts/<service>.csv", "OCS-00042"),
         C("person_id", "str", "person", "P00042", ref="persons.person_id"),
     ), truth=True),
-    Table("truth/links", "Cross-border cells: members living in another G5 country.", (
+    Table("truth/links", "Cross-border cells: members living in a neighbouring country.", (
         C("network_id", "str", "network", "N1", ref="truth/networks.network_id"),
         C("person_id", "str", "person", "P00042", ref="persons.person_id"),
-        C("country", "str", "country of the cell", "BF", values=ISO_CODES),
+        C("country", "str", "country of the cell", "BF", codes=COUNTRY_CODES),
         C("link", "str", "what ties the cell to the network", "cellule transfrontalière: fournisseur"),
     ), truth=True),
     Table("truth/signals", "Every planted signal and the ids that show it.", (

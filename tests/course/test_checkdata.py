@@ -328,3 +328,17 @@ def test_every_town_and_imei_column_is_checked():
         for c in table.columns:
             assert bool(c.town) == ("town" in c.name), f"{table.name}.{c.name}"
             assert c.imei == (c.name == "imei"), f"{table.name}.{c.name}"
+
+
+def test_country_and_currency_codes_are_those_of_the_cldr(small, tmp_path):
+    """Any ISO 3166 country and ISO 4217 currency passes (Babel's lists), a made-up code does not."""
+    folder = tmp_path / "case"
+    shutil.copytree(small, folder)
+    _set(folder / "persons.csv", 2, "nationality", "GW")
+    _set(folder / "transfers.csv", 2, "currency", "GNF")
+    assert check_dataset(folder) == []
+    _set(folder / "persons.csv", 3, "nationality", "QQ")
+    _set(folder / "purchases.csv", 2, "currency", "XQQ")
+    assert _lines(check_dataset(folder)) == [
+        "persons.csv, ligne 3, nationality : n'est pas un code ISO 3166-1 alpha-2 : « QQ »",
+        "purchases.csv, ligne 2, currency : n'est pas un code ISO 4217 : « XQQ »"]

@@ -13,13 +13,13 @@ import sys
 
 import pytest
 
-from tests.helpers import COUNTRIES, REPO
+from tests.helpers import COUNTRIES, PROFILE_FIXTURES, REPO, case_from_profile, next_year, read_profile
+
+WARNINGS_AS_ERRORS = "error::FutureWarning,error::UserWarning,error::RuntimeWarning"
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_notebooks_run(country: str):
-    env = dict(os.environ, SAHELKIT_COUNTRY=country, MPLBACKEND="agg",
-               PYTHONWARNINGS="error::FutureWarning,error::UserWarning,error::RuntimeWarning")
+def _run_notebooks(country: str, **env_extra: str) -> None:
+    env = dict(os.environ, SAHELKIT_COUNTRY=country, MPLBACKEND="agg", PYTHONWARNINGS=WARNINGS_AS_ERRORS, **env_extra)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
          "modules", "solutions"],
@@ -28,6 +28,31 @@ def test_notebooks_run(country: str):
     tail = proc.stdout[-6000:]
     assert proc.returncode == 0, f"notebooks failed on {country}:\n{tail}\n{proc.stderr[-2000:]}"
     assert " passed" in tail and "no tests ran" not in tail, tail
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_notebooks_run(country: str):
+    _run_notebooks(country)
+
+
+MALI = read_profile(REPO / "datasets" / "profiles" / "mali.yaml")
+NEW_CASES = {  # made from a profile file alone, without touching the code
+    "senegal": lambda: read_profile(PROFILE_FIXTURES / "senegal.yaml"),  # a sixth country, outside the G5
+    f"mali-{MALI['period']['start'].year + 1}": lambda: next_year(MALI),  # next year's workshop
+}
+
+
+@pytest.mark.new_case
+@pytest.mark.parametrize("case", sorted(NEW_CASES))
+def test_notebooks_run_on_a_case_made_from_a_profile(case: str, tmp_path):
+    """A coordinator's new profile (another country, or next year's period) is generated into a
+    data folder of its own, passes check-data, and every teaching notebook and solution runs on it."""
+    from sahelkit.course.checkdata import check_dataset
+
+    profile = NEW_CASES[case]()
+    folder = case_from_profile(tmp_path / "datasets", profile)
+    assert check_dataset(folder) == []
+    _run_notebooks(profile["slug"], SAHELKIT_DATA=str(tmp_path / "datasets"))
 
 
 def test_modules_run_as_participants_have_them(tmp_path):

@@ -36,7 +36,9 @@ class BundleError(ValueError):
 
 
 def bundle_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--country", required=True, help="pays : mali|ML, burkina-faso|BF, niger|NE, chad|TD, mauritania|MR")
+    from ..countries import country_help
+
+    p.add_argument("--country", required=True, help=country_help())
     p.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="archive à écrire")
     p.add_argument("--wheels", action="store_true",
                    help="ajouter les wheels des dépendances (installation sans réseau ; demande l'accès à PyPI ici)")

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..codes import code_list
 from ..countries import UnknownCountryError, available, resolve_country
 from ..generator.numbering import luhn_digit
 from ..paths import CASE_PROFILE
@@ -186,6 +187,8 @@ def _check_column(rel: str, c: Column, df: pd.DataFrame, problems: list[Problem]
     if c.values is not None:
         _flag(problems, rel, df, filled & ~s.isin(c.values), c.name,
               f"n'est pas une valeur permise ({' | '.join(c.values)})")
+    if c.codes is not None:
+        _flag(problems, rel, df, filled & ~s.isin(code_list(c.codes)), c.name, f"n'est pas un code {c.codes}")
     if c.imei:
         _check_imei(rel, c.name, df, problems)
 

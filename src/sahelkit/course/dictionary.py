@@ -7,9 +7,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..countries import COUNTRIES
+from ..countries import countries_in
 from ..generator.intel import expected_grade
-from ..profiles import PROFILES_DIR, describe_schema, load_profile
+from ..paths import DATASETS
+from ..profiles import (
+    PERIOD_MAX_DAYS,
+    PERIOD_MIN_DAYS,
+    PROFILES_DIR,
+    REQUIREMENTS,
+    describe_schema,
+    load_profile,
+)
 from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 README_PATH = PROFILES_DIR.parent / "README.md"
@@ -61,9 +69,9 @@ datasets/
 All files are UTF-8 CSV, comma-separated, with a header row and "\\n" line endings. Times are
 ISO 8601 local times without zone (`2026-03-14T08:05:00`), dates `2026-03-14`, ids are text,
 multi-valued cells are `;`-separated. Load them with `sahelkit.load(country)` (typed DataFrames;
-country from the argument, else `$SAHELKIT_COUNTRY`, else mali; the folder holding the country
-folders from `$SAHELKIT_DATA`, else this folder) and `sahelkit.load_truth(country)`. Check a folder
-with `sahelkit check-data DIR`.
+country from the argument, else `$SAHELKIT_COUNTRY`, else the first present in alphabetical order;
+the folder holding the country folders from `$SAHELKIT_DATA`, else this folder) and
+`sahelkit.load_truth(country)`. Check a folder with `sahelkit check-data DIR`.
 
 Regenerate a country with `sahelkit generate --country <slug|ISO> [--seed 2026]`: one seed, one
 profile, one size always give byte-identical files. The committed folders are the workshop size
@@ -75,7 +83,7 @@ SIGNALS = """## Planted signals (truth/signals.csv)
 | signal | what is planted | technique that finds it |
 |---|---|---|
 | broker | N1's broker links the cross-border cell to the rest; few contacts | betweenness top 3 of the call network (undirected, one edge per pair of msisdn that communicated) while degree is not top 5 |
-| cross_border_cell | N1 members living in a neighbouring G5 country (reason for a joint investigation team) | truth/links.csv; crossings at the post leading to that country |
+| cross_border_cell | N1 members living in a neighbouring country (reason for a joint investigation team) | truth/links.csv; crossings at the post leading to that country |
 | sim_swap | one handset (IMEI) used with three SIMs in turn, the later two held by straw holders | group calls by imei, count distinct callers |
 | handset_change | a courier's number moves to a new handset half-way | group calls by caller, count distinct imei |
 | co_location | two couriers' phones at the same antenna within 10 minutes, in several towns | join calls on cell_id and time window |
@@ -95,14 +103,14 @@ assessed; A if at least 90 % confirmed and none false; B if at least 60 % confir
 def _ranges() -> str:
     lines = ["| country | calling code | national length | operator | fictitious prefixes | mobile-money threshold |",
              "|---|---|---|---|---|---|"]
-    for slug in COUNTRIES:
-        p = load_profile(slug)
+    for slug in countries_in(DATASETS):
+        p = load_profile(PROFILES_DIR / f"{slug}.yaml")
         for o in p["phone"]["operators"]:
             lines.append(f"| {p['name']} ({p['iso']}) | +{p['phone']['calling_code']} | "
                          f"{p['phone']['national_length']} | {o['name']} | {', '.join(o['prefixes'])} | "
                          f"{p['mobile_money']['threshold']} {p['currency']} |")
     lines.append("")
-    lines.append("Phones of a neighbouring G5 country (cross-border cells) use that country's fictitious "
+    lines.append("Phones of a neighbouring country (cross-border cells) use that country's fictitious "
                  "prefixes from `neighbour_phones` in the profile.")
     return "\n".join(lines)
 
@@ -120,6 +128,8 @@ def _table_md(t: Table) -> str:
         notes = []
         if c.values:
             notes.append("one of " + ", ".join(f"`{v}`" for v in c.values))
+        if c.codes:
+            notes.append(f"an {c.codes} code")
         if c.ref:
             notes.append("refers to " + " or ".join(f"`{r}`" for r in c.ref.split("|")))
         if c.multi:
@@ -135,18 +145,29 @@ def _table_md(t: Table) -> str:
 
 def _profile_md() -> str:
     out = ["## Country profiles (datasets/profiles/<country>.yaml)", "",
-           "A country is a data file. `sahelkit generate` refuses a profile with an unknown key, a missing key "
-           "or an impossible value, naming the file and the key path, e.g. "
-           "`datasets/profiles/mali.yaml: towns[3].lat: missing`. Beyond each key's type it checks: the slug "
-           "matches the ISO code; the currency is the country's (XOF for ML BF NE, XAF for TD, MRU for MR); "
-           "10-20 towns of the country with coordinates in West and Central Africa; at least one town of a "
-           "neighbouring G5 country and numbering for it; posts, routes and markets name known towns; a border "
-           "post says where it leads, a checkpoint does not; at least 3 checkpoints; service codes unique and "
-           "one foreign service; operator shares add up to 1; every phone prefix is NOT a real allocation per "
-           "libphonenumber; the period lies in 2026.", "",
+           "A country is a data file: adding `datasets/profiles/<slug>.yaml` adds a country to every command, "
+           "and nothing in the code names one. `sahelkit generate` refuses a profile with an unknown key, a missing "
+           "key or an impossible value, naming the file and the key path, e.g. "
+           "`datasets/profiles/mali.yaml: towns[3].lat: missing`. Beyond each key's type it checks: the slug is "
+           "the file name and goes with one ISO code among the profiles present; every country code (`iso`, towns, "
+           "posts, services, `neighbour_phones`) is an ISO 3166-1 alpha-2 code of the Unicode CLDR (read with "
+           "Babel); the currency is one of the country's legal tenders during the period (CLDR); the period lasts "
+           f"{PERIOD_MIN_DAYS} to {PERIOD_MAX_DAYS} days, in any year; 10-20 towns of the country with coordinates "
+           "in West and Central Africa; posts, routes and markets name known towns; a border post says where it "
+           "leads, a checkpoint does not; service codes are unique; operator shares add up to 1; each calling code "
+           "is its country's and every phone prefix is NOT a real allocation, per libphonenumber.", "",
+           "A *neighbour* is another country whose towns (`towns`) and numbering (`neighbour_phones`) the profile "
+           "lists: the cross-border cell lives in one. Towns of other countries may be listed for routes alone.", "",
            "| key | type | meaning |", "|---|---|---|"]
     for key, kind, doc in describe_schema():
         out.append(f"| `{key}` | {_esc(kind)} | {_esc(doc)} |")
+    out += ["", "### What the notebooks need from a profile", "",
+            "The notebooks and the planted signals rely on these; a profile without one is refused with an error "
+            "naming the key and who needs it, e.g. `services: aucun service de type « customs » du pays (ML) ; le "
+            "module 03 (collate-records) et l'exercice 02 (grade-sources) en ont besoin`.", "",
+            "| requirement | key | what the profile must hold | needed by |", "|---|---|---|---|"]
+    for r in REQUIREMENTS:
+        out.append(f"| `{r.name}` | `{r.key}` | {_esc(r.needs)} | {_esc(r.who())} |")
     return "\n".join(out) + "\n"
 
 
@@ -154,7 +175,7 @@ def render() -> str:
     """The full text of datasets/README.md."""
     ex = ", ".join(f"{t}/{c}/{f} -> {expected_grade(t, c, f)}" for t, c, f in
                    [(3, 3, 0), (20, 19, 0), (20, 14, 1), (20, 8, 6)])
-    parts = [INTRO.format(ranges=_ranges(), countries=", ".join(COUNTRIES)),
+    parts = [INTRO.format(ranges=_ranges(), countries=", ".join(countries_in(DATASETS))),
              "## Tables", ""] + [_table_md(t) for t in TABLES] + [
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""

@@ -12,9 +12,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..profiles import scaled_price
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
-from .world import PILL_CRIMES, World
+from .world import PILL_CRIMES, World, year_start
+
+SOURCE_YEARS = 12  # tested sources were recruited during the years before the period's; untested ones last year
+RECORD_YEARS = 2  # extract records date from this many years before the period's year up to its end
 
 
 def expected_grade(total: int, confirmed: int, false: int) -> str:
@@ -56,7 +60,8 @@ def build_sources(w: World, per_service: int = 5) -> pd.DataFrame:
                 else:
                     conf = int(total * rng.uniform(0.2, 0.5))
                     false = int(total * rng.uniform(0.15, 0.35))
-            year = 2025 if cls == "X" else int(rng.integers(2014, 2025))
+            this = w.start.year
+            year = this - 1 if cls == "X" else int(rng.integers(this - SOURCE_YEARS, this - 1))
             rows.append({"service": s["code"], "kind": kind,
                          "recruited": dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29))).isoformat(),
                          "reports_total": total, "reports_confirmed": conf, "reports_false": false})
@@ -263,15 +268,14 @@ def build_purchases(w: World, n: int = 90) -> pd.DataFrame:
         else:
             name, (lo, hi), results = w.pick(products)
             price = int(rng.integers(lo, hi)) // 5 * 5
-            if p["currency"] == "MRU":
-                price = max(1, price // 10)
+            price = scaled_price(price, p)
             result = w.pick(results)
         rows.append({"day": day, "town": m["town"], "market": m["name"], "product_as_sold": name, "price": price,
                      "currency": p["currency"], "lab_result": result})
     df = pd.DataFrame(rows).sort_values("day", kind="stable").reset_index(drop=True)
     df.insert(0, "purchase_id", [f"A{i + 1:04d}" for i in range(len(df))])
     df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
-    df["lab_ref"] = [f"LNS-2026-{i + 1:04d}" for i in range(len(df))]
+    df["lab_ref"] = [f"LNS-{w.start.year}-{i + 1:04d}" for i in range(len(df))]
     pills = df.product_as_sold.isin(p["pills"]["product_names"]) & df.lab_result.isin(["amphetamine", "tramadol"])
     w.plan["pill_purchases"] = df.purchase_id[pills].tolist()
     return df.drop(columns="day")
@@ -341,6 +345,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     msisdn = w.phones.msisdn.to_numpy()
     swap = w.plan["swap"]
     extracts, truth, written = {}, [], {}
+    first_record = year_start(w).replace(year=w.start.year - RECORD_YEARS)
     col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
     for s in p["services"]:
         if s["country"] == w.iso:
@@ -367,7 +372,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             town = col['home_town'][person] if rng.random() < 0.9 else ""
             if s["spelling"] == "ascii_upper":
                 town = strip_accents(town).upper()
-            rec = dt.date(2024, 1, 1) + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
+            rec = first_record + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
             rows.append({"name": name, "birth_date": bd, "phone": phone, "town": town,
                          "recorded": rec.strftime(s["date_format"]), "offence": w.pick(OFFENCES[s["kind"]])})
             if name != col['full_name'][person]:

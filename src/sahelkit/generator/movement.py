@@ -11,6 +11,8 @@ import pandas as pd
 from . import numbering
 from .world import PILL_CRIMES, World
 
+COMPANY_YEARS = 18  # companies were registered during the years before the period's
+
 ORG_NAMES = {
     "transport": ["Transports {family} et Frères", "{family} Transport", "Société de Transport {town}"],
     "pharmacy": ["Pharmacie du Progrès", "Pharmacie de la Paix", "Pharmacie Centrale", "Pharmacie du Marché",
@@ -43,7 +45,7 @@ def build_orgs(w: World) -> pd.DataFrame:
             if name in names:
                 name = f"{name} {len(rows) + 1}"
             names.add(name)
-            year = int(rng.integers(2008, 2025))
+            year = int(rng.integers(w.start.year - COMPANY_YEARS, w.start.year - 1))
             rows.append({"name": name, "kind": kind, "town": P.home_town.iat[owner], "owner": owner,
                          "registration_number": f"RCCM-{w.iso}-{year}-B-{int(rng.integers(1000, 9999))}"})
     orgs = pd.DataFrame(rows)

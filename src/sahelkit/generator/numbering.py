@@ -115,8 +115,17 @@ def serial_ids(prefix: str, n: int, width: int) -> np.ndarray:
 PHONE_STYLES = ("e164", "e164_spaced", "intl_00", "national", "national_spaced")
 
 
-def format_msisdn(e164: str, style: str, cc_len: int = 3) -> str:
-    """'+22310123456' in one of the styles services use."""
+def calling_code_length(e164: str) -> int:
+    """Digits of the calling code at the start of an E.164 number: calling codes are prefix-free
+    (ITU E.164), so the first 1, 2 or 3 digits that libphonenumber knows as one are it."""
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
+
+    return next((k for k in (1, 2, 3) if int(e164[1:1 + k]) in COUNTRY_CODE_TO_REGION_CODE), 3)
+
+
+def format_msisdn(e164: str, style: str, cc_len: int | None = None) -> str:
+    """'+22310123456' in one of the styles services use (the calling code found from the number)."""
+    cc_len = calling_code_length(e164) if cc_len is None else cc_len
     cc, nat = e164[1:1 + cc_len], e164[1 + cc_len:]
     pairs = " ".join(nat[i:i + 2] for i in range(0, len(nat), 2))
     return {

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..profiles import PILL_CRIMES, neighbours
 from . import numbering
 from .names import full_name
 
 N_HOME = 560  # people living in the country (the innocent background and the home members)
-N_FOREIGN = 70  # people in the neighbouring G5 country around the cross-border cell
-G5 = ("ML", "BF", "NE", "TD", "MR")
-PILL_CRIMES = ("amphetamine_pills", "tramadol", "falsified_medicine")
+N_FOREIGN = 70  # people in the neighbouring country around the cross-border cell
+MEMBER_AGES = (22, 64)  # network members are chosen among people this old on 1 January of the period's year
+ACTIVATION_YEARS = 3  # lines were activated during the years just before the period's
 
 
 @dataclass
@@ -64,6 +65,11 @@ class World:
         return int(day * 86400 + hour * 3600)
 
 
+def year_start(w: World) -> dt.date:
+    """1 January of the period's year: ages and the years drawn for past events count from it."""
+    return dt.date(w.start.year, 1, 1)
+
+
 def town_table(profile: dict) -> pd.DataFrame:
     return pd.DataFrame(profile["towns"])
 
@@ -75,7 +81,7 @@ def _draw_people(w: World, n: int, towns: list[str], weights: np.ndarray, nation
     home = rng.choice(len(towns), size=n, p=weights / weights.sum())
     sex = np.where(rng.random(n) < 0.55, "M", "F")
     age_days = rng.integers(18 * 365, 68 * 365, size=n)
-    ref = dt.date(2026, 1, 1)
+    ref = year_start(w)
     rows = []
     for i in range(n):
         given = w.pick(names["given_male"] if sex[i] == "M" else names["given_female"])
@@ -145,20 +151,22 @@ def _route_for(p: dict, crime: str) -> list[str]:
 
 
 def choose_networks(w: World) -> None:
-    """Three networks: N1 with a cell in a neighbouring G5 country, N2 and N3 drawn by crime weight."""
+    """Three networks: N1 with a cell in a neighbouring country, N2 and N3 drawn by crime weight.
+
+    A neighbour is a country whose towns and numbering the profile lists (`profiles.neighbours`)."""
     p = w.profile
     country_of = {t["name"]: t["country"] for t in p["towns"]}
+    near = set(neighbours(p))
     border_to = {q["leads_to"] for q in p["posts"] if q["kind"] == "border"}
     weight = {c["kind"]: c["weight"] for c in p["crimes"]}
-    cross = [r for r in p["routes"] if any(country_of[t] in G5 and country_of[t] != w.iso and country_of[t] in border_to
-                                            for t in r["towns"])]
+    cross = [r for r in p["routes"] if any(country_of[t] in near and country_of[t] in border_to for t in r["towns"])]
     if not cross:
-        cross = [r for r in p["routes"] if any(country_of[t] in G5 and country_of[t] != w.iso for t in r["towns"])]
+        cross = [r for r in p["routes"] if any(country_of[t] in near for t in r["towns"])]
     if not cross:
-        raise ValueError("no route reaches a neighbouring G5 country: a cross-border cell needs one")
+        raise ValueError("no route reaches a neighbouring country: a cross-border cell needs one")
     r1 = max(cross, key=lambda r: weight.get(r["crime"], 0))
     n1 = Network("N1", r1["crime"], r1["towns"])
-    n1.foreign_iso = next(country_of[t] for t in r1["towns"] if country_of[t] in G5 and country_of[t] != w.iso
+    n1.foreign_iso = next(country_of[t] for t in r1["towns"] if country_of[t] in near
                           and (country_of[t] in border_to or not border_to))
     rest = [c["kind"] for c in p["crimes"] if c["kind"] != n1.crime and c["weight"] > 0]
     probs = np.array([weight[k] for k in rest], float)
@@ -178,8 +186,9 @@ def assign_members(w: World) -> None:
     country_of = {t["name"]: t["country"] for t in p["towns"]}
     P = w.persons
     taken: set[int] = set()
-    adults = (pd.to_datetime(P.birth_date) < pd.Timestamp("2004-01-01")) & (
-        pd.to_datetime(P.birth_date) > pd.Timestamp("1962-01-01"))
+    ref = year_start(w)
+    youngest, oldest = (pd.Timestamp(ref.replace(year=ref.year - age)) for age in MEMBER_AGES)
+    adults = (pd.to_datetime(P.birth_date) < youngest) & (pd.to_datetime(P.birth_date) > oldest)
     for k, net in enumerate(w.networks, start=1):
         home_towns = [t for t in net.route if country_of[t] == w.iso] or [P.home_town.iloc[0]]
         for j, role in enumerate(ROLES[k]):
@@ -233,8 +242,9 @@ def build_phones(w: World) -> None:
     taken_imei: set[str] = set()
     rows["imei"] = numbering.imeis(len(rows), rng, taken_imei)
     w.plan["imei_taken"] = taken_imei
-    act = rng.integers(0, 3 * 365, size=len(rows))
-    rows["activated"] = [(dt.date(2023, 1, 1) + dt.timedelta(days=int(a))).isoformat() for a in act]
+    act = rng.integers(0, ACTIVATION_YEARS * 365, size=len(rows))
+    first = year_start(w).replace(year=w.start.year - ACTIVATION_YEARS)
+    rows["activated"] = [(first + dt.timedelta(days=int(a))).isoformat() for a in act]
     rows["deactivated"] = ""
     rows["holder"] = rows.user
     rows["town"] = P.home_town.to_numpy()[owner]
@@ -277,7 +287,7 @@ def build_phones(w: World) -> None:
 
 # --------------------------------------------------------------------------- cells
 def build_cells(w: World) -> None:
-    """Antennas per town and operator, more in bigger towns; G5 neighbour towns too."""
+    """Antennas per town and operator, more in bigger towns; towns of numbered neighbours too."""
     p, rng = w.profile, w.rng
     numbering_of = {p["iso"]: p["phone"]} | {n["iso"]: n for n in p["neighbour_phones"]}
     rows = []
