@@ -151,23 +151,34 @@ def _edit_line(number: int, change) -> str:
     return "\n".join(lines)
 
 
-YAML_MISTAKES = {  # line 4 is `name: Mali`, 11 `period: {...}`, 15 the town Kati
-    "tab used for indentation": (_edit_line(15, lambda s: "\t" + s[2:]),
-                                 "ligne 15, colonne 1 : tabulation dans l'indentation ; YAML n'accepte que des "
+def _line_of(start: str) -> int:
+    """The number (from 1) of mali.yaml's first line starting with `start`, so edits to the file move the tests."""
+    return next(i for i, line in enumerate(MALI_LINES, start=1) if line.lstrip().startswith(start))
+
+
+NAME, CURRENCY, PERIOD = _line_of("name:"), _line_of("currency:"), _line_of("period:")
+TOWNS, KATI = _line_of("towns:"), _line_of("- {name: Kati")
+YAML_MISTAKES = {
+    "tab used for indentation": (_edit_line(KATI, lambda s: "\t" + s[2:]),
+                                 f"ligne {KATI}, colonne 1 : tabulation dans l'indentation ; YAML n'accepte que des "
                                  "espaces : remplacez-la par des espaces"),
-    "key indented too far": (_edit_line(15, lambda s: " " + s),
-                             "ligne 15, colonne 4 : indentation incorrecte ; cette ligne n'est alignée sur aucune "
-                             "clé du bloc commencé ligne 14"),
-    "key indented under the previous value": (_edit_line(4, lambda s: " " + s),
-                                              "ligne 4, colonne 6 : « : » inattendu ; soit la ligne est mal indentée"),
-    "unclosed quote": (_edit_line(4, lambda s: 'name: "Mali'),
-                       'ligne 4, colonne 7 : guillemet " ouvert et jamais refermé ; ajoutez le " fermant'),
-    "unclosed brace": (_edit_line(11, lambda s: s.rstrip("}")),
-                       "ligne 11, colonne 9 : « { » ouvert et jamais refermé ; ajoutez « } » à la fin de la table"),
-    "unclosed bracket": (_edit_line(11, lambda s: "period: [2026-02-02, 2026-04-26"),
-                         "ligne 11, colonne 9 : « [ » ouvert et jamais refermé ; ajoutez « ] » à la fin de la liste"),
+    "key indented too far": (_edit_line(KATI, lambda s: " " + s),
+                             f"ligne {KATI}, colonne 4 : indentation incorrecte ; cette ligne n'est alignée sur aucune "
+                             f"clé du bloc commencé ligne {KATI - 1}"),
+    "key indented under the previous value": (_edit_line(NAME, lambda s: " " + s),
+                                              f"ligne {NAME}, colonne 6 : « : » inattendu ; soit la ligne est mal "
+                                              "indentée"),
+    "unclosed quote": (_edit_line(NAME, lambda s: 'name: "Mali'),
+                       f'ligne {NAME}, colonne 7 : guillemet " ouvert et jamais refermé ; ajoutez le " fermant'),
+    "unclosed brace": (_edit_line(PERIOD, lambda s: s.rstrip("}")),
+                       f"ligne {PERIOD}, colonne 9 : « {{ » ouvert et jamais refermé ; ajoutez « }} » à la fin de la "
+                       "table"),
+    "unclosed bracket": (_edit_line(PERIOD, lambda s: "period: [2026-02-02, 2026-04-26"),
+                         f"ligne {PERIOD}, colonne 9 : « [ » ouvert et jamais refermé ; ajoutez « ] » à la fin de la "
+                         "liste"),
     "key written twice": ("\n".join(MALI_LINES) + "\ncurrency: XOF\n",
-                          f"ligne {len(MALI_LINES) + 1}, colonne 1 : clé « currency » écrite deux fois (déjà ligne 9)"),
+                          f"ligne {len(MALI_LINES) + 1}, colonne 1 : clé « currency » écrite deux fois "
+                          f"(déjà ligne {CURRENCY})"),
 }
 
 
@@ -203,7 +214,7 @@ GEOGRAPHY = {
     "neighbouring town in the wrong country": (
         "chad", lambda d: _town(d, "Maiduguri").update(country="CM"),
         "towns[21] « Maiduguri » : (11.8333, 13.15) est à {km} km hors du pays Cameroun (CM) ; ce point est dans le "
-        "pays Nigéria (NG)"),
+        "pays Nigeria (NG)"),
     "town at sea": (
         "mauritania", lambda d: _town(d, "Nouadhibou").update(lon=-18.5),
         "towns[2] « Nouadhibou » : (20.931, -18.5) est à {km} km hors du pays Mauritanie (MR) ; ce point n'est dans "
@@ -265,11 +276,15 @@ def test_bad_profile_writes_nothing(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mali.yaml"]
 
 
-def test_file_name_is_the_slug(tmp_path):
-    path = tmp_path / "mali-draft.yaml"
+def test_in_a_profiles_folder_the_file_name_is_the_slug(tmp_path):
+    """profiles/ folders list countries by file name; a coordinator's draft elsewhere may be named freely."""
+    (tmp_path / "profiles").mkdir()
+    path = tmp_path / "profiles" / "mali-draft.yaml"
     path.write_text(yaml.safe_dump(MALI, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ProfileError, match="slug: 'mali', mais le fichier s'appelle mali-draft.yaml"):
         load_profile(path)
+    draft = path.rename(tmp_path / "mali-draft.yaml")
+    assert load_profile(draft, check_numbers=False)["slug"] == "mali"
 
 
 # --------------------------------------------------------------------------- any country, any year

@@ -31,7 +31,7 @@ import yaml
 
 from . import codes as cldr
 from .countries import find, known_files
-from .paths import CASE_PROFILE, PROFILES
+from .paths import PROFILES
 
 
 class ProfileError(ValueError):
@@ -613,7 +613,8 @@ def _country_checks(d: dict, path: Path | None = None) -> list[str]:
         if d["currency"] not in legal:
             e.append(f"currency: {d['currency']!r} n'a pas cours dans le pays {d['iso']} "
                      f"({cldr.country_name(d['iso'])}) pendant la période ; monnaie : {', '.join(legal) or '?'}")
-    if path is not None and Path(path).name != CASE_PROFILE and Path(path).stem != d["slug"]:
+    # a profiles/ folder lists countries by file name; a coordinator's own copy may be named freely
+    if path is not None and Path(path).parent.name == "profiles" and Path(path).stem != d["slug"]:
         e.append(f"slug: {d['slug']!r}, mais le fichier s'appelle {Path(path).name} ; le slug est le nom du fichier "
                  "sans .yaml")
     own = Path(path).resolve() if path else None

@@ -317,8 +317,9 @@ def test_broken_profile_in_the_case_folder_is_reported(small, tmp_path):
     folder = _copy(small, tmp_path, "case")
     text = (REPO / "datasets" / "profiles" / "mali.yaml").read_text(encoding="utf-8")
     (folder / "profile.yaml").write_text(text.replace("\n  - {name: Kati", "\n\t- {name: Kati"), encoding="utf-8")
+    kati = text.splitlines().index(next(line for line in text.splitlines() if "{name: Kati" in line)) + 1
     assert _lines(check_dataset(folder)) == [
-        "profile.yaml : ligne 15, colonne 1 : tabulation dans l'indentation ; YAML n'accepte que des espaces : "
+        f"profile.yaml : ligne {kati}, colonne 1 : tabulation dans l'indentation ; YAML n'accepte que des espaces : "
         "remplacez-la par des espaces"]
 
 
