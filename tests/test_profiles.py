@@ -17,9 +17,13 @@ from sahelkit.generator.case import generate
 from sahelkit.profiles import (
     PERIOD_MAX_DAYS,
     PERIOD_MIN_DAYS,
+    PROFILE_SCHEMA,
     PROFILES_DIR,
     REQUIREMENTS,
+    ListOf,
+    MapOf,
     ProfileError,
+    Record,
     geography_problems,
     load_profile,
     validate_profile,
@@ -67,7 +71,7 @@ def test_unknown_country_lists_available():
     assert "mali (ML)" in str(err.value) and "mauritania (MR)" in str(err.value)
 
 
-BAD = {  # schema errors name a list item from 1 with its label; cross-checks below still count from 0
+BAD = {  # every message names a list item from 1 with its label, then " : " and what is wrong
     "unknown top-level key": (lambda d: d.update(colour="vert"), "clé « colour » inconnue"),
     "unknown nested key": (lambda d: d["towns"][3].update(latt=1.0),
                            "towns[4] « Sikasso » : clé « latt » inconnue"),
@@ -76,7 +80,6 @@ BAD = {  # schema errors name a list item from 1 with its label; cross-checks be
                                  "towns[4] « Sikasso » : clé « lat » manquante"),
     "latitude out of range": (lambda d: d["towns"][3].update(lat=123.0),
                               "towns[4] « Sikasso ».lat : 123.0 hors de l'intervalle [-90, 90]"),
-    "coordinates outside the region": (lambda d: d["towns"][2].update(lat=48.85, lon=2.35), "towns[2].lat/lon"),
     "coordinate not a number": (lambda d: d["towns"][1].update(lon="west"),
                                 "towns[2] « Kati ».lon : nombre attendu, trouvé « west »"),
     "item without a label": (lambda d: d["vehicles"]["makes"][2].pop("model"),
@@ -85,35 +88,64 @@ BAD = {  # schema errors name a list item from 1 with its label; cross-checks be
                                        "routes[1] « Abidjan - Sikasso - marchés de Bamako ».towns[2] : "
                                        "texte non vide attendu, trouvé 5"),
     "route through unknown town": (lambda d: d["routes"][0]["towns"].insert(1, "Atlantis"),
-                                   "routes[0].towns[1]: unknown town 'Atlantis'"),
-    "post in unknown town": (lambda d: d["posts"][0].update(town="Nowhere"), "posts[0].town: unknown town"),
-    "border post leading nowhere": (lambda d: d["posts"][0].update(leads_to=""), "posts[0].leads_to"),
-    "not a currency code": (lambda d: d.update(currency="XYZ"), "currency: 'XYZ' n'est pas un code de monnaie"),
-    "a currency of elsewhere": (lambda d: d.update(currency="EUR"), "currency: 'EUR' n'a pas cours dans le pays ML"),
+                                   "routes[1] « Abidjan - Sikasso - marchés de Bamako ».towns[2] : ville inconnue "
+                                   "« Atlantis » ; écrivez le nom d'une ville de towns, ou ajoutez cette ville à "
+                                   "towns"),
+    "route through a misspelt town": (lambda d: d["routes"][0]["towns"].insert(1, "Sikaso"),
+                                      "routes[1] « Abidjan - Sikasso - marchés de Bamako ».towns[2] : ville inconnue "
+                                      "« Sikaso » ; vouliez-vous dire « Sikasso » ?"),
+    "town without its accent": (lambda d: d["markets"][0].update(town="BAMAKO"),
+                                "markets[1] « Marché de Médine ».town : ville inconnue « BAMAKO » ; vouliez-vous dire "
+                                "« Bamako » ?"),
+    "post in unknown town": (lambda d: d["posts"][0].update(town="Nowhere"),
+                             "posts[1] « Poste frontière de Zégoua ».town : ville inconnue « Nowhere »"),
+    "post in a misspelt town": (lambda d: d["posts"][0].update(town="Zegoua"),
+                                "posts[1] « Poste frontière de Zégoua ».town : ville inconnue « Zegoua » ; "
+                                "vouliez-vous dire « Zégoua » ?"),
+    "border post leading nowhere": (lambda d: d["posts"][0].update(leads_to=""),
+                                    "posts[1] « Poste frontière de Zégoua ».leads_to : un poste frontière "
+                                    "(kind: border) doit dire vers quel pays il mène"),
+    "checkpoint leading somewhere": (lambda d: d["posts"][6].update(leads_to="BF"),
+                                     "posts[7] « Poste de contrôle de Kati ».leads_to : un poste de contrôle "
+                                     "(kind: checkpoint) ne mène à aucun pays ; laissez leads_to vide"),
+    "town written twice": (lambda d: d["towns"][1].update(name="Bamako"),
+                           "towns[2] « Bamako ».name : « Bamako » apparaît deux fois (déjà towns[1] « Bamako ») ; "
+                           "chaque ville a son propre nom"),
+    "too few towns of the country": (lambda d: [t.update(country="BF") for t in d["towns"][:9]],
+                                     "towns : 9 ville(s) du pays du profil (country: ML), il en faut de 10 à 20"),
+    "no crime with a weight": (lambda d: [c.update(weight=0) for c in d["crimes"]],
+                               "crimes : aucun crime n'a un poids (weight) positif"),
+    "not a currency code": (lambda d: d.update(currency="XYZ"),
+                            "currency : « XYZ » n'est pas un code de monnaie ISO 4217 ; monnaie du pays ML pendant la "
+                            "période : XOF"),
+    "a currency of elsewhere": (lambda d: d.update(currency="EUR"), "currency : « EUR » n'a pas cours dans le pays ML"),
     "another country's currency": (lambda d: d.update(currency="XAF"),
-                                   "currency: 'XAF' n'a pas cours dans le pays ML (Mali) pendant la période ; "
-                                   "monnaie : XOF"),
-    "iso of another profile": (lambda d: d.update(iso="NE"), "iso: 'NE' est déjà le code du pays 'niger'"),
-    "iso unknown": (lambda d: d.update(iso="XX"), "iso: 'XX' n'est pas un code de pays ISO 3166-1"),
+                                   "currency : « XAF » n'a pas cours dans le pays ML (Mali) pendant la période ; "
+                                   "monnaie du pays ML pendant la période : XOF"),
+    "iso of another profile": (lambda d: d.update(iso="NE"), "iso : « NE » est déjà le code du pays « niger »"),
+    "iso unknown": (lambda d: d.update(iso="XX"), "iso : « XX » n'est pas un code de pays ISO 3166-1"),
     "town in an unknown country": (lambda d: d["towns"][20].update(country="QQ"),
-                                   "towns[20].country: 'QQ' n'est pas un code de pays"),
+                                   "towns[21] « Niamey ».country : « QQ » n'est pas un code de pays"),
     "post to an unknown country": (lambda d: d["posts"][0].update(leads_to="EU"),
-                                   "posts[0].leads_to: 'EU' n'est pas un code de pays"),
+                                   "posts[1] « Poste frontière de Zégoua ».leads_to : « EU » n'est pas un code de "
+                                   "pays"),
     "service of an unknown country": (lambda d: d["services"][4].update(country="ZZ"),
-                                      "services[4].country: 'ZZ' n'est pas un code de pays"),
+                                      "services[5] « PN-BF ».country : « ZZ » n'est pas un code de pays"),
     "numbering of the profile's own country": (lambda d: d["neighbour_phones"][0].update(iso="ML"),
-                                               "neighbour_phones[0].iso: 'ML' est le pays du profil"),
+                                               "neighbour_phones[1] « ML ».iso : « ML » est le pays du profil"),
     "numbering without towns": (lambda d: d["neighbour_phones"][0].update(iso="GH", calling_code=233),
-                                "neighbour_phones[0].iso: aucune ville de GH dans towns"),
+                                "neighbour_phones[1] « GH ».iso : aucune ville du pays GH dans towns"),
     "calling code of another country": (lambda d: d["neighbour_phones"][0].update(calling_code=227),
-                                        "neighbour_phones[0].calling_code: +227 n'est pas l'indicatif de BF "
-                                        "(Burkina Faso) : +226"),
+                                        "neighbour_phones[1] « BF ».calling_code : +227 n'est pas l'indicatif du "
+                                        "pays BF (Burkina Faso) ; écrivez 226"),
     "real phone range": (lambda d: d["phone"]["operators"][0]["prefixes"].append("76"),
-                         "phone.operators[0].prefixes[3]: '76' is a real allocated range"),
-    "operator shares": (lambda d: d["phone"]["operators"][0].update(share=0.9), "phone.operators: shares add up"),
+                         "phone.operators[1] « Orange Mali ».prefixes[4] : « 76 » est une tranche de numéros "
+                         "réellement attribuée"),
+    "operator shares": (lambda d: d["phone"]["operators"][0].update(share=0.9),
+                        "phone.operators : les parts (share) des opérateurs totalisent 1.35 au lieu de 1"),
     "no town of a numbered neighbour": (lambda d: d.update(towns=[t for t in d["towns"] if t["country"] not in
                                                                   ("BF", "NE", "MR")]),
-                                        "neighbour_phones[0].iso: aucune ville de BF dans towns"),
+                                        "neighbour_phones[1] « BF ».iso : aucune ville du pays BF dans towns"),
     "period too short": (lambda d: d["period"].update(end=d["period"]["start"] + dt.timedelta(PERIOD_MIN_DAYS - 1)),
                          f"la période doit durer de {PERIOD_MIN_DAYS} à {PERIOD_MAX_DAYS} jours"),
     "period too long": (lambda d: d["period"].update(end=d["period"]["start"] + dt.timedelta(PERIOD_MAX_DAYS + 1)),
@@ -121,7 +153,7 @@ BAD = {  # schema errors name a list item from 1 with its label; cross-checks be
     "period ending before it starts": (lambda d: d["period"].update(end=d["period"]["start"] - dt.timedelta(1)),
                                        "-1 jours ; la période doit durer"),
     "duplicate service": (lambda d: d["services"].append(dict(d["services"][0])),
-                          "services[5].code: 'BIS' appears twice"),
+                          "services[6] « BIS ».code : « BIS » apparaît deux fois (déjà services[1] « BIS »)"),
     "unknown date format": (lambda d: d["services"][0].update(date_format="%d %B %Y"),
                             "services[1] « BIS ».date_format : « %d %B %Y » n'est pas une valeur permise"),
     "bad crime kind": (lambda d: d["crimes"][0].update(kind="poaching"),
@@ -139,6 +171,66 @@ def test_bad_profile_names_file_and_key(tmp_path, case):
     change, expected = BAD[case]
     msg = _error(tmp_path, change)
     assert expected in msg, msg
+
+
+FIRST_ITEMS = {  # one mistake in the first item of each list the cross-checks read: every message counts from 1
+    "towns": (lambda d: _swap(d["towns"][0]), "towns[1] « Bamako » : latitude et longitude inversées"),
+    "posts": (lambda d: d["posts"][0].update(town="Zegoua"), "posts[1] « Poste frontière de Zégoua ».town : "),
+    "routes": (lambda d: d["routes"][0]["towns"].__setitem__(0, "Abidjn"),
+               "routes[1] « Abidjan - Sikasso - marchés de Bamako ».towns[1] : ville inconnue « Abidjn » ; "
+               "vouliez-vous dire « Abidjan » ?"),
+    "markets": (lambda d: d["markets"][0].update(town="Bamakou"), "markets[1] « Marché de Médine ».town : "),
+    "services": (lambda d: d["services"][0].update(country="ZZ"), "services[1] « BIS ».country : « ZZ »"),
+    "phone prefixes": (lambda d: d["phone"]["operators"][0]["prefixes"].__setitem__(0, "76"),
+                       "phone.operators[1] « Orange Mali ».prefixes[1] : « 76 »"),
+    "neighbour prefixes": (lambda d: d["neighbour_phones"][0]["operators"][0]["prefixes"].__setitem__(0, "70"),
+                           "neighbour_phones[1] « BF ».operators[1] « Orange Burkina ».prefixes[1] : « 70 »"),
+}
+
+
+def test_no_message_counts_from_zero():
+    data = copy.deepcopy(MALI)
+    for change, _ in FIRST_ITEMS.values():
+        change(data)
+    problems = validate_profile(data)
+    assert [p for p in problems if re.search(r"\[0\]", p)] == []
+    assert [where for _, where in FIRST_ITEMS.values() if not any(p.startswith(where) for p in problems)] == []
+
+
+def _first_items(spec, value, steps=()):
+    """The key path (keys and 0 for a first item) of the first item of every non-empty list in a profile."""
+    if isinstance(spec, ListOf) and value:
+        yield (*steps, 0)
+        yield from _first_items(spec.item, value[0], (*steps, 0))
+    elif isinstance(spec, Record):
+        for key, sub in spec.fields.items():
+            yield from _first_items(sub, value.get(key), (*steps, key))
+    elif isinstance(spec, MapOf) and value:
+        key = next(iter(value))
+        yield from _first_items(spec.value, value[key], (*steps, key))
+
+
+LISTS = list(_first_items(PROFILE_SCHEMA, MALI))
+
+
+@pytest.mark.parametrize("steps", LISTS, ids=lambda s: ".".join(map(str, s)))
+def test_a_schema_error_in_a_first_item_counts_from_one(steps):
+    """Each list's first item emptied: the message names it [1] (with the labels of the items around it), never [0]."""
+    data = copy.deepcopy(MALI)
+    parent = data
+    for step in steps[:-1]:
+        parent = parent[step]
+    parent[0] = None
+    where = "".join(r"\[1\](?: « [^»]+ »)?" if step == 0 else ("." if i else "") + re.escape(str(step))
+                    for i, step in enumerate(steps))
+    problems = validate_profile(data)
+    assert any(re.match(where + " : ", p) for p in problems), (where, problems)
+    assert [p for p in problems if "[0]" in p] == []
+
+
+def test_every_list_of_the_schema_is_reached():
+    assert len(LISTS) >= 20 and ("routes", 0, "towns", 0) in LISTS
+    assert ("neighbour_phones", 0, "operators", 0, "prefixes", 0) in LISTS
 
 
 MALI_LINES = (PROFILES_DIR / "mali.yaml").read_text(encoding="utf-8").split("\n")
@@ -219,6 +311,10 @@ GEOGRAPHY = {
         "mauritania", lambda d: _town(d, "Nouadhibou").update(lon=-18.5),
         "towns[2] « Nouadhibou » : (20.931, -18.5) est à {km} km hors du pays Mauritanie (MR) ; ce point n'est dans "
         "aucun pays (en mer ?)"),
+    "town on another continent": (  # what the old West-and-Central-Africa box caught, and only it
+        "mali", lambda d: _town(d, "Koulikoro").update(lat=48.85, lon=2.35),
+        "towns[3] « Koulikoro » : (48.85, 2.35) est à {km} km hors du pays Mali (ML) ; ce point est dans le pays "
+        "France (FR) : corrigez lat et lon, ou country"),
 }
 
 
@@ -257,11 +353,13 @@ def test_loader_skips_the_boundary_check_like_the_phone_ranges(tmp_path):
 
 
 def test_missing_file_and_not_utf8(tmp_path):
-    with pytest.raises(ProfileError, match="file not found"):
+    with pytest.raises(ProfileError, match="nowhere.yaml: fichier introuvable ; vérifiez le chemin"):
         load_profile(tmp_path / "nowhere.yaml")
     bad = tmp_path / "mali.yaml"
     bad.write_bytes((PROFILES_DIR / "mali.yaml").read_bytes().replace("Ségou".encode(), "S\xe9gou".encode("latin-1")))
-    with pytest.raises(ProfileError, match="not UTF-8"):
+    line = next(i for i, text in enumerate(MALI_LINES, start=1) if "Ségou" in text)
+    with pytest.raises(ProfileError, match=f"mali.yaml: ligne {line} : caractère illisible, le fichier n'est pas en "
+                                           "UTF-8 ; enregistrez-le en UTF-8"):
         load_profile(bad)
 
 
@@ -281,7 +379,7 @@ def test_in_a_profiles_folder_the_file_name_is_the_slug(tmp_path):
     (tmp_path / "profiles").mkdir()
     path = tmp_path / "profiles" / "mali-draft.yaml"
     path.write_text(yaml.safe_dump(MALI, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(ProfileError, match="slug: 'mali', mais le fichier s'appelle mali-draft.yaml"):
+    with pytest.raises(ProfileError, match="slug : « mali », mais le fichier s'appelle mali-draft.yaml"):
         load_profile(path)
     draft = path.rename(tmp_path / "mali-draft.yaml")
     assert load_profile(draft, check_numbers=False)["slug"] == "mali"
@@ -302,7 +400,8 @@ def test_the_currency_is_the_country_s_during_the_period():
 
     assert currency_errors(dict(SENEGAL, slug="guinee", iso="GN", currency="GNF")) == []
     assert currency_errors(dict(SENEGAL, currency="GNF")) == [
-        "currency: 'GNF' n'a pas cours dans le pays SN (Sénégal) pendant la période ; monnaie : XOF"]
+        "currency : « GNF » n'a pas cours dans le pays SN (Sénégal) pendant la période ; monnaie du pays SN pendant "
+        "la période : XOF"]
     mauritania = read_profile(PROFILES_DIR / "mauritania.yaml")
     then = dict(mauritania, period={"start": dt.date(2010, 2, 1), "end": dt.date(2010, 4, 1)})
     assert currency_errors(dict(then, currency="MRO")) == []
@@ -354,7 +453,7 @@ def test_every_requirement_has_a_test():
 def test_a_missing_requirement_names_who_needs_it(tmp_path, requirement):
     assert requirement.problem(MALI) is None
     msg = _error(tmp_path, REMOVE[requirement.name])
-    line = next((x for x in msg.splitlines() if f"mali.yaml: {requirement.key}: " in x and "besoin" in x), None)
+    line = next((x for x in msg.splitlines() if f"mali.yaml: {requirement.key} : " in x and "besoin" in x), None)
     assert line is not None, msg
     for needer in requirement.needed_by:  # each notebook by number and name, each signal by kind
         if needer.startswith("signal:"):
@@ -368,7 +467,7 @@ def test_a_missing_requirement_names_who_needs_it(tmp_path, requirement):
 def test_a_missing_customs_service_message():
     data = copy.deepcopy(MALI)
     REMOVE["customs"](data)
-    assert "services: aucun service de type « customs » du pays (ML) ; le module 03 (collate-records) et " \
+    assert "services : aucun service de type « customs » du pays (ML) ; le module 03 (collate-records) et " \
            "l'exercice 02 (grade-sources) en ont besoin" in validate_profile(data, check_numbers=False)
 
 

@@ -7,11 +7,15 @@ and that each town lies in its country (`geography_problems`, from real boundari
 Any problem raises ProfileError naming the file and the key path, in French, e.g.
 ``datasets/profiles/niger.yaml: towns[17] « Téra » : clé « lat » manquante``.
 
-How a message names a place (the coordinator reads it beside the YAML):
+Every message has one form, ``<where> : <what is wrong> ; <what to do>``, and names a place as the
+coordinator sees it beside the YAML:
 - a list item by its position counting from 1, as the coordinator counts the `- ` lines, then, if
   the item has one, its label in guillemets: the first of `code`, `name`, `kind`, `iso` it has
-  (`services[2] « OCS »`, `towns[17] « Téra »`, `crimes[1] « tramadol »`, `vehicles.makes[3]`);
-- a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : ";
+  (`services[2] « OCS »`, `towns[17] « Téra »`, `crimes[1] « tramadol »`, `vehicles.makes[3]`),
+  always through `item_path`, nested lists too
+  (`routes[3] « Niamey - Agadez - Sebha ».towns[2] : ville inconnue « Agadès » ; vouliez-vous dire « Agadez » ?`);
+- a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : " (French typography);
+- a value as written, text in guillemets (`_shown`);
 - a YAML syntax error by line and column counting from 1, with what to do (a tab in the
   indentation, a line out of alignment, a quote or bracket left open, a key written twice).
 There is no fallback to another country.
@@ -21,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +40,7 @@ from .paths import PROFILES
 
 
 class ProfileError(ValueError):
-    """A profile that cannot be used; `problems` lists every "file: key.path: what" line."""
+    """A profile that cannot be used; `problems` lists every "file: key.path : what" line."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -52,6 +57,31 @@ def item_path(path: str, index: int, item: Any) -> str:
     label = next((item[k] for k in LABEL_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)
                   and item[k].strip()), None)
     return f"{path}[{index + 1}]" + (f" « {label} »" if label else "")
+
+
+NEAR_MISS = 75
+"""rapidfuzz score (0-100) from which a name that is not in the profile is shown with the closest one that is."""
+
+
+def plain(name: str) -> str:
+    """A name without accents or case, as services and keyboards write them (SEGOU for Ségou)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
+
+
+def closest(name: str, names: Iterable[str]) -> str | None:
+    """The name of `names` nearest to `name` (accents and case aside), when it is near enough to be a typo."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(name, list(names), scorer=fuzz.ratio, processor=plain, score_cutoff=NEAR_MISS)
+    return best[0] if best else None
+
+
+def _unknown_town(name: Any, towns: Iterable[str]) -> str:
+    """What to say of a town name that is not in `towns`, with the nearest spelling when there is one."""
+    near = closest(name, towns) if isinstance(name, str) else None
+    if near:
+        return f"ville inconnue {_shown(name)} ; vouliez-vous dire {_shown(near)} ?"
+    return f"ville inconnue {_shown(name)} ; écrivez le nom d'une ville de towns, ou ajoutez cette ville à towns"
 
 
 def _key_path(path: str, key: Any) -> str:
@@ -209,6 +239,8 @@ ISO2 = r"[A-Z]{2}"  # a country: an ISO 3166-1 alpha-2 code the CLDR knows (chec
 ISO4217 = r"[A-Z]{3}"  # a currency: an ISO 4217 code, one of the profile's country's (checked with Babel)
 PERIOD_MIN_DAYS = 21  # the planted signals need room: 14 structured transfers on distinct days, 6 convoy days
 PERIOD_MAX_DAYS = 200  # about six months: a workshop's case, not a year of records
+HOME_TOWNS_MIN, HOME_TOWNS_MAX = 10, 20  # towns of the profile's own country: enough to spread people, few to learn
+SHARES_TOLERANCE = 0.01  # operator shares must add up to 1 within this (shares written with two decimals)
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y", "%d.%m.%Y", "%Y/%m/%d")
 PHONE_FORMATS = ("e164", "e164_spaced", "intl_00", "national", "national_spaced", "mixed")
 NAME_ORDERS = ("given_first", "family_first")
@@ -247,7 +279,8 @@ PROFILE_SCHEMA = Record({
         "name": Str(), "region": Str(), "country": Str(ISO2, doc="ISO 3166-1 alpha-2 code of the town's country"),
         "lat": Num(-90, 90), "lon": Num(-180, 180),
         "weight": Num(0, 1000, doc="relative population, drives where people live"),
-    }), 10, 60, doc="towns of the country (10-20) plus towns of other countries that routes pass through"),
+    }), 10, 60, doc=f"towns of the country ({HOME_TOWNS_MIN}-{HOME_TOWNS_MAX}) plus towns of other countries that "
+                    "routes pass through"),
     "posts": ListOf(Record({
         "name": Str(), "town": Str(doc="a town of this profile"),
         "kind": Str(choices=("checkpoint", "border")),
@@ -456,9 +489,12 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError([f"{shown}: file not found"]) from None
+        raise ProfileError([f"{shown}: fichier introuvable ; vérifiez le chemin, ou donnez le pays (slug ou code "
+                            "ISO) d'un profil présent"]) from None
     except UnicodeDecodeError as e:
-        raise ProfileError([f"{shown}: not UTF-8 ({e.reason} at byte {e.start})"]) from None
+        line = path.read_bytes()[:e.start].count(b"\n") + 1
+        raise ProfileError([f"{shown}: ligne {line} : caractère illisible, le fichier n'est pas en UTF-8 ; "
+                            "enregistrez-le en UTF-8 (dans l'éditeur : Enregistrer sous, encodage UTF-8)"]) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
@@ -472,7 +508,7 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
 
 
 def validate_profile(data: Any, check_numbers: bool = True, path: Path | None = None) -> list[str]:
-    """Every problem of a parsed profile as "key.path: what"; empty when the profile is usable.
+    """Every problem of a parsed profile as "key.path : what"; empty when the profile is usable.
 
     `path`, when given, is the profile's own file: the other profiles present must agree with it
     on which slug goes with which ISO code."""
@@ -486,59 +522,88 @@ def validate_profile(data: Any, check_numbers: bool = True, path: Path | None = 
 
 def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
     """The rules the per-key schema cannot express: references, consistency, fictitious numbers."""
-    e: list[str] = []
-    names = [t["name"] for t in d["towns"]]
+    names = [t["name"] for t in d["towns"]]  # in file order, so the closest spelling suggested is always the same
     towns = set(names)
-    for i, n in enumerate(names):
-        if n in names[:i]:
-            e.append(f"towns[{i}].name: {n!r} appears twice")
-    home = [t for t in d["towns"] if t["country"] == d["iso"]]
-    if not 10 <= len(home) <= 20:
-        e.append(f"towns: expected 10-20 towns in {d['iso']}, got {len(home)}")
-    for i, t in enumerate(d["towns"]):
-        if not (-5 <= t["lat"] <= 37 and -25 <= t["lon"] <= 30):
-            e.append(f"towns[{i}].lat/lon: ({t['lat']}, {t['lon']}) is outside West and Central Africa")
+    e = _town_checks(d) + _post_checks(d, towns, names)
+    for i, r in enumerate(d["routes"]):
+        route = f"{item_path('routes', i, r)}.towns"
+        e += [f"{item_path(route, j, t)} : {_unknown_town(t, names)}"
+              for j, t in enumerate(r["towns"]) if t not in towns]
+    e += [f"{item_path('markets', i, m)}.town : {_unknown_town(m['town'], names)}"
+          for i, m in enumerate(d["markets"]) if m["town"] not in towns]
+    e += _twice("services", d["services"], "code", "chaque service a son propre code")
+    if not any(c["weight"] > 0 for c in d["crimes"]):
+        e.append("crimes : aucun crime n'a un poids (weight) positif ; donnez à au moins un crime un poids "
+                 "supérieur à 0")
+    if check_numbers:
+        e += geography_problems(d) + _numbering_checks(d)
+    return e
+
+
+def _twice(key: str, items: list[dict], field: str, rule: str) -> list[str]:
+    """A value of `field` that an earlier item of the list already has, named at its second occurrence."""
+    e, first = [], {}
+    for i, item in enumerate(items):
+        value = item[field]
+        if value in first:
+            e.append(f"{item_path(key, i, item)}.{field} : {_shown(value)} apparaît deux fois (déjà {first[value]}) ; "
+                     f"{rule} : changez ou supprimez l'un des deux")
+        else:
+            first[value] = item_path(key, i, item)
+    return e
+
+
+def _town_checks(d: dict) -> list[str]:
+    e = _twice("towns", d["towns"], "name", "chaque ville a son propre nom")
+    home = sum(t["country"] == d["iso"] for t in d["towns"])
+    if not HOME_TOWNS_MIN <= home <= HOME_TOWNS_MAX:
+        e.append(f"towns : {home} ville(s) du pays du profil (country: {d['iso']}), il en faut de {HOME_TOWNS_MIN} "
+                 f"à {HOME_TOWNS_MAX} ; ajoutez ou retirez des villes de ce pays")
+    return e
+
+
+def _post_checks(d: dict, towns: set[str], names: list[str]) -> list[str]:
+    e: list[str] = []
     for i, p in enumerate(d["posts"]):
+        where = item_path("posts", i, p)
         if p["town"] not in towns:
-            e.append(f"posts[{i}].town: unknown town {p['town']!r}")
+            e.append(f"{where}.town : {_unknown_town(p['town'], names)}")
         if p["kind"] == "border" and not p["leads_to"]:
-            e.append(f"posts[{i}].leads_to: a border post must say which country it leads to")
+            e.append(f"{where}.leads_to : un poste frontière (kind: border) doit dire vers quel pays il mène ; "
+                     "écrivez le code ISO 3166-1 alpha-2 de ce pays")
         p["leads_to"] = p["leads_to"] or ""
         if p["kind"] == "checkpoint" and p["leads_to"]:
-            e.append(f"posts[{i}].leads_to: a checkpoint leads to no country (leave empty)")
-    for i, r in enumerate(d["routes"]):
-        for j, t in enumerate(r["towns"]):
-            if t not in towns:
-                e.append(f"routes[{i}].towns[{j}]: unknown town {t!r}")
-    for i, m in enumerate(d["markets"]):
-        if m["town"] not in towns:
-            e.append(f"markets[{i}].town: unknown town {m['town']!r}")
-    codes = [s["code"] for s in d["services"]]
-    for i, c in enumerate(codes):
-        if c in codes[:i]:
-            e.append(f"services[{i}].code: {c!r} appears twice")
-    if not any(c["weight"] > 0 for c in d["crimes"]):
-        e.append("crimes: at least one crime needs a positive weight")
-    e.extend(geography_problems(d) if check_numbers else [])
-    plans = [] if not check_numbers else [("phone", d["phone"], d["iso"])] + [
-        (f"neighbour_phones[{i}]", n, n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
-    if plans:
-        import phonenumbers
+            e.append(f"{where}.leads_to : un poste de contrôle (kind: checkpoint) ne mène à aucun pays ; laissez "
+                     "leads_to vide, ou écrivez kind: border")
+    return e
+
+
+def _numbering_checks(d: dict) -> list[str]:
+    """Each calling code is its country's, shares add up to 1, and every prefix is one libphonenumber calls
+    invalid (so no generated number can be a real subscriber's)."""
+    import phonenumbers
+
+    e: list[str] = []
+    plans = [("phone", d["phone"], d["iso"])] + [
+        (item_path("neighbour_phones", i, n), n, n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
     for where, num, iso in plans:
         total = sum(o["share"] for o in num["operators"])
-        if abs(total - 1) > 0.01:
-            e.append(f"{where}.operators: shares add up to {total:.2f}, expected 1")
-        expected = phonenumbers.country_code_for_region(iso)
-        if expected != num["calling_code"]:
-            e.append(f"{where}.calling_code: +{num['calling_code']} n'est pas l'indicatif de {iso} "
-                     f"({cldr.country_name(iso)}) : +{expected}")
+        if abs(total - 1) > SHARES_TOLERANCE:
+            e.append(f"{where}.operators : les parts (share) des opérateurs totalisent {total:.2f} au lieu de 1 ; "
+                     "corrigez-les pour que leur somme fasse 1")
+        expected = phonenumbers.country_code_for_region(iso)  # 0 for a code it does not know: said above
+        if expected and expected != num["calling_code"]:
+            e.append(f"{where}.calling_code : +{num['calling_code']} n'est pas l'indicatif du pays {iso} "
+                     f"({cldr.country_name(iso)}) ; écrivez {expected}")
         for j, o in enumerate(num["operators"]):
+            operator = item_path(f"{where}.operators", j, o)
             for k, pre in enumerate(o["prefixes"]):
                 fill = num["national_length"] - len(pre)
                 samples = [pre + s * fill for s in "0123456789"] + [pre + "123456789"[:fill].ljust(fill, "0")]
                 if any(phonenumbers.is_valid_number(phonenumbers.parse(f"+{num['calling_code']}{s}")) for s in samples):
-                    e.append(f"{where}.operators[{j}].prefixes[{k}]: {pre!r} is a real allocated range; "
-                             "use a range libphonenumber calls invalid")
+                    e.append(f"{item_path(f'{operator}.prefixes', k, pre)} : {_shown(pre)} est une tranche de "
+                             "numéros réellement attribuée ; choisissez-en une que libphonenumber déclare invalide, "
+                             "pour que les numéros générés restent fictifs")
     return e
 
 
@@ -591,49 +656,61 @@ def scaled_price(price: int, profile: dict) -> int:
 
 def _country_fields(d: dict) -> list[tuple[str, str]]:
     """(key path, code) of every country code a profile holds."""
-    return ([("iso", d["iso"])]
-            + [(f"towns[{i}].country", t["country"]) for i, t in enumerate(d["towns"])]
-            + [(f"posts[{i}].leads_to", p["leads_to"]) for i, p in enumerate(d["posts"]) if p["leads_to"]]
-            + [(f"neighbour_phones[{i}].iso", n["iso"]) for i, n in enumerate(d["neighbour_phones"])]
-            + [(f"services[{i}].country", s["country"]) for i, s in enumerate(d["services"])])
+    def each(key: str, field: str) -> list[tuple[str, str]]:
+        return [(f"{item_path(key, i, x)}.{field}", x[field]) for i, x in enumerate(d[key]) if x[field]]
+
+    return ([("iso", d["iso"])] + each("towns", "country") + each("posts", "leads_to")
+            + each("neighbour_phones", "iso") + each("services", "country"))
 
 
-def _country_checks(d: dict, path: Path | None = None) -> list[str]:
-    """Codes the CLDR knows, the country's own currency, one ISO code per slug among the profiles present,
-    and neighbours' numbering that goes with their towns."""
-    e: list[str] = []
-    known = cldr.country_codes()
-    for where, code in _country_fields(d):
-        if code not in known:
-            e.append(f"{where}: {code!r} n'est pas un code de pays ISO 3166-1 alpha-2 connu (deux lettres majuscules)")
+def _currency_checks(d: dict, known: set[str]) -> list[str]:
+    """An ISO 4217 code, and one that is legal tender in the country during the period (CLDR)."""
+    legal = cldr.currencies_of(d["iso"], *period_of(d)) if d["iso"] in known else []
+    advice = f"monnaie du pays {d['iso']} pendant la période : {', '.join(legal)}" if legal else \
+        "écrivez le code ISO 4217 à trois lettres de la monnaie du pays"
     if d["currency"] not in cldr.currency_codes():
-        e.append(f"currency: {d['currency']!r} n'est pas un code de monnaie ISO 4217")
-    elif d["iso"] in known:
-        legal = cldr.currencies_of(d["iso"], *period_of(d))
-        if d["currency"] not in legal:
-            e.append(f"currency: {d['currency']!r} n'a pas cours dans le pays {d['iso']} "
-                     f"({cldr.country_name(d['iso'])}) pendant la période ; monnaie : {', '.join(legal) or '?'}")
+        return [f"currency : {_shown(d['currency'])} n'est pas un code de monnaie ISO 4217 ; {advice}"]
+    if d["iso"] in known and d["currency"] not in legal:
+        return [f"currency : {_shown(d['currency'])} n'a pas cours dans le pays {d['iso']} "
+                f"({cldr.country_name(d['iso'])}) pendant la période ; {advice}"]
+    return []
+
+
+def _identity_checks(d: dict, path: Path | None) -> list[str]:
+    """The slug is the file name (in a profiles/ folder), and one slug goes with one ISO code among the profiles."""
+    e: list[str] = []
     # a profiles/ folder lists countries by file name; a coordinator's own copy may be named freely
     if path is not None and Path(path).parent.name == "profiles" and Path(path).stem != d["slug"]:
-        e.append(f"slug: {d['slug']!r}, mais le fichier s'appelle {Path(path).name} ; le slug est le nom du fichier "
-                 "sans .yaml")
+        e.append(f"slug : {_shown(d['slug'])}, mais le fichier s'appelle {Path(path).name} ; le slug est le nom du "
+                 "fichier sans .yaml : renommez le fichier ou changez le slug")
     own = Path(path).resolve() if path else None
     for other in known_files():
         if own is not None and other.path.resolve() == own:
             continue
         if other.slug == d["slug"] and other.iso != d["iso"]:
-            e.append(f"iso: {d['iso']!r}, mais {_display(other.path)} donne {other.iso!r} au pays {d['slug']!r} ; "
-                     "un pays a un seul code")
+            e.append(f"iso : {_shown(d['iso'])}, mais {_display(other.path)} donne {_shown(other.iso)} au pays "
+                     f"{_shown(d['slug'])} ; un pays a un seul code : accordez les deux fichiers")
         elif other.iso == d["iso"] and other.slug != d["slug"]:
-            e.append(f"iso: {d['iso']!r} est déjà le code du pays {other.slug!r} ({_display(other.path)}) ; "
-                     "un code désigne un seul pays")
+            e.append(f"iso : {_shown(d['iso'])} est déjà le code du pays {_shown(other.slug)} "
+                     f"({_display(other.path)}) ; un code désigne un seul pays : corrigez iso ou le slug")
+    return e
+
+
+def _country_checks(d: dict, path: Path | None = None) -> list[str]:
+    """Codes the CLDR knows, the country's own currency, one ISO code per slug among the profiles present,
+    and neighbours' numbering that goes with their towns."""
+    known = cldr.country_codes()
+    e = [f"{where} : {_shown(code)} n'est pas un code de pays ISO 3166-1 alpha-2 connu ; écrivez les deux lettres "
+         "majuscules du pays" for where, code in _country_fields(d) if code not in known]
+    e += _currency_checks(d, known) + _identity_checks(d, path)
     towns = {t["country"] for t in d["towns"]}
     for i, n in enumerate(d["neighbour_phones"]):
+        where = f"{item_path('neighbour_phones', i, n)}.iso"
         if n["iso"] == d["iso"]:
-            e.append(f"neighbour_phones[{i}].iso: {n['iso']!r} est le pays du profil ; sa numérotation va dans phone")
+            e.append(f"{where} : {_shown(n['iso'])} est le pays du profil ; sa numérotation va dans phone")
         elif n["iso"] not in towns:
-            e.append(f"neighbour_phones[{i}].iso: aucune ville de {n['iso']} dans towns ; un pays voisin a des villes "
-                     "et une numérotation")
+            e.append(f"{where} : aucune ville du pays {n['iso']} dans towns ; un pays voisin a des villes (towns) et "
+                     "une numérotation (neighbour_phones) : ajoutez ses villes ou retirez sa numérotation")
     return e
 
 
@@ -642,8 +719,8 @@ def _period_checks(d: dict) -> list[str]:
     start, end = period_of(d)
     days = (end - start).days
     if not PERIOD_MIN_DAYS <= days <= PERIOD_MAX_DAYS:
-        return [f"period: du {start} au {end}, {days} jours ; la période doit durer de {PERIOD_MIN_DAYS} à "
-                f"{PERIOD_MAX_DAYS} jours"]
+        return [f"period : du {start} au {end}, {days} jours ; la période doit durer de {PERIOD_MIN_DAYS} à "
+                f"{PERIOD_MAX_DAYS} jours : changez start ou end"]
     return []
 
 
@@ -677,7 +754,7 @@ class Requirement:
         if what is None:
             return None
         verb = "en a besoin" if len(self.needed_by) == 1 else "en ont besoin"
-        return f"{self.key}: {what} ; {self.who()} {verb}"
+        return f"{self.key} : {what} ; {self.who()} {verb}"
 
 
 def _needer(name: str) -> str:
