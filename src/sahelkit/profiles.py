@@ -70,9 +70,9 @@ def plain(name: str) -> str:
 
 def closest(name: str, names: Iterable[str]) -> str | None:
     """The name of `names` nearest to `name` (accents and case aside), when it is near enough to be a typo."""
-    from rapidfuzz import fuzz, process
+    from rapidfuzz import process
 
-    best = process.extractOne(name, list(names), scorer=fuzz.ratio, processor=plain, score_cutoff=NEAR_MISS)
+    best = process.extractOne(name, list(names), processor=plain, score_cutoff=NEAR_MISS)  # WRatio
     return best[0] if best else None
 
 

@@ -20,7 +20,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,6 @@ SEPARATORS = (";", "\t", "|")  # what a spreadsheet may use instead of the comma
 ROWS_SHOWN = 5  # row numbers listed in a problem's line; the count gives the rest
 EXAMPLES_SHOWN = 3  # distinct offending values quoted in a problem's line
 HEADER = 1  # the spreadsheet's number of the header line; data rows start after it
-NEAR_MISS = 75  # rapidfuzz score (0-100) from which a wrong town name is shown with the profile's spelling
 
 
 @dataclass(frozen=True)
@@ -253,11 +251,6 @@ def _check_ref(rel: str, c: Column, df: pd.DataFrame, frames: dict[str, pd.DataF
 
 
 # --------------------------------------------------------------------------- towns of the profile
-def _plain(name: str) -> str:
-    """A town name without accents or case, as services write them (SEGOU for Ségou)."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
-
-
 def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | None:
     """(file shown, profile) of the case: `profile.yaml` in the folder, else its country's."""
     from ..profiles import ProfileError, load_profile, profile_path
@@ -283,22 +276,22 @@ def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | N
 def _check_towns(frames: dict[str, pd.DataFrame | None], tables: dict[str, Table], profile: tuple[str, dict],
                  problems: list[Problem]) -> None:
     """Every town column names a town of the profile; a near miss is shown with the profile's spelling."""
-    from rapidfuzz import process
+    from ..profiles import closest, plain
 
     shown, data = profile
     towns = [t["name"] for t in data["towns"]]
-    plain = {_plain(t): t for t in towns}
+    plain_towns = {plain(t) for t in towns}
 
     def near(v: str) -> str:
-        best = process.extractOne(_plain(v), list(plain), score_cutoff=NEAR_MISS)
-        return f"{v} (vouliez-vous dire {plain[best[0]]} ?)" if best else v
+        best = closest(v, towns)  # the same near-miss rule as the profile's own checks
+        return f"{v} (vouliez-vous dire {best} ?)" if best else v
 
     for name, df in frames.items():
         for c in (c for c in tables[name].columns if c.town and df is not None):
             s = df[c.name]
             ok = s.isin(towns) | (s == "")
             if c.town == TOWN_ANY_SPELLING:
-                ok |= s.map(_plain).isin(plain)
+                ok |= s.map(plain).isin(plain_towns)
             _flag(problems, f"{name}.csv", df, ~ok, c.name, f"n'est pas une ville du profil {shown}", show=near)
 
 
