@@ -33,7 +33,7 @@ def test_the_country_list_is_the_profile_files():
 def test_a_profile_in_the_data_folder_is_a_country(tmp_path, monkeypatch):
     (tmp_path / "profiles").mkdir()
     shutil.copy(SENEGAL, tmp_path / "profiles" / "senegal.yaml")
-    with pytest.raises(UnknownCountryError, match="pays inconnu 'SN' ; pays disponibles : .*mali \\(ML\\)"):
+    with pytest.raises(UnknownCountryError, match="pays inconnu « SN » ; pays disponibles : .*mali \\(ML\\)"):
         resolve_country("SN")
     monkeypatch.setenv("SAHELKIT_DATA", str(tmp_path))
     assert resolve_country("SN") == resolve_country("senegal") == resolve_country("Senegal") == "senegal"

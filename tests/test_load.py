@@ -1,6 +1,12 @@
 """load() parses each table once per process but every caller gets its own copy: a participant
-who changes a table must not change what a hidden test reloads to check the answer."""
+who changes a table must not change what a hidden test reloads to check the answer. Its errors,
+read in a notebook, say in French which folder, which countries are there and what to do."""
+import pytest
+
 import sahelkit
+from sahelkit.load import CaseDataError
+from sahelkit.paths import DATASETS
+from tests.helpers import COUNTRIES
 
 
 def test_changes_to_a_loaded_case_do_not_leak_into_the_next_load():
@@ -13,3 +19,19 @@ def test_changes_to_a_loaded_case_do_not_leak_into_the_next_load():
     assert second.calls.loc[0, "caller"] == original
     assert "CHANGED" not in set(second.persons["full_name"])
     assert "CHANGED" not in set(second.extracts[next(iter(second.extracts))]["name"])
+
+
+def test_an_unknown_country_names_the_folder_and_the_cases_there(monkeypatch):
+    monkeypatch.delenv("SAHELKIT_DATA", raising=False)
+    for load in (sahelkit.load, sahelkit.load_truth):
+        with pytest.raises(CaseDataError) as err:
+            load("atlantis")
+        msg = str(err.value)
+        assert msg.startswith(f"pays inconnu « atlantis » ; cas disponibles dans {DATASETS} : "), msg
+        assert msg.endswith("Donnez le slug ou le code ISO de l'un d'eux.") and all(s in msg for s in COUNTRIES), msg
+
+
+def test_a_country_from_the_environment_says_so(monkeypatch):
+    monkeypatch.setenv("SAHELKIT_COUNTRY", "atlantis")
+    with pytest.raises(CaseDataError, match=r"^pays inconnu « atlantis » \(lu dans SAHELKIT_COUNTRY\) ; cas "):
+        sahelkit.load()

@@ -117,7 +117,8 @@ def default_country() -> str:
     """The country used when none is asked for: the first present, in the order of slugs."""
     present = known()
     if not present:
-        raise UnknownCountryError(f"aucun profil de pays dans {DATASETS / 'profiles'}")
+        raise UnknownCountryError(f"aucun profil de pays dans {DATASETS / 'profiles'} ; ajoutez-y le profil YAML d'un "
+                                  "pays, ou donnez à SAHELKIT_DATA un dossier qui en contient (profiles/*.yaml)")
     return next(iter(present))
 
 
@@ -131,7 +132,8 @@ def find(name: str) -> CountryFile:
     for entry in files:
         if entry.iso == key.upper():
             return entry
-    raise UnknownCountryError(f"pays inconnu {name!r} ; pays disponibles : {available()}")
+    raise UnknownCountryError(f"pays inconnu « {name} » ; pays disponibles : {available()} ; donnez le slug ou le "
+                              "code ISO de l'un d'eux")
 
 
 def resolve_country(name: str | None) -> str:

@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .countries import available, default_country, known, resolve_country
+from .countries import default_country, known, resolve_country
 from .paths import CASE_PROFILE, data_dir
 from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 
 class CaseDataError(FileNotFoundError):
-    """A country or a file that cannot be found; the message lists the countries available."""
+    """A country or a file that cannot be found; the message (French) names the folder, the countries
+    available there and what to do."""
 
 
 def _available_here(root: Path) -> str:
     present = [f"{s} ({iso})" for s, iso in known().items() if (root / s).is_dir()]
-    return ", ".join(present) if present else "none"
+    return ", ".join(present) if present else "aucun"
 
 
 def _default_country(root: Path) -> str:
@@ -42,20 +43,23 @@ def _country_dir(country: str | None) -> tuple[str, Path]:
     try:
         slug = resolve_country(name)
     except ValueError:
-        raise CaseDataError(f"unknown country {name!r}; available in {root}: {_available_here(root)} "
-                            f"(known: {available()})") from None
+        raise CaseDataError(f"pays inconnu « {name} »{'' if country else ' (lu dans SAHELKIT_COUNTRY)'} ; cas "
+                            f"disponibles dans {root} : {_available_here(root)}. Donnez le slug ou le code ISO de "
+                            "l'un d'eux.") from None
     folder = root / slug
     if not folder.is_dir():
-        raise CaseDataError(f"no data for {slug} in {root}; available: {_available_here(root)}. "
-                            f"Generate it with `sahelkit generate --country {slug}` or set SAHELKIT_DATA.")
+        raise CaseDataError(f"pas de cas pour {slug} dans {root} ; cas disponibles : {_available_here(root)}. "
+                            f"Générez-le avec `sahelkit generate --country {slug}`, ou donnez à SAHELKIT_DATA le "
+                            "dossier qui le contient.")
     return slug, folder
 
 
 def read_table(path: Path, table: Table, raw: bool = False) -> pd.DataFrame:
     """Read one CSV with the schema's dtypes; raw=True keeps every column as text (extracts)."""
     if not path.exists():
-        raise CaseDataError(f"missing file {path}; available countries in {data_dir()}: "
-                            f"{_available_here(data_dir())}")
+        raise CaseDataError(f"fichier manquant : {path} ; ce cas est incomplet. Générez-le à nouveau avec "
+                            f"`sahelkit generate`, ou recopiez le dossier entier. Cas disponibles dans {data_dir()} : "
+                            f"{_available_here(data_dir())}.")
     if raw:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     dtypes = {c.name: ("str" if c.kind in ("str", "date", "datetime") else

@@ -122,9 +122,10 @@ def test_load_from_sahelkit_data(monkeypatch, tmp_path):
     assert len(sahelkit.load("NE").calls) == 30_000
     with pytest.raises(CaseDataError) as err:
         sahelkit.load("mali")
-    assert "niger (NE)" in str(err.value)
+    assert str(err.value).startswith(f"pas de cas pour mali dans {tmp_path} ; cas disponibles : niger (NE). "
+                                     "Générez-le avec `sahelkit generate --country mali`"), str(err.value)
     (tmp_path / "niger" / "calls.csv").unlink()
-    with pytest.raises(CaseDataError, match="missing file .*calls.csv"):
+    with pytest.raises(CaseDataError, match="fichier manquant : .*calls.csv ; ce cas est incomplet"):
         sahelkit.load("niger")
 
 
