@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
 from ..generator.intel import expected_grade
 from ..paths import DATASETS
 from ..profiles import (
+    HOME_TOWNS_MAX,
+    HOME_TOWNS_MIN,
     PERIOD_MAX_DAYS,
     PERIOD_MIN_DAYS,
     PROFILES_DIR,
@@ -147,13 +150,16 @@ def _profile_md() -> str:
     out = ["## Country profiles (datasets/profiles/<country>.yaml)", "",
            "A country is a data file: adding `datasets/profiles/<slug>.yaml` adds a country to every command, "
            "and nothing in the code names one. `sahelkit generate` refuses a profile with an unknown key, a missing "
-           "key or an impossible value, naming the file and the key path, e.g. "
-           "`datasets/profiles/mali.yaml: towns[3].lat: missing`. Beyond each key's type it checks: the slug is "
+           "key or an impossible value, naming the file and the key path, a list item counted from 1 with its "
+           "name, in French, e.g. `datasets/profiles/mali.yaml: towns[4] « Sikasso » : clé « lat » manquante`. "
+           "Beyond each key's type it checks: the slug is "
            "the file name and goes with one ISO code among the profiles present; every country code (`iso`, towns, "
            "posts, services, `neighbour_phones`) is an ISO 3166-1 alpha-2 code of the Unicode CLDR (read with "
            "Babel); the currency is one of the country's legal tenders during the period (CLDR); the period lasts "
-           f"{PERIOD_MIN_DAYS} to {PERIOD_MAX_DAYS} days, in any year; 10-20 towns of the country with coordinates "
-           "in West and Central Africa; posts, routes and markets name known towns; a border post says where it "
+           f"{PERIOD_MIN_DAYS} to {PERIOD_MAX_DAYS} days, in any year; {HOME_TOWNS_MIN}-{HOME_TOWNS_MAX} towns of "
+           "the country; each town lies in the country its `country` key names (real boundaries, within "
+           f"{BORDER_TOLERANCE_KM:g} km); posts, routes and markets name known towns (a misspelt one is shown with "
+           "the profile's spelling); a border post says where it "
            "leads, a checkpoint does not; service codes are unique; operator shares add up to 1; each calling code "
            "is its country's and every phone prefix is NOT a real allocation, per libphonenumber.", "",
            "A *neighbour* is another country whose towns (`towns`) and numbering (`neighbour_phones`) the profile "
@@ -163,7 +169,7 @@ def _profile_md() -> str:
         out.append(f"| `{key}` | {_esc(kind)} | {_esc(doc)} |")
     out += ["", "### What the notebooks need from a profile", "",
             "The notebooks and the planted signals rely on these; a profile without one is refused with an error "
-            "naming the key and who needs it, e.g. `services: aucun service de type « customs » du pays (ML) ; le "
+            "naming the key and who needs it, e.g. `services : aucun service de type « customs » du pays (ML) ; le "
             "module 03 (collate-records) et l'exercice 02 (grade-sources) en ont besoin`.", "",
             "| requirement | key | what the profile must hold | needed by |", "|---|---|---|---|"]
     for r in REQUIREMENTS:
