@@ -13,7 +13,7 @@ coordinator sees it beside the YAML:
   the item has one, its label in guillemets: the first of `code`, `name`, `kind`, `iso` it has
   (`services[2] « OCS »`, `towns[17] « Téra »`, `crimes[1] « tramadol »`, `vehicles.makes[3]`),
   always through `item_path`, nested lists too
-  (`routes[3] « Niamey - Agadez - Sebha ».towns[2] : ville inconnue « Agadès » ; vouliez-vous dire « Agadez » ?`);
+  (`routes[4] « Niamey - Agadez - Sebha ».towns[3] : ville inconnue « Agadès » ; vouliez-vous dire « Agadez » ?`);
 - a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : " (French typography);
 - a value as written, text in guillemets (`_shown`);
 - a YAML syntax error by line and column counting from 1, with what to do (a tab in the
