@@ -44,6 +44,12 @@ STATUSES: dict[str, Status] = {s.code: s for s in [
            "la note affichée est celle du rendu précédent.", True),
     Status("error", "Erreur de correction", "nbgrader n'a pas pu corriger ce rendu (voir le détail).",
            "Lire le détail ; relancer la correction de ce participant après correction du problème.", True),
+    Status("truth-access", "Vérité terrain lue",
+           "Le code du participant va chercher les réponses : il appelle load_truth, lit un fichier de truth/ "
+           "ou importe sahelkit.generator (ou la correction l'en a empêché). Les tests qui viennent après "
+           "cette cellule n'ont donné aucun point ; les parties d'avant sont notées normalement.",
+           "Ouvrir son notebook avec lui (le détail nomme la cellule) ; s'il s'agit d'une erreur de bonne foi, "
+           "noter à la main dans Formgrader.", True),
     Status("test-deleted", "Test supprimé",
            "Une cellule de test avait été supprimée : nbgrader l'a remise depuis le carnet de notes, "
            "la partie a été notée normalement.",
