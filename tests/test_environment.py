@@ -95,3 +95,13 @@ def test_make_and_pyproject_accept_the_same_pythons():
     proc = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "check-python", f"PYTHON={sys.executable}"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_bundle_offers_exactly_the_pythons_of_pyproject():
+    from packaging.specifiers import SpecifierSet
+
+    from sahelkit.course.bundle import PYTHON_VERSIONS
+    accepted = SpecifierSet(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+                            ["project"]["requires-python"])
+    minors = [f"3.{m}" for m in range(8, 20)]
+    assert list(PYTHON_VERSIONS) == [v for v in minors if f"{v}.0" in accepted]
