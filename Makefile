@@ -1,5 +1,6 @@
 # Two commands: `make lab` (set up and open JupyterLab), `make test` (set up and run every test).
-# Only Python 3.11 is needed on the machine; everything else is installed here.
+# Only Python (3.11, 3.12 or 3.13) is needed on the machine; everything else is installed here.
+# Another Python: PYTHON=python3.12 make lab
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -26,6 +27,7 @@ endif
 setup: $(STAMP)
 
 $(STAMP): pyproject.toml requirements.lock
+	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
@@ -37,6 +39,20 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
 	mkdir -p .exchange
 	touch $(STAMP)
+
+# The Pythons pyproject.toml accepts (requires-python), checked before the venv is made, in French.
+define CHECK_PYTHON
+@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 14) else 1)' 2>/dev/null || { \
+	echo "Le kit demande Python 3.11, 3.12 ou 3.13, et « $(PYTHON) » est : $$($(PYTHON) --version 2>/dev/null || echo introuvable)." >&2; \
+	echo "Installez une de ces versions (Ubuntu 24.04 : sudo apt install python3.12-venv ;" >&2; \
+	echo "Debian 12 : sudo apt install python3.11-venv ; Windows ou macOS : python.org ; sinon pyenv)," >&2; \
+	echo "puis relancez en la nommant, par exemple : PYTHON=python3.12 make lab" >&2; \
+	exit 1; }
+endef
+
+.PHONY: check-python
+check-python:
+	$(CHECK_PYTHON)
 
 lab: setup
 	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."

@@ -53,6 +53,17 @@ c.OverwriteCells.missing_cell_notification = (
     "Cette cellule (id: {cell_id}) manquait dans le travail rendu : nbgrader l'a remise.\n\n"
 )
 
+# The answers stay out of the participants' reach while their notebooks run: the kernel cannot
+# read the ground truth (truth/), the generator, the solutions or the gradebook, nor start
+# another program (sahelkit/grading/seal.py); hidden tests that need the truth receive it in
+# their own source; a participant's cell that reaches for it costs the marks of the tests that
+# follow it (sahelkit/grading/truthguard.py).
+from sahelkit.grading.truthguard import autograde_preprocessors  # noqa: E402
+
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.Execute.extra_arguments = ["--IPKernelApp.extensions=sahelkit.grading.seal"]
+c.SealAnswers.course_roots = [here]
+
 # Very long outputs (printing a whole table in a loop) are cut in the graded copy.
 c.LimitOutput.max_lines = 200
 c.LimitOutput.max_traceback = 30

@@ -67,3 +67,41 @@ def test_slow_iri_checker_is_not_installed():
     import nbformat
     assert importlib.util.find_spec("rfc3987_syntax") is None
     nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]))
+
+
+def test_make_lab_explains_an_unsupported_python(tmp_path):
+    """Before making the venv, `make lab` tells in French which Pythons work and how to name one."""
+    import shutil
+    import subprocess
+    fake = tmp_path / "python3.14"
+    fake.write_text('#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Python 3.14.0"; exit 0; fi\nexit 1\n')
+    fake.chmod(0o755)
+    for name in ("pyproject.toml", "requirements.lock"):
+        shutil.copy(REPO / name, tmp_path / name)
+    proc = subprocess.run(["make", "-s", "-C", str(tmp_path), "-f", str(REPO / "Makefile"), "lab",
+                           f"PYTHON={fake}", f"VENV={tmp_path / 'venv'}"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0
+    assert "Python 3.11, 3.12 ou 3.13" in proc.stderr and "Python 3.14.0" in proc.stderr
+    assert "PYTHON=python3.12 make lab" in proc.stderr
+    assert not (tmp_path / "venv").exists()
+
+
+def test_make_and_pyproject_accept_the_same_pythons():
+    import subprocess
+    import sys
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.11,<3.14"
+    assert "Python 3.11, 3.12 or 3.13" in (REPO / "README.md").read_text(encoding="utf-8")
+    proc = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "check-python", f"PYTHON={sys.executable}"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_bundle_offers_exactly_the_pythons_of_pyproject():
+    from packaging.specifiers import SpecifierSet
+
+    from sahelkit.course.bundle import PYTHON_VERSIONS
+    accepted = SpecifierSet(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+                            ["project"]["requires-python"])
+    minors = [f"3.{m}" for m in range(8, 20)]
+    assert list(PYTHON_VERSIONS) == [v for v in minors if f"{v}.0" in accepted]

@@ -11,8 +11,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sahelkit.course.bundle import LEAK_MARKERS, build_bundle, runtime_requirements
+from sahelkit.course.bundle import (
+    LEAK_MARKERS,
+    PLATFORMS,
+    PYTHON_VERSIONS,
+    build_bundle,
+    install_text,
+    pip_target_arguments,
+    runtime_requirements,
+    target_environment,
+)
 from tests.helpers import COUNTRIES, REPO
+
+NETWORK = pytest.mark.skipif(not os.environ.get("SAHELKIT_NETWORK_TESTS"),
+                             reason="asks PyPI: set SAHELKIT_NETWORK_TESTS=1 to run")
 
 COUNTRY = COUNTRIES[0] if COUNTRIES else "mali"
 
@@ -116,8 +128,7 @@ def test_unknown_country_is_a_usage_error(tmp_path):
     assert not (tmp_path / "x.zip").exists()
 
 
-@pytest.mark.skipif(not os.environ.get("SAHELKIT_NETWORK_TESTS"),
-                    reason="downloads ~150 MB of wheels from PyPI: set SAHELKIT_NETWORK_TESTS=1 to run")
+@NETWORK
 def test_wheels_install_without_network(tmp_path):
     out = tmp_path / "w.zip"
     info = build_bundle(COUNTRY, out, wheels=True)
@@ -155,3 +166,55 @@ def test_a_bundle_s_only_country_is_loaded_by_default(tmp_path, monkeypatch):
     monkeypatch.setenv("SAHELKIT_COUNTRY", "mali")  # asked for explicitly: a clear error, not a guess
     with pytest.raises(loader.CaseDataError, match="no data for mali"):
         sahelkit.load()
+
+
+def _names(pins: list[str]) -> set[str]:
+    return {p.split("==")[0].lower() for p in pins if not p.startswith("#")}
+
+
+def test_each_laptop_gets_the_dependencies_of_its_own_system():
+    """The lock is made on Linux; a Windows laptop also needs colorama and pywinpty, a Mac appnope."""
+    here = _names(runtime_requirements(REPO))
+    windows = _names(runtime_requirements(REPO, target_environment(PLATFORMS["win_amd64"], "3.12")))
+    mac = _names(runtime_requirements(REPO, target_environment(PLATFORMS["macosx_12_0_arm64"], "3.13")))
+    assert {"colorama", "pywinpty"} <= windows - here
+    assert "appnope" in mac - here
+    assert {"pandas", "jupyterlab", "nbgrader"} <= here & windows & mac
+
+
+def test_lisezmoi_names_the_python_the_wheels_are_for():
+    install = "pip install --no-index --find-links wheels -r requirements.lock setuptools wheel"
+    python, commands = install_text("3.12", install, PLATFORMS["win_amd64"])
+    assert "Python 3.12" in python and "Windows" in python and "python.org" in python
+    assert "py -3.12 -m venv .venv" in commands and "Sous Linux" not in commands
+    python, commands = install_text("3.13", install, PLATFORMS["macosx_12_0_arm64"])
+    assert "Python 3.13" in python and "python3.13 -m venv .venv" in commands and "Sous Windows" not in commands
+    python, commands = install_text("3.11", "pip install -r requirements.lock setuptools wheel", None)
+    assert all(v in python for v in PYTHON_VERSIONS) and "Sous Windows" in commands and "Sous Linux" in commands
+
+
+def test_unknown_platform_is_a_usage_error(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.course.bundle", "--country", COUNTRY, "--wheels",
+                           "--platform", "amiga", "--out", str(tmp_path / "x.zip")], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "win_amd64" in proc.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+@NETWORK
+@pytest.mark.parametrize("version", PYTHON_VERSIONS)
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_every_requirement_has_a_wheel_for_each_laptop(tmp_path, platform, version):
+    """What `sahelkit bundle --wheels --platform P --python-version V` downloads exists on PyPI:
+    pip resolves the participant's requirements for that system and Python from wheels only
+    (package metadata only, nothing installed)."""
+    target = PLATFORMS[platform]
+    req = tmp_path / "requirements.txt"
+    req.write_text("\n".join(runtime_requirements(REPO, target_environment(target, version))) + "\n",
+                   encoding="utf-8")
+    cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+           *pip_target_arguments(target, version), "--target", str(tmp_path / "t"), "-r", str(req),
+           "setuptools", "wheel"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, f"{platform} Python {version}:\n{proc.stderr[-3000:]}"

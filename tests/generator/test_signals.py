@@ -13,7 +13,7 @@ import phonenumbers
 import pytest
 
 import sahelkit
-from sahelkit.generator.intel import expected_grade
+from sahelkit.generator.intel import _expected_grade
 from sahelkit.profiles import neighbours
 from tests.helpers import COUNTRIES
 
@@ -177,7 +177,7 @@ def test_falsified_pills(country):
 def test_grading_mostly_consistent_with_planted_exceptions(country):
     c = case(country)
     rec = c.sources.set_index("source_id")
-    exp = {s: expected_grade(r.reports_total, r.reports_confirmed, r.reports_false) for s, r in rec.iterrows()}
+    exp = {s: _expected_grade(r.reports_total, r.reports_confirmed, r.reports_false) for s, r in rec.iterrows()}
     bad = set(ids(signal(country, "inconsistent_grading")))
     r = c.reports
     mismatch = set(r.report_id[r.source_grade != r.source_id.map(exp)])

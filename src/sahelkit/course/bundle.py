@@ -1,6 +1,6 @@
 """`sahelkit bundle`: what one participant takes home for offline work, as one zip.
 
-    sahelkit bundle --country mali --out sahel-ci-mali.zip [--wheels]
+    sahelkit bundle --country mali --out sahel-ci-mali.zip [--wheels --platform win_amd64 --python-version 3.12]
 
 The zip holds the teaching notebooks (modules/), the exercises as released (exercises/), one
 country's case data without its ground truth (datasets/<country>/ minus truth/, its profile,
@@ -8,7 +8,10 @@ datasets/README.md), the part of the sahelkit package that loads the data, a pyp
 requirements.lock to install it, and a README in French (LISEZMOI.md). Nothing that holds
 answers goes in: no solutions/, no hidden tests, no truth/, no generator (which could rebuild
 the truth from the seed), no grading code. --wheels adds the wheels of every pinned dependency
-so that a laptop without network installs everything from the zip.
+so that a laptop without network installs everything from the zip: wheels are made for one
+operating system and one Python version, so --platform and --python-version name the
+participants' (a bundle made on the trainer's Linux for their Windows laptops), and LISEZMOI.md
+tells them which Python to install.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import PACKAGE, REPO
@@ -35,6 +39,58 @@ class BundleError(ValueError):
     pass
 
 
+# Named on LISEZMOI's install command line, so never missing from the wheels.
+INSTALLED_ANYWAY = {"setuptools", "wheel", "pip"}
+# The Python versions the kit runs on (pyproject.toml's requires-python), oldest first.
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """A participant's laptop as pip sees it (a wheel platform tag) and as LISEZMOI names it."""
+
+    tag: str        # what the trainer names (--platform)
+    system: str     # "windows", "macos" or "linux": which install instructions LISEZMOI gives
+    name: str       # in French, for the participant
+    markers: tuple  # environment markers of that system, to find its own dependencies (colorama...)
+    tags: tuple = ()  # every tag pip may take for it (pip expands macOS tags itself, not manylinux_2_x)
+
+
+def _markers(sys_platform: str, system: str, os_name: str, machine: str) -> tuple:
+    return (("sys_platform", sys_platform), ("platform_system", system), ("os_name", os_name),
+            ("platform_machine", machine))
+
+
+# The oldest system each wheel set installs on is set by the pins: scipy's macOS wheels need
+# macOS 12, argon2-cffi-bindings' Linux wheels glibc 2.26 (tests/course/test_bundle.py asks PyPI).
+PLATFORMS = {p.tag: p for p in [
+    Platform("win_amd64", "windows", "Windows 64 bits", _markers("win32", "Windows", "nt", "AMD64")),
+    Platform("macosx_12_0_arm64", "macos", "macOS 12 ou plus récent, puce Apple (M1, M2…)",
+             _markers("darwin", "Darwin", "posix", "arm64")),
+    Platform("macosx_12_0_x86_64", "macos", "macOS 12 ou plus récent, processeur Intel",
+             _markers("darwin", "Darwin", "posix", "x86_64")),
+    Platform("manylinux_2_28_x86_64", "linux", "Linux 64 bits (glibc 2.28 ou plus récente : Ubuntu 20.04, "
+             "Debian 10 et suivantes)", _markers("linux", "Linux", "posix", "x86_64"),
+             tuple(f"manylinux_2_{m}_x86_64" for m in range(28, 16, -1)) + ("manylinux2014_x86_64",)),
+]}
+
+
+def target_environment(platform: Platform, python_version: str) -> dict[str, str]:
+    """The environment markers of the participants' laptops, to evaluate `requires` against."""
+    return {**dict(platform.markers), "python_version": python_version, "python_full_version": f"{python_version}.0",
+            "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+
+
+def pip_target_arguments(platform: Platform | None, python_version: str | None) -> list[str]:
+    """pip's options for wheels of another machine than this one (none for this machine)."""
+    args = ["--only-binary=:all:"]
+    for tag in (platform.tags or (platform.tag,)) if platform else ():
+        args += ["--platform", tag]
+    if python_version:
+        args += ["--python-version", python_version, "--implementation", "cp"]
+    return args
+
+
 def bundle_arguments(p: argparse.ArgumentParser) -> None:
     from ..countries import country_help
 
@@ -42,6 +98,14 @@ def bundle_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="archive à écrire")
     p.add_argument("--wheels", action="store_true",
                    help="ajouter les wheels des dépendances (installation sans réseau ; demande l'accès à PyPI ici)")
+    p.add_argument("--platform", choices=sorted(PLATFORMS), metavar="TAG",
+                   help="système des portables des participants, pour les wheels : "
+                        + " ; ".join(f"{t} ({p.name})" for t, p in PLATFORMS.items())
+                        + " (défaut : celui de cette machine)")
+    p.add_argument("--python-version", choices=PYTHON_VERSIONS, metavar="X.Y",
+                   help="version de Python des participants : " + ", ".join(PYTHON_VERSIONS)
+                        + " (défaut : celle de cette machine, "
+                        + f"{sys.version_info.major}.{sys.version_info.minor})")
     p.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
 
 
@@ -76,11 +140,14 @@ def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str
     return sorted(f"{n}.py" for n in seen)
 
 
-def runtime_requirements(repo: Path) -> list[str]:
+def runtime_requirements(repo: Path, environment: dict[str, str] | None = None) -> list[str]:
     """Exact pins (from requirements.lock) of the package's runtime dependencies and theirs.
 
     The test tools of requirements.lock (pytest, playwright, faker...) are left out: a
-    participant's laptop does not need them.
+    participant's laptop does not need them. `environment` holds the markers of the
+    participants' laptops (target_environment): a dependency of theirs only (colorama and
+    pywinpty on Windows, appnope on macOS) is added by name, since the lock is made on Linux and
+    pip, downloading for another system, evaluates markers against this one.
     """
     import tomllib
     from importlib import metadata
@@ -107,11 +174,12 @@ def runtime_requirements(repo: Path) -> list[str]:
         except metadata.PackageNotFoundError:
             continue
         for r in map(Requirement, reqs):
-            if r.marker is None or r.marker.evaluate({"extra": ""}):
+            if r.marker is None or r.marker.evaluate(dict(environment or {}, extra="")):
                 todo.append(r)
-    missing = sorted(n for n in seen if n not in lock)
+    missing = sorted(n for n in seen if n not in lock and n not in INSTALLED_ANYWAY)
     pins = [f"{lock[n][0]}=={lock[n][1]}" for n in sorted(seen) if n in lock]
-    return pins + [f"# not pinned in requirements.lock: {m}" for m in missing]
+    return pins + ([f"# not in requirements.lock, needed on the participants' system: {', '.join(missing)}"]
+                   + missing if missing else [])
 
 
 def _pyproject(repo: Path, modules: list[str]) -> str:
@@ -144,21 +212,10 @@ Toutes les données de ce dossier sont **fictives** (voir `datasets/README.md`).
 
 ## Installer (une seule fois)
 
-Il faut Python 3.11. Ouvrez un terminal **dans ce dossier**, puis :
+{python}
 
-Sous Windows :
-
-    py -3.11 -m venv .venv
-    .venv\\Scripts\\activate
-    {install}
-    pip install --no-deps --no-build-isolation -e .
-
-Sous Linux ou macOS :
-
-    python3.11 -m venv .venv
-    source .venv/bin/activate
-    {install}
-    pip install --no-deps --no-build-isolation -e .
+Ouvrez ensuite un terminal **dans ce dossier**, puis :
+{install}
 
 ## Ouvrir JupyterLab (chaque jour)
 
@@ -188,10 +245,59 @@ partie et le message de chaque test qui a échoué.
 """
 
 
-def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO) -> dict:
+PYTHON_ANY = """Il faut Python {versions} (conseillé : Python {version}). Vérifiez avec `python --version`
+(Windows : `py --list`). Sinon, téléchargez-le sur python.org ; sous Windows, cochez « Add
+python.exe to PATH » pendant l'installation."""
+
+PYTHON_EXACT = """Il faut **Python {version}** (n'importe quel {version}.x), pour {name} : les fichiers du dossier
+`wheels/` sont faits pour cette version et ce système, et pour aucun autre. {where}"""
+
+WHERE = {
+    "windows": "Téléchargez « Windows installer (64-bit) » de Python {version} sur python.org et, pendant "
+               "l'installation, cochez « Add python.exe to PATH ». Vérifiez avec `py -{version} --version`.",
+    "macos": "Téléchargez « macOS 64-bit universal2 installer » de Python {version} sur python.org. "
+             "Vérifiez avec `python{version} --version`.",
+    "linux": "Installez le paquet `python{version}` et `python{version}-venv` de votre distribution "
+             "(Ubuntu 24.04 a Python 3.12). Vérifiez avec `python{version} --version`.",
+}
+
+COMMANDS = {
+    "windows": ("Sous Windows", "py -{version} -m venv .venv", ".venv\\Scripts\\activate"),
+    "linux": ("Sous Linux ou macOS", "python{version} -m venv .venv", "source .venv/bin/activate"),
+}
+
+
+def install_text(version: str, install: str, platform: Platform | None) -> tuple[str, str]:
+    """What LISEZMOI says about Python and the install commands, for one system or for all."""
+    if platform:
+        python = PYTHON_EXACT.format(version=version, name=platform.name,
+                                     where=WHERE[platform.system].format(version=version))
+    else:
+        python = PYTHON_ANY.format(versions=", ".join(PYTHON_VERSIONS[:-1]) + " ou " + PYTHON_VERSIONS[-1],
+                                   version=version)
+    systems = ["windows"] if platform and platform.system == "windows" else \
+        ["linux"] if platform else ["windows", "linux"]
+    blocks = []
+    for system in systems:
+        title, venv, activate = COMMANDS[system]
+        lines = [venv.format(version=version), activate, install, "pip install --no-deps --no-build-isolation -e ."]
+        blocks.append(f"\n{title} :\n\n" + "\n".join("    " + line for line in lines) + "\n")
+    return python, "".join(blocks)
+
+
+def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO,
+                 platform: str | None = None, python_version: str | None = None) -> dict:
     """Write the zip; return what went in (for the summary and tests)."""
     from ..countries import resolve_country
     slug = resolve_country(country)
+    target = PLATFORMS.get(platform) if platform else None
+    if platform and not target:
+        raise BundleError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    version = python_version or here
+    if version not in PYTHON_VERSIONS:
+        raise BundleError(f"Python {version} is not supported by the kit ({', '.join(PYTHON_VERSIONS)}): "
+                          "give --python-version")
     data = repo / "datasets" / slug
     if not data.is_dir():
         raise BundleError(f"no data for {slug} in {repo / 'datasets'}: run `sahelkit generate --country {slug}`")
@@ -215,13 +321,14 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     for name in pkg_files:
         files[f"src/sahelkit/{name}"] = (repo / "src" / "sahelkit" / name).read_bytes()
     files["pyproject.toml"] = _pyproject(repo, pkg_files).encode()
-    pins = runtime_requirements(repo)
+    pins = runtime_requirements(repo, target_environment(target, version) if target else None)
     files["requirements.lock"] = ("# Exact versions for the participant's laptop (runtime only).\n"
                                   + "\n".join(pins) + "\n").encode()
     # setuptools and wheel: to install the kit itself (second command), older venvs lack them
     install = ("pip install --no-index --find-links wheels -r requirements.lock setuptools wheel" if wheels
                else "pip install -r requirements.lock setuptools wheel")
-    files["LISEZMOI.md"] = README.format(country=slug, install=install).encode()
+    python, commands = install_text(version, install, target if wheels else None)
+    files["LISEZMOI.md"] = README.format(country=slug, python=python, install=commands).encode()
 
     problems = [f"{name}: {m}" for name, content in files.items() if name.endswith((".ipynb", ".py", ".md"))
                 for m in LEAK_MARKERS if m.encode() in content]
@@ -235,8 +342,8 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         req = tmp / "requirements.lock"
         req.write_bytes(files["requirements.lock"])
         extra = ["setuptools", "wheel"]  # the install command names them too
-        cmd = [sys.executable, "-m", "pip", "download", "--only-binary=:all:", "-d", str(tmp / "wheels"),
-               "-r", str(req), *extra]
+        wanted = pip_target_arguments(target, version if target or python_version else None)
+        cmd = [sys.executable, "-m", "pip", "download", *wanted, "-d", str(tmp / "wheels"), "-r", str(req), *extra]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise BundleError("pip download failed (network to PyPI needed for --wheels):\n" + proc.stderr[-2000:])
@@ -253,19 +360,21 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
             zf.write(w, f"{top}/wheels/{w.name}", compress_type=zipfile.ZIP_STORED)
     partial.replace(out)
     return {"country": slug, "files": sorted(files), "wheels": [w.name for w in wheel_files],
-            "package": pkg_files, "needs_truth": warnings, "top": top}
+            "package": pkg_files, "needs_truth": warnings, "top": top, "python": version,
+            "platform": target.tag if target else None}
 
 
 def run_bundle(args: argparse.Namespace) -> int:
     from ..countries import UnknownCountryError
     try:
-        info = build_bundle(args.country, args.out, args.wheels, Path(args.repo))
+        info = build_bundle(args.country, args.out, args.wheels, Path(args.repo), args.platform, args.python_version)
     except (BundleError, UnknownCountryError) as exc:
         print(f"sahelkit bundle : {exc}", file=sys.stderr)
         return 2
     print(f"{args.out} : {len(info['files'])} fichiers"
           + (f" + {len(info['wheels'])} wheels" if info["wheels"] else "")
-          + f" ({Path(args.out).stat().st_size / 1e6:.1f} Mo) pour {info['country']}")
+          + f" ({Path(args.out).stat().st_size / 1e6:.1f} Mo) pour {info['country']}"
+          + (f", Python {info['python']} sur {PLATFORMS[info['platform']].name}" if info["platform"] else ""))
     for name in info["needs_truth"]:
         print(f"attention : {name} appelle load_truth(), qui ne marchera pas chez le participant "
               "(la vérité terrain n'est pas dans l'archive)", file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
-from ..generator.intel import expected_grade
+from ..generator.intel import _expected_grade
 from ..paths import DATASETS
 from ..profiles import (
     HOME_TOWNS_MAX,
@@ -97,9 +97,9 @@ SIGNALS = """## Planted signals (truth/signals.csv)
 | answered_requirement / unanswered_requirement | requirements with and without reports answering them | reports.requirement_id |
 | straw_holder | lines registered to someone who does not use them | truth/phones.csv |
 
-Source grade a track record justifies (`sahelkit.intel.expected_grade`): X if fewer than 5 reports
-assessed; A if at least 90 % confirmed and none false; B if at least 60 % confirmed and at most
-10 % false; C otherwise. For example {examples}.
+Source grade a track record justifies (the rule exercise 02 asks participants to apply themselves):
+X if fewer than 5 reports assessed; A if at least 90 % confirmed and none false; B if at least 60 %
+confirmed and at most 10 % false; C otherwise. For example {examples}.
 """
 
 
@@ -179,7 +179,7 @@ def _profile_md() -> str:
 
 def render() -> str:
     """The full text of datasets/README.md."""
-    ex = ", ".join(f"{t}/{c}/{f} -> {expected_grade(t, c, f)}" for t, c, f in
+    ex = ", ".join(f"{t}/{c}/{f} -> {_expected_grade(t, c, f)}" for t, c, f in
                    [(3, 3, 0), (20, 19, 0), (20, 14, 1), (20, 8, 6)])
     parts = [INTRO.format(ranges=_ranges(), countries=", ".join(countries_in(DATASETS))),
              "## Tables", ""] + [_table_md(t) for t in TABLES] + [

@@ -2,7 +2,7 @@
 and each service's own extract of records.
 
 Reports are written in French the way services write them, naming people by nickname; their
-4x4 grading follows the source's track record (rule in `expected_grade`) except for a few
+4x4 grading follows the source's track record (rule in `_expected_grade`) except for a few
 planted inconsistencies. Extracts follow each service's habits so collation is real work.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ SOURCE_YEARS = 12  # tested sources were recruited during the years before the p
 RECORD_YEARS = 2  # extract records date from this many years before the period's year up to its end
 
 
-def expected_grade(total: int, confirmed: int, false: int) -> str:
+def _expected_grade(total: int, confirmed: int, false: int) -> str:
     """Source grade a track record justifies: X untested (<5 reports), A >=90 % confirmed and never
     false, B >=60 % confirmed and <=10 % false, C otherwise."""
     if total < 5:
@@ -166,7 +166,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
 
     # reports
     src = sources.copy()
-    src["grade"] = [expected_grade(*r) for r in src[["reports_total", "reports_confirmed", "reports_false"]].itertuples(index=False)]
+    src["grade"] = [_expected_grade(*r) for r in src[["reports_total", "reports_confirmed", "reports_false"]].itertuples(index=False)]
     rows = []
 
     def report(service_pool, text, entities, req, day):

@@ -255,7 +255,7 @@ def grade_one(job: dict) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
 
-    from . import zygote
+    from . import truthguard, zygote
     cfg = load_config(course, work, job.get("timeout"))
     pps = list(cfg.Autograde.autograde_preprocessors) if "autograde_preprocessors" in cfg.Autograde \
         else list(Autograde.class_traits()["autograde_preprocessors"].default())
@@ -266,6 +266,7 @@ def grade_one(job: dict) -> dict:
     if "max_lines" in cfg.LimitOutput:
         cfg.RecordOutputs.max_lines = int(cfg.LimitOutput.max_lines)
     OBSERVED.clear()
+    truthguard.FLAGGED.clear()
     started = time.monotonic()
     # the kernel's and SQLAlchemy's chatter goes to a log in the working folder, not the terminal
     warnings.simplefilter("ignore")
@@ -286,6 +287,10 @@ def grade_one(job: dict) -> dict:
             detail = {"timeout": "cellule(s) interrompue(s) : ", "stderr": "dans : ",
                       "long-output": "dans : "}[code]
             issues.append((code, detail + ", ".join(dict.fromkeys(OBSERVED[code]))))
+    if truthguard.FLAGGED.get("cells"):
+        parts = truthguard.FLAGGED.get("parts", [])
+        issues.append(("truth-access", "; ".join(truthguard.FLAGGED["cells"])
+                       + (" — parties sans points : " + ", ".join(parts) if parts else "")))
     feedback_ok = False
     if success:
         with _quiet(work / "stderr.log"):

@@ -156,11 +156,13 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
         rec = {"participant": pid, "assignment": a, "issues": issues,
                "files": [c.origin for c in sub.files.values()], "graded_now": False}
         records[(pid, a)] = rec
+        prev = state["graded"].get(a, {}).get(pid)
         if not sub.valid:
+            if prev and ag.in_gradebook(gb, a, pid):
+                rec["issues"].append(_kept_earlier(prev))
             continue
         stage(sub, course)
         digest = sub.digest()
-        prev = state["graded"].get(a, {}).get(pid)
         if prev and prev.get("sha") == digest and ag.in_gradebook(gb, a, pid):
             rec["issues"] += [tuple(i) for i in prev.get("issues", [])]
             rec["unchanged"] = True
@@ -195,14 +197,20 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
                         ("error", f"{type(exc).__name__}: {exc}")],
                         "work": str(course / "grading" / "work" / key[1] / key[0])}
                 rec = records[key]
-                if ag.merge(course, gb, result):
-                    refeedback.append(key)
                 rec["issues"] += [tuple(i) for i in result["issues"]]
                 rec["graded_now"] = True
-                state["graded"].setdefault(key[1], {})[key[0]] = {
-                    "sha": rec["sha"], "issues": [list(i) for i in result["issues"]],
-                    "when": dt.datetime.now().isoformat(timespec="seconds")}
-                _save_state(course, state)
+                prev = state["graded"].get(key[1], {}).get(key[0])
+                if not result["success"] and prev and ag.in_gradebook(gb, key[1], key[0]):
+                    # a resubmission that could not be graded: the earlier grades, autograded copy and
+                    # feedback stay; the state still describes them, so the next run tries again
+                    rec["issues"].append(_kept_earlier(prev))
+                else:
+                    if ag.merge(course, gb, result):
+                        refeedback.append(key)
+                    state["graded"].setdefault(key[1], {})[key[0]] = {
+                        "sha": rec["sha"], "issues": [list(i) for i in result["issues"]],
+                        "when": dt.datetime.now().isoformat(timespec="seconds")}
+                    _save_state(course, state)
                 ag.work_dir_cleanup(result)
                 bar.set_postfix_str(key[0], refresh=False)
                 bar.update()
@@ -222,6 +230,15 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
                            collected.unattributed)
     print(f"Durée : correction {grading_seconds:.1f} s ({len(jobs)} rendu(s), {min(args.jobs, max(1, len(jobs)))} en parallèle)")
     return _print_summary(summary, records, jobs, collected.unattributed, report_dir)
+
+
+def _kept_earlier(prev: dict) -> tuple[str, str]:
+    """The issue saying that the grades of an earlier submission stay in the gradebook."""
+    try:
+        when = dt.datetime.fromisoformat(prev["when"]).strftime("le %d/%m/%Y à %H:%M")
+    except (KeyError, TypeError, ValueError):
+        when = "précédemment"
+    return ("kept-earlier", f"notes du rendu corrigé {when} gardées (ce nouveau rendu n'a pas pu être corrigé)")
 
 
 def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list, report_dir: Path) -> int:

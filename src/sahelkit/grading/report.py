@@ -187,7 +187,8 @@ def build_report(course: Path, url: str, assignments: list[str], records: dict, 
             percent = 100 * total / maximum if maximum else 0.0
             if graded:
                 manual = [gid for gid, (_, need) in got.items() if need]
-                if manual and not any(c == "kernel-died" for c, _ in issues):
+                broken = any(c == "kernel-died" for c, _ in issues) and not any(c == "kept-earlier" for c, _ in issues)
+                if manual and not broken:
                     issues.append(("manual", "parties : " + ", ".join(manual)))
                 so_far = graded_percent(got, all_parts[a])
                 if so_far is not None and so_far < low_score:

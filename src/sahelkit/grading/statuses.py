@@ -28,15 +28,28 @@ STATUSES: dict[str, Status] = {s.code: s for s in [
            "Demander au participant de rendre à nouveau son notebook, puis relancer la correction.", True),
     Status("kernel-died", "Python s'est arrêté",
            "Le code du participant a arrêté Python (os._exit, mémoire épuisée...) : nbgrader n'a pas pu finir "
-           "et a donné 0 à toutes les parties.",
+           "et a donné 0 à toutes les parties, sauf si un rendu précédent avait été corrigé "
+           "(voir « Ancienne note gardée »).",
            "Ouvrir son notebook, trouver la cellule fautive avec lui ; corriger à la main dans Formgrader si besoin.",
            True),
     Status("timeout", "Temps dépassé",
            "Une cellule a tourné plus longtemps que la limite (boucle sans fin) : elle a été interrompue, "
            "les cellules suivantes ont été corrigées normalement.",
            "Montrer au participant la cellule interrompue ; les parties qui en dépendent peuvent avoir 0.", True),
+    Status("kept-earlier", "Ancienne note gardée",
+           "Ce nouveau rendu n'a pas pu être corrigé (Python arrêté, noyau bloqué, fichier illisible, erreur) : "
+           "les notes du rendu corrigé précédemment restent dans le carnet de notes, avec sa copie corrigée "
+           "et son retour, au lieu d'un 0.",
+           "Faire rendre un notebook qui s'exécute jusqu'au bout, puis relancer la correction ; d'ici là, "
+           "la note affichée est celle du rendu précédent.", True),
     Status("error", "Erreur de correction", "nbgrader n'a pas pu corriger ce rendu (voir le détail).",
            "Lire le détail ; relancer la correction de ce participant après correction du problème.", True),
+    Status("truth-access", "Vérité terrain lue",
+           "Le code du participant va chercher les réponses : il appelle load_truth, lit un fichier de truth/ "
+           "ou importe sahelkit.generator (ou la correction l'en a empêché). Les tests qui viennent après "
+           "cette cellule n'ont donné aucun point ; les parties d'avant sont notées normalement.",
+           "Ouvrir son notebook avec lui (le détail nomme la cellule) ; s'il s'agit d'une erreur de bonne foi, "
+           "noter à la main dans Formgrader.", True),
     Status("test-deleted", "Test supprimé",
            "Une cellule de test avait été supprimée : nbgrader l'a remise depuis le carnet de notes, "
            "la partie a été notée normalement.",
