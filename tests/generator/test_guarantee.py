@@ -128,3 +128,23 @@ def test_pairs_of_finds_the_close_pairs_of_given_rows():
     expected = {p for p in brute_pairs(key, t, who, 600) if set(p) & set(rows.tolist())}
     assert {tuple(sorted(p)) for p in zip(i.tolist(), j.tolist())} == expected
     assert len(i) == len(expected)
+
+
+def test_in_band_keeps_amounts_inside_the_band_whatever_the_unit():
+    threshold, unit = 333_333, 500  # 90 % of the threshold is not a multiple of the unit
+    out = guarantee.in_band(np.array([0.9001, 0.95, 0.9949]) * threshold, threshold, unit, band=(0.90, 0.995))
+    assert (out >= 0.90 * threshold).all() and (out <= 0.995 * threshold).all() and (out % unit == 0).all()
+
+
+def test_enough_drug_pills_tops_up_the_clean_ones_only_when_short():
+    sold = np.array([True, True, True, False, True])
+    result = np.array(["inert", "tramadol", "paracetamol", "inert", "inert"], dtype=object)
+    assert guarantee.enough_drug_pills(sold, result, minimum=3).tolist() == [
+        "amphetamine", "tramadol", "amphetamine", "inert", "inert"]
+    assert guarantee.enough_drug_pills(sold, result, minimum=1).tolist() == result.tolist()
+
+
+def test_misgradable_prefers_poor_and_untested_sources():
+    grades = np.array(["A", "C", "B", "X", "B", "A"])
+    assert guarantee.misgradable(grades, count=2).tolist() == [1, 3]
+    assert guarantee.misgradable(grades, count=3).tolist() == [1, 2, 3, 4]

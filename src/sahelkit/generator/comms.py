@@ -235,7 +235,7 @@ def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
         "s": fin, "r": [receivers[i % len(receivers)] for i in range(k)],
         "t": np.sort(rng.choice(np.arange(1, w.days - 1), size=k, replace=False)) * 86400
         + rng.integers(8 * 3600, 19 * 3600, k),
-        "amount": _in_band(thr * rng.uniform(*STRUCTURING_BAND, k), thr, unit),
+        "amount": guarantee.in_band(thr * rng.uniform(*STRUCTURING_BAND, k), thr, unit),
     })
     rows = rows[rows.s != fin]  # his other payments would blur the pattern
     rows = pd.concat([rows, st], ignore_index=True)
@@ -256,10 +256,3 @@ def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
     })
     w.plan.structuring = Structuring(fin, out.transfer_id[rows.s.to_numpy() == fin].tolist())
     return out
-
-
-def _in_band(amounts: np.ndarray, thr: int, unit: int) -> np.ndarray:
-    """Amounts rounded down to the unit, kept inside STRUCTURING_BAND of the threshold whatever the unit."""
-    lo = -(-int(thr * STRUCTURING_BAND[0]) // unit) * unit
-    hi = int(thr * STRUCTURING_BAND[1]) // unit * unit
-    return np.clip(np.floor(amounts / unit) * unit, lo, hi).astype(np.int64)

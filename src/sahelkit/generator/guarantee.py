@@ -19,11 +19,15 @@ from .signals import (
     COLOCATION_WINDOW_S,
     CONVOY_RIVAL_MAX,
     CONVOY_WINDOW_S,
+    INCONSISTENT_REPORTS,
+    PILL_PURCHASES_MIN,
+    STRUCTURING_BAND,
     STRUCTURING_RIVAL_MAX,
     STRUCTURING_WATCH,
 )
 
 DAY_S = 86400
+DRUGS = ("amphetamine", "tramadol")  # what the lab finds in the pills sold as 'anti-fatigue'
 
 
 class SignalError(RuntimeError):
@@ -208,6 +212,32 @@ def structuring_apart(sender: np.ndarray, amount: np.ndarray, t: np.ndarray, pla
     late = watched[rank >= rival_max]
     amount[late] = amount[late] // 2 // unit * unit
     return amount
+
+
+def in_band(amounts: np.ndarray, threshold: int, unit: int, band: tuple[float, float] = STRUCTURING_BAND) -> np.ndarray:
+    """Amounts rounded down to the unit and kept inside the band (shares of the threshold), whatever the
+    unit: the ends of the band are rounded inwards to the unit."""
+    lo = -(-int(threshold * band[0]) // unit) * unit
+    hi = int(threshold * band[1]) // unit * unit
+    return np.clip(np.floor(amounts / unit) * unit, lo, hi).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- small counts
+def enough_drug_pills(sold_as_pills: np.ndarray, result: np.ndarray, minimum: int = PILL_PURCHASES_MIN) -> np.ndarray:
+    """Lab results such that at least `minimum` of the pills sold as 'anti-fatigue' contain a drug:
+    the first ones found clean are found to contain amphetamine instead."""
+    result = np.array(result, dtype=object)
+    drug = np.isin(result, DRUGS)
+    clean = np.flatnonzero(sold_as_pills & ~drug)
+    result[clean[:max(0, minimum - int((sold_as_pills & drug).sum()))]] = DRUGS[0]
+    return result
+
+
+def misgradable(grade: np.ndarray, count: int = INCONSISTENT_REPORTS) -> np.ndarray:
+    """Positions of the reports that may get a better grade than their source deserves: those of poor (C)
+    or untested (X) sources, or, when there are fewer than `count`, every report not graded A."""
+    poor = np.flatnonzero(np.isin(grade, ["C", "X"]))
+    return poor if len(poor) >= count else np.flatnonzero(np.asarray(grade) != "A")
 
 
 # --------------------------------------------------------------------------- broker

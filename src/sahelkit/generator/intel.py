@@ -14,7 +14,8 @@ import pandas as pd
 
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
-from .signals import INCONSISTENT_REPORTS, PILL_PURCHASES_MIN
+from . import guarantee
+from .signals import INCONSISTENT_REPORTS
 from .world import PILL_CRIMES, World
 
 
@@ -234,9 +235,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     rep["date"] = [(w.start + dt.timedelta(days=int(d))).isoformat() for d in rep.date_day]
     # planted inconsistencies: a generous grade for a source whose record does not justify it,
     # preferably a poor (C) or untested (X) source; a B source graded A when there are too few
-    bad = rep.index[rep.grade.isin(["C", "X"])].tolist()
-    if len(bad) < INCONSISTENT_REPORTS:
-        bad = rep.index[rep.grade != "A"].tolist()
+    bad = rep.index[guarantee.misgradable(rep.grade.to_numpy())].tolist()
     k = min(INCONSISTENT_REPORTS, len(bad))
     picked = sorted(int(i) for i in rng.choice(bad, size=k, replace=False)) if k else []
     rep["source_grade"] = rep.grade
@@ -276,12 +275,10 @@ def build_purchases(w: World, n: int = 90) -> pd.DataFrame:
     df.insert(0, "purchase_id", [f"A{i + 1:04d}" for i in range(len(df))])
     df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
     df["lab_ref"] = [f"LNS-2026-{i + 1:04d}" for i in range(len(df))]
-    sold_as_pills = df.product_as_sold.isin(p["pills"]["product_names"]) & (df.price == p["pills"]["price"])
-    drugs = ["amphetamine", "tramadol"]
-    short = PILL_PURCHASES_MIN - int((sold_as_pills & df.lab_result.isin(drugs)).sum())
-    if short > 0:  # enough of the pills tested are drugs for the signal to show, whatever the draw
-        df.loc[df.index[sold_as_pills & ~df.lab_result.isin(drugs)][:short], "lab_result"] = drugs[0]
-    pills = sold_as_pills & df.lab_result.isin(drugs)
+    sold_as_pills = (df.product_as_sold.isin(p["pills"]["product_names"])
+                     & (df.price == p["pills"]["price"])).to_numpy()
+    df["lab_result"] = guarantee.enough_drug_pills(sold_as_pills, df.lab_result.to_numpy())
+    pills = sold_as_pills & df.lab_result.isin(guarantee.DRUGS)
     w.plan.pill_purchases = df.purchase_id[pills].tolist()
     return df.drop(columns="day")
 
