@@ -132,7 +132,8 @@ def test_pairs_of_finds_the_close_pairs_of_given_rows():
 
 def test_in_band_keeps_amounts_inside_the_band_whatever_the_unit():
     threshold, unit = 333_333, 500  # 90 % of the threshold is not a multiple of the unit
-    out = guarantee.in_band(np.array([0.9001, 0.95, 0.9949]) * threshold, threshold, unit, band=(0.90, 0.995))
+    drawn = np.array([0.90 * threshold + 0.1, 0.95 * threshold, 0.9949 * threshold])  # the first rounds down below 90 %
+    out = guarantee.in_band(drawn, threshold, unit, band=(0.90, 0.995))
     assert (out >= 0.90 * threshold).all() and (out <= 0.995 * threshold).all() and (out % unit == 0).all()
 
 
