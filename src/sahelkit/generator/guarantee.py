@@ -113,19 +113,13 @@ def convoy_apart(plate: np.ndarray, post: np.ndarray, t: np.ndarray, planted: np
         keep[drop] = False
 
 
-def _beyond(ev: pd.DataFrame, pair: list[str], occasion: list[str], allowed: int,
-            first: list[str] | None = None) -> pd.DataFrame:
-    """Rows of `ev` whose occasion comes after the pair's first `allowed` occasions.
-
-    Occasions are ordered by the `first` columns (default: time `t`), then by their earliest time.
-    """
+def _beyond(ev: pd.DataFrame, pair: list[str], occasion: list[str], allowed: int) -> pd.DataFrame:
+    """Rows of `ev` whose occasion comes after the pair's first `allowed` occasions (by earliest time `t`)."""
     if not len(ev):
         return ev
-    occ = ev.groupby(pair + occasion, as_index=False, sort=True).agg(
-        **{c: (c, "min") for c in (first or []) + ["t"]})
-    occ = occ.sort_values(pair + (first or []) + ["t"] + occasion, kind="stable")
-    occ["rank"] = occ.groupby(pair, sort=False).cumcount()
-    late = occ[occ["rank"] >= allowed][pair + occasion]
+    occ = ev.groupby(pair + occasion, as_index=False, sort=True).t.min()
+    occ = occ.sort_values(pair + ["t"] + occasion, kind="stable")
+    late = occ[occ.groupby(pair, sort=False).cumcount() >= allowed][pair + occasion]
     return ev.merge(late, on=pair + occasion, how="inner")
 
 
