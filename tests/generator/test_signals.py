@@ -1,21 +1,35 @@
-"""Every planted signal is in the committed data and the technique taught finds it, for every country.
+"""Every planted signal is in the committed data with its stated margin, for every country, and the
+generator keeps those margins whatever the seed.
 
-These tests read datasets/<country>/ through sahelkit.load / load_truth, exactly as notebooks do.
+The committed data is read through sahelkit.load / load_truth, exactly as notebooks do. Margins
+are measured by sahelkit.generator.margins (the technique taught, run on the tables) against the
+numbers named in sahelkit.generator.signals. The sweep generates a spread of seeds of every
+country; SAHELKIT_FULL_MATRIX=1 sweeps seeds 1-50 of every country (benchmarks/signals.py prints
+the same sweep as a table of margins).
 """
 from __future__ import annotations
 
 import functools
+import os
 
-import networkx as nx
-import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
 
 import sahelkit
-from sahelkit.generator.intel import _expected_grade
-from sahelkit.profiles import neighbours
+from sahelkit.generator import signals as S
+from sahelkit.generator.margins import SIGNALS, broken, case_tables, generated, measure
+from sahelkit.profiles import load_profile
 from tests.helpers import COUNTRIES
+
+# Seeds whose background once came within a signal's margin (convoy: mali 25, burkina-faso 11,
+# niger 32, chad 12 and 36, mauritania 34 and 123; broker second by betweenness: burkina-faso 27,
+# niger 3), so each country is swept on a seed that needs the guarantees. A new country gets 1 and 2.
+SPREAD_SEEDS = {"mali": (25, 7), "burkina-faso": (11, 27), "niger": (32, 3), "chad": (12, 36),
+                "mauritania": (34, 123)}
+FULL_SEEDS = range(1, 51)
+SWEEP = [(c, s) for c in COUNTRIES for s in (FULL_SEEDS if os.environ.get("SAHELKIT_FULL_MATRIX") == "1"
+                                             else SPREAD_SEEDS.get(c, (1, 2)))]
 
 
 @functools.cache
@@ -28,188 +42,121 @@ def truth(country):
     return sahelkit.load_truth(country)
 
 
-def signal(country, kind):
-    s = truth(country).signals
-    rows = s[s.signal == kind]
-    assert len(rows) >= 1, f"no {kind} signal recorded"
-    return rows.iloc[0]
+@functools.cache
+def tables(country) -> dict[str, pd.DataFrame]:
+    return case_tables(case(country), truth(country))
 
 
-def ids(row):
-    return row["ids"].split(";")
+@functools.cache
+def committed_margins(country):
+    return measure(tables(country), case(country).profile)
 
 
-def betweenness(g: nx.Graph) -> dict:
-    """Exact (unnormalised) betweenness of an unweighted undirected graph: Brandes' algorithm run
-    from every source at once, one BFS level at a time, with (sources x nodes) matrices.
-
-    Same numbers as networkx (checked below) at a fraction of the time, which keeps the
-    five-country test fast; a participant's notebook uses networkx itself."""
-    nodes = sorted(g)
-    a = nx.to_scipy_sparse_array(g, nodelist=nodes, dtype=float, format="csr")  # symmetric
-    n = len(nodes)
-    sigma = np.eye(n)
-    dist = np.where(np.eye(n) > 0, 0, -1)
-    frontier = np.eye(n)
-    level = 0
-    while frontier.any():
-        level += 1
-        reach = (a @ frontier.T).T  # frontier @ a, with the sparse matrix on the left
-        new = (reach > 0) & (dist < 0)
-        dist[new] = level
-        frontier = np.where(new, reach, 0.0)
-        sigma += frontier
-    delta = np.zeros((n, n))
-    for d in range(level - 1, 0, -1):
-        coef = np.where(dist == d + 1, (1 + delta) / np.where(sigma > 0, sigma, 1), 0.0)
-        delta += np.where(dist == d, sigma * (a @ coef.T).T, 0.0)
-    return dict(zip(nodes, delta.sum(axis=0) / 2))
+def why(margins) -> str:
+    return "\n".join(str(m) for m in broken(margins))
 
 
-def test_fast_betweenness_matches_networkx():
-    g = nx.connected_watts_strogatz_graph(120, 4, 0.2, seed=7)
-    g.add_edges_from([(200, 0), (201, 200), (202, 201), (203, 200)])
-    ours, theirs = betweenness(g), nx.betweenness_centrality(g, normalized=False)
-    assert all(abs(ours[v] - theirs[v]) < 1e-6 for v in g)
-
-
+@pytest.mark.parametrize("signal", SIGNALS)
 @pytest.mark.parametrize("country", COUNTRIES)
-def test_broker_high_betweenness_low_degree(country):
-    calls = case(country).calls
-    g = nx.Graph()
-    g.add_edges_from(zip(calls.caller, calls.callee))
-    bc = betweenness(g)
-    deg = dict(g.degree())
-    top_bc = sorted(bc, key=lambda n: (-bc[n], n))[:3]
-    top_deg = sorted(deg, key=lambda n: (-deg[n], n))[:5]
-    broker = ids(signal(country, "broker"))[0]
-    assert broker in top_bc
-    assert broker not in top_deg
+def test_committed_signal_keeps_its_margin(country, signal):
+    margins = [m for m in committed_margins(country) if m.signal == signal]
+    assert margins, f"no margin measured for {signal}"
+    assert not broken(margins), why(margins)
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_sim_swap_one_imei_several_msisdns(country):
-    calls = case(country).calls
-    imei, *lines = ids(signal(country, "sim_swap"))
-    seen = calls[calls.imei == imei]
-    assert set(seen.caller) == set(lines)
-    first_use = seen.groupby("caller").start.min().sort_values()
-    assert list(first_use.index) == lines, "SIMs should follow each other in time"
-    # innocent handsets each carry one SIM
-    per_imei = calls.groupby("imei").caller.nunique()
-    assert (per_imei > 1).sum() == 1
+@pytest.mark.parametrize("country,seed", SWEEP)
+def test_every_signal_keeps_its_margin_whatever_the_seed(country, seed):
+    margins = generated(load_profile(country), seed)
+    assert [m.signal for m in margins if m.signal in SIGNALS] == [m.signal for m in margins]
+    assert not broken(margins), f"{country} seed {seed}:\n{why(margins)}"
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_handset_change(country):
-    calls = case(country).calls
-    msisdn, old, new = ids(signal(country, "handset_change"))
-    mine = calls[calls.caller == msisdn]
-    assert set(mine.imei) == {old, new}
-    assert mine[mine.imei == old].start.max() < mine[mine.imei == new].start.min()
+def test_truth_and_dictionary_state_the_numbers():
+    """truth/signals.csv and the data dictionary say each signal with the numbers the generator uses."""
+    from sahelkit.course.dictionary import render
+
+    detail = truth(COUNTRIES[0]).signals.set_index("signal").detail
+    stated = {
+        "broker": f"top {S.BROKER_BETWEENNESS_TOP} of the call network while degree is not in the top "
+                  f"{S.BROKER_DEGREE_NOT_TOP}",
+        "convoy": f"within {S.minutes(S.CONVOY_GAP_S[1])} at {S.CONVOY_PASSAGES} passages",
+        "co_location": f"within {S.minutes(S.COLOCATION_WINDOW_S)} on {S.COLOCATION_OCCASIONS} occasions",
+        "structuring": f"{S.STRUCTURING_TRANSFERS} transfers between {S.percent(S.STRUCTURING_BAND[0])} and "
+                       f"{S.percent(S.STRUCTURING_BAND[1])}",
+    }
+    for signal, words in stated.items():
+        assert words in detail[signal], signal
+    text = render()
+    for number in (f"in more than {S.COLOCATION_RIVAL_TOWNS} towns", f"more than {S.STRUCTURING_RIVAL_MAX} transfers",
+                   f"on more than {S.CONVOY_RIVAL_MAX} days", f"on {S.CONVOY_PASSAGES} days",
+                   f"{S.STRUCTURING_TRANSFERS} transfers", f"with {S.SIM_SWAP_SIMS} SIMs"):
+        assert number in text
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_structuring_under_threshold(country):
-    c = case(country)
-    thr = c.profile["mobile_money"]["threshold"]
-    (sender,) = ids(signal(country, "structuring"))
-    mine = c.transfers[c.transfers.sender == sender]
-    assert len(mine) >= 10
-    assert (mine.amount < thr).all() and (mine.amount >= 0.9 * thr).all()
-    band = c.transfers[(c.transfers.amount >= 0.8 * thr) & (c.transfers.amount < thr)]
-    counts = band.sender.value_counts()
-    assert counts.index[0] == sender and (len(counts) == 1 or counts.iloc[1] <= 2)
+# A doctored copy of a committed case, each time breaking one signal the way background noise could:
+# the margins must say which signal broke, and only that one.
+def _ids(t, signal):
+    return t["truth/signals"].set_index("signal").ids[signal].split(";")
 
 
-def _together(df, key, who, window_s):
-    """Rows (x, y, key, t) for two different `who` values seen at the same `key` within window_s.
-
-    Time is cut into window-long buckets and each bucket is joined with itself and the next one,
-    so the join stays small (a plain self-join on the key would be millions of rows)."""
-    d = df[[key, who, "t"]].copy()
-    d["b"] = (d.t - pd.Timestamp("2000-01-01")) // pd.Timedelta(seconds=window_s)
-    m = pd.concat([d.merge(d, on=[key, "b"]), d.merge(d.assign(b=d.b + 1), on=[key, "b"])])
-    m = m[(m[f"{who}_x"] < m[f"{who}_y"]) | (m[f"{who}_x"] > m[f"{who}_y"])]
-    m = m[(m.t_x - m.t_y).abs() <= pd.Timedelta(seconds=window_s)]
-    x = np.minimum(m[f"{who}_x"].to_numpy(), m[f"{who}_y"].to_numpy())
-    y = np.maximum(m[f"{who}_x"].to_numpy(), m[f"{who}_y"].to_numpy())
-    return pd.DataFrame({"x": x, "y": y, key: m[key].to_numpy(), "day": m.t_x.dt.date.to_numpy()})
+def _another_convoy(t, profile):
+    p = t["passages"]
+    a, b = sorted(set(p.plate) - set(_ids(t, "convoy")))[:2]
+    first = p[~p.time.dt.date.duplicated()].iloc[:S.CONVOY_RIVAL_MAX + 1]  # one passage on each of three days
+    extra = pd.concat([first.assign(plate=a), first.assign(plate=b, time=first.time + pd.Timedelta(minutes=2))])
+    return {"passages": pd.concat([p, extra], ignore_index=True)}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_colocated_phones(country):
-    """Two phones at the same antenna within 10 minutes, in several different towns."""
-    c = case(country)
-    a, b = sorted(ids(signal(country, "co_location")))
-    m = _together(c.calls.rename(columns={"start": "t"}), "cell_id", "caller", 600)
-    m["town"] = m.cell_id.map(c.cell_sites.set_index("cell_id").town)
-    towns = m.drop_duplicates(["x", "y", "town"]).groupby(["x", "y"]).size().sort_values(ascending=False)
-    occasions = m.drop_duplicates(["x", "y", "cell_id", "day"]).groupby(["x", "y"]).size()
-    assert towns.index[0] == (a, b)
-    assert towns.iloc[0] >= 3 and towns.iloc[1] <= 2
-    assert occasions[(a, b)] >= 6
+def _another_colocation(t, profile):
+    c, cells = t["calls"], t["cell_sites"]
+    towns = cells.drop_duplicates("town").cell_id[:S.COLOCATION_RIVAL_TOWNS + 1]
+    a, b = (c[c.caller == x].iloc[:1] for x in sorted(set(c.caller) - set(_ids(t, "co_location")))[:2])
+    start = c.start.min()
+    extra = [row.assign(cell_id=cell, start=start + pd.Timedelta(days=k, minutes=m))
+             for k, cell in enumerate(towns) for row, m in ((a, 0), (b, 3))]
+    return {"calls": pd.concat([c, *extra], ignore_index=True)}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_convoy(country):
-    """Two plates at the same post within 10 minutes, again and again."""
-    passages = case(country).passages.rename(columns={"time": "t"})
-    a, b = sorted(ids(signal(country, "convoy")))
-    m = _together(passages, "post_id", "plate", 600)
-    counts = m.drop_duplicates(["x", "y", "post_id", "day"]).groupby(["x", "y"]).size().sort_values(ascending=False)
-    assert counts.index[0] == (a, b)
-    assert counts.iloc[0] >= 4 and counts.iloc[1] <= 2
+def _another_structurer(t, profile):
+    tr = t["transfers"]
+    innocent = sorted(set(tr.sender) - set(_ids(t, "structuring")))[0]
+    near = int(profile["mobile_money"]["threshold"] * (S.STRUCTURING_WATCH + 1) / 2)
+    extra = tr.iloc[:S.STRUCTURING_RIVAL_MAX + 1].assign(sender=innocent, amount=near)
+    return {"transfers": pd.concat([tr, extra], ignore_index=True)}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_falsified_pills(country):
-    c = case(country)
-    wanted = ids(signal(country, "falsified_medicine"))
-    p = c.purchases.set_index("purchase_id").loc[wanted]
-    assert len(p) >= 5
-    assert p.product_as_sold.isin(c.profile["pills"]["product_names"]).all()
-    assert (p.price == c.profile["pills"]["price"]).all()
-    assert p.lab_result.isin(["amphetamine", "tramadol"]).all()
+def _busy_broker(t, profile):
+    c = t["calls"]
+    broker = _ids(t, "broker")[0]
+    mine = c[c.caller == broker].iloc[:1]
+    extra = pd.concat([mine.assign(callee=x) for x in sorted(set(c.caller) - {broker})[:60]])
+    return {"calls": pd.concat([c, extra], ignore_index=True)}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_grading_mostly_consistent_with_planted_exceptions(country):
-    c = case(country)
-    rec = c.sources.set_index("source_id")
-    exp = {s: _expected_grade(r.reports_total, r.reports_confirmed, r.reports_false) for s, r in rec.iterrows()}
-    bad = set(ids(signal(country, "inconsistent_grading")))
-    r = c.reports
-    mismatch = set(r.report_id[r.source_grade != r.source_id.map(exp)])
-    assert mismatch == bad and len(bad) >= 3
-    assert len(bad) / len(r) < 0.1
-    assert set(r.info_grade) <= {"1", "2", "3", "4"}
+def _second_sim_in_swap_handset(t, profile):
+    c = t["calls"]
+    imei, *lines = _ids(t, "sim_swap")
+    other = c[~c.caller.isin(lines + _ids(t, "handset_change"))].iloc[:1]
+    return {"calls": pd.concat([c, other.assign(imei=imei)], ignore_index=True)}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_requirements_some_answered_some_not(country):
-    c, s = case(country), truth(country).signals
-    answered = {x.split(";")[0] for x in s.ids[s.signal == "answered_requirement"]}
-    unanswered = {x for x in s.ids[s.signal == "unanswered_requirement"]}
-    used = set(c.reports.requirement_id.dropna())
-    assert answered and unanswered
-    assert answered == used
-    assert not unanswered & used
+def _generous_grade(t, profile):
+    r = t["reports"].copy()
+    i = r.index[~r.report_id.isin(_ids(t, "inconsistent_grading"))][0]
+    r.loc[i, "source_grade"] = "X" if r.source_grade[i] != "X" else "A"
+    return {"reports": r}
 
 
-@pytest.mark.parametrize("country", COUNTRIES)
-def test_cross_border_cell(country):
-    c, t = case(country), truth(country)
-    links = t.links
-    assert len(links) >= 2
-    iso = c.profile["iso"]
-    assert (links.country != iso).all() and links.country.isin(neighbours(c.profile)).all()  # towns and numbering
-    people = set(links.person_id)
-    assert set(c.persons.set_index("person_id").loc[sorted(people)].nationality) == set(links.country)
-    crossings = c.crossings[c.crossings.person_id.isin(people)]
-    post = c.posts.set_index("post_id").loc[crossings.post_id.unique()]
-    assert (post.leads_to == links.country.iat[0]).all()
-    assert crossings.groupby("person_id").size().min() >= 6
+DOCTORED = {"convoy": _another_convoy, "co_location": _another_colocation, "structuring": _another_structurer,
+            "broker": _busy_broker, "sim_swap": _second_sim_in_swap_handset, "inconsistent_grading": _generous_grade}
+
+
+@pytest.mark.parametrize("signal", sorted(DOCTORED))
+def test_margins_catch_a_broken_signal(signal):
+    country = COUNTRIES[0]
+    t, profile = dict(tables(country)), case(country).profile
+    t.update(DOCTORED[signal](t, profile))
+    assert {m.signal for m in broken(measure(t, profile))} == {signal}
 
 
 @pytest.mark.parametrize("country", COUNTRIES)

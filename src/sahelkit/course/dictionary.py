@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
+from ..generator import signals as S
 from ..generator.intel import _expected_grade
 from ..paths import DATASETS
 from ..profiles import (
@@ -81,26 +82,63 @@ profile, one size always give byte-identical files. The committed folders are th
 (seed 2026, 30 000 calls).
 """
 
-SIGNALS = """## Planted signals (truth/signals.csv)
+SIGNALS_INTRO = """## Planted signals (truth/signals.csv)
 
-| signal | what is planted | technique that finds it |
-|---|---|---|
-| broker | N1's broker links the cross-border cell to the rest; few contacts | betweenness top 3 of the call network (undirected, one edge per pair of msisdn that communicated) while degree is not top 5 |
-| cross_border_cell | N1 members living in a neighbouring country (reason for a joint investigation team) | truth/links.csv; crossings at the post leading to that country |
-| sim_swap | one handset (IMEI) used with three SIMs in turn, the later two held by straw holders | group calls by imei, count distinct callers |
-| handset_change | a courier's number moves to a new handset half-way | group calls by caller, count distinct imei |
-| co_location | two couriers' phones at the same antenna within 10 minutes, in several towns | join calls on cell_id and time window |
-| structuring | a financier's 14 transfers, each 90-99.5 % of the reporting threshold | count transfers just under the threshold per sender |
-| convoy | two plates at the same post within minutes, six times | join passages on post_id and time window |
-| falsified_medicine | 'anti-fatigue' pills sold at the pill price containing amphetamine or tramadol | filter purchases by product, price and lab result |
-| inconsistent_grading | a few reports graded better than their source's track record allows | recompute the grade from sources.csv (rule below) |
-| answered_requirement / unanswered_requirement | requirements with and without reports answering them | reports.requirement_id |
-| straw_holder | lines registered to someone who does not use them | truth/phones.csv |
-
-Source grade a track record justifies (the rule exercise 02 asks participants to apply themselves):
-X if fewer than 5 reports assessed; A if at least 90 % confirmed and none false; B if at least 60 %
-confirmed and at most 10 % false; C otherwise. For example {examples}.
+Each signal is planted with the numbers below (named once, in src/sahelkit/generator/signals.py)
+and the generator guarantees its margin over the innocent background whatever the seed: where
+random background rows happen to look like a signal, it takes them apart (drops or moves only
+background rows). `python benchmarks/signals.py` checks every margin on 50 seeds of every country.
 """
+
+GRADE_RULE = """Source grade a track record justifies (the rule exercise 02 asks participants to apply
+themselves): X if fewer than 5 reports
+assessed; A if at least 90 % confirmed and none false; B if at least 60 % confirmed and at most
+10 % false; C otherwise. For example {examples}.
+"""
+
+
+def _signal_rows() -> list[tuple[str, str, str]]:
+    """(signal, what is planted and its margin, technique that finds it), every number from `signals`."""
+    gap = f"{S.whole_minutes(S.CONVOY_GAP_S[0])} to {S.minutes(S.CONVOY_GAP_S[1])}"
+    return [
+        ("broker", f"N1's broker is the only link between the cross-border cell and the rest, with "
+         f"{S.BROKER_HOME_CONTACTS} personal contacts besides his network; his betweenness is in the top "
+         f"{S.BROKER_BETWEENNESS_TOP} of the call network while his degree is not in the top "
+         f"{S.BROKER_DEGREE_NOT_TOP} (guaranteed when every contact calls at least once: the workshop size and above)",
+         "betweenness and degree of the call network (undirected, one edge per pair of msisdn that communicated)"),
+        ("cross_border_cell", f"N1 members living in a neighbouring G5 country (reason for a joint investigation "
+         f"team); each crosses {S.CELL_TRIPS[0]} to {S.CELL_TRIPS[1] - 1} times there and back, always at the post "
+         "leading to that country", "truth/links.csv; crossings at the post leading to that country"),
+        ("sim_swap", f"one handset (IMEI) used with {S.SIM_SWAP_SIMS} SIMs in turn, the later ones held by straw "
+         "holders; every other handset carries one SIM", "group calls by imei, count distinct callers"),
+        ("handset_change", f"a courier's number moves to a new handset {S.handset_change_when()}",
+         "group calls by caller, count distinct imei"),
+        ("co_location", f"two couriers' phones call from the same antenna within {S.minutes(S.COLOCATION_WINDOW_S)} "
+         f"on {S.COLOCATION_OCCASIONS} days, in at least {S.COLOCATION_TOWNS} towns; no other pair of phones does so "
+         f"in more than {S.COLOCATION_RIVAL_TOWNS} towns", "join calls on cell_id and time window"),
+        ("structuring", f"a financier's {S.STRUCTURING_TRANSFERS} transfers, each from "
+         f"{S.percent(S.STRUCTURING_BAND[0])} to {S.percent(S.STRUCTURING_BAND[1])} of the reporting threshold; no "
+         f"other sender makes more than {S.STRUCTURING_RIVAL_MAX} transfers from {S.percent(S.STRUCTURING_WATCH)} of "
+         "the threshold up to it", "count transfers just under the threshold per sender"),
+        ("convoy", f"two plates pass the same checkpoint {gap} apart on {S.CONVOY_PASSAGES} days; no other pair of "
+         f"plates passes one post within {S.minutes(S.CONVOY_WINDOW_S)} on more than {S.CONVOY_RIVAL_MAX} days",
+         "join passages on post_id and time window"),
+        ("falsified_medicine", f"at least {S.PILL_PURCHASES_MIN} 'anti-fatigue' pills sold at the pill price "
+         "containing amphetamine or tramadol", "filter purchases by product, price and lab result"),
+        ("inconsistent_grading", f"{S.INCONSISTENT_REPORTS} reports graded better than their source's track record "
+         f"allows (under {S.percent(S.INCONSISTENT_SHARE_MAX)} of all reports)",
+         "recompute the grade from sources.csv (rule below)"),
+        ("answered_requirement / unanswered_requirement", "requirements with and without reports answering them",
+         "reports.requirement_id"),
+        ("straw_holder", "lines registered to someone who does not use them", "truth/phones.csv"),
+    ]
+
+
+def _signals_md(examples: str) -> str:
+    """The section on planted signals: the table, then the grading rule."""
+    rows = ["| signal | what is planted, and its margin | technique that finds it |", "|---|---|---|"]
+    rows += [f"| {a} | {b} | {c} |" for a, b, c in _signal_rows()]
+    return "\n".join([SIGNALS_INTRO, *rows, "", GRADE_RULE.format(examples=examples)])
 
 
 def _ranges() -> str:
@@ -186,7 +224,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             SIGNALS.format(examples=ex), _profile_md()]
+             _signals_md(ex), _profile_md()]
     return "\n".join(parts)
 
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import guarantee
 from .numbering import serial_ids
+from .plan import HandsetChange, Structuring
+from .signals import (
+    COLOCATION_CALLS_EACH,
+    COLOCATION_OCCASIONS,
+    COLOCATION_TOWNS,
+    COLOCATION_WINDOW_S,
+    HANDSET_CHANGE_AT,
+    STRUCTURING_BAND,
+    STRUCTURING_TRANSFERS,
+)
 from .world import World
 
 # share of calls per hour of the day (people call little at night)
@@ -54,46 +65,45 @@ def handset_plan(w: World) -> tuple[np.ndarray, np.ndarray]:
     n = len(w.phones)
     when = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     new = np.array(w.phones.imei.tolist(), dtype=object)
-    swap_lines = set(w.plan["swap"]["lines"])
+    swap_lines = set(w.plan.swap.lines)
     bg = [i for i in np.flatnonzero(rng.random(n) < 0.03).tolist() if i not in swap_lines]
-    courier = w.networks[0].who("courier")[0]
+    courier = w.cross_border_network.who("courier")[0]
     planted = w.primary[courier]
     lines = sorted(set(bg + [planted]))
-    imeis = numbering.imeis(len(lines), rng, w.plan["imei_taken"])
+    imeis = numbering.imeis(len(lines), rng, w.plan.imei_taken)
     for line, imei in zip(lines, imeis):
         when[line] = int(rng.integers(5, w.days - 5)) * 86400
         new[line] = imei
-    when[planted] = (w.days // 2) * 86400
-    w.plan["handset"] = {"line": planted, "old": w.phones.imei.iat[planted], "new": new[planted]}
+    when[planted] = w.secs(int(w.days * HANDSET_CHANGE_AT))
+    w.plan.handset = HandsetChange(planted, w.phones.imei.iat[planted], new[planted])
     return when, new
 
 
 def _remap_swap(w: World, line: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Calls of the SIM-swapping leader go out on the SIM active at the time."""
-    a, b, c = w.plan["swap"]["lines"]
-    t1, t2 = w.plan["swap"]["t"]
+    swap = w.plan.swap
     line = line.copy()
-    line[(line == a) & (t >= t1)] = b
-    line[(line == b) & (t >= t2)] = c
+    for old, new, start in zip(swap.lines, swap.lines[1:], swap.starts):
+        line[(line == old) & (t >= start)] = new
     return line
 
 
 def colocated_calls(w: World) -> pd.DataFrame:
     """Two couriers' phones calling from the same antenna within minutes, in several towns."""
     rng = w.rng
-    l1, l2 = w.plan["colocated"]
-    net = w.networks[1]
+    co = w.plan.colocation
+    l1, l2 = co.lines
+    net = w.swapper_network
     country_of = {t["name"]: t["country"] for t in w.profile["towns"]}
     towns = [t for t in net.route if country_of[t] == w.iso]
     others = [t["name"] for t in w.profile["towns"] if t["country"] == w.iso and t["name"] not in towns]
-    while len(set(towns)) < 4:
+    while len(set(towns)) < COLOCATION_TOWNS:
         towns.append(others[len(towns) % len(others)])
     op = w.phones.operator.iat[l1]
     leader_line = w.primary[net.who("leader")[0]]
     e = w.edges
     rows = []
-    days = np.sort(rng.choice(np.arange(2, w.days - 2), size=8, replace=False))
-    occasions = []
+    days = np.sort(rng.choice(np.arange(2, w.days - 2), size=COLOCATION_OCCASIONS, replace=False))
     for k, day in enumerate(days):
         town = towns[k % len(towns)]
         cands = w.cells.index[(w.cells.town == town) & (w.cells.operator == op)].tolist() or \
@@ -102,10 +112,9 @@ def colocated_calls(w: World) -> pd.DataFrame:
         t0 = int(day) * 86400 + int(rng.integers(7 * 3600, 19 * 3600))
         for line in (l1, l2):
             nbrs = e.b[e.a == line].tolist() + e.a[e.b == line].tolist() or [leader_line]
-            for _ in range(2):
-                rows.append((line, int(w.pick(nbrs)), t0 + int(rng.integers(0, 600)), cell))
-        occasions.append((town, int(day)))
-    w.plan["colocation"] = {"lines": [l1, l2], "occasions": occasions}
+            for _ in range(COLOCATION_CALLS_EACH):
+                rows.append((line, int(w.pick(nbrs)), t0 + int(rng.integers(0, COLOCATION_WINDOW_S)), cell))
+        co.occasions.append((town, int(day)))
     df = pd.DataFrame(rows, columns=["caller", "callee", "t", "cell"])
     df["planted"] = True
     return df
@@ -138,7 +147,9 @@ def build_calls(w: World, n_calls: int) -> pd.DataFrame:
     travel = (rng.random(n) < 0.04) & ~foreign[caller]
     town = ph_town[caller].copy()
     town[travel] = np.array([tcode[x] for x in home_towns])[rng.choice(len(home_towns), travel.sum(), p=hw / hw.sum())]
-    cell = pick(town, ph_op[caller], rng.random(n))
+    u = rng.random(n)
+    cell = pick(town, ph_op[caller], u)
+    home_cell = pick(ph_town[caller], ph_op[caller], u)  # where a travelling caller would have called at home
     # planted rows appended; everything stays in integer numpy arrays until the final table
     caller = np.concatenate([caller, planted.caller.to_numpy()])
     callee = np.concatenate([callee, planted.callee.to_numpy()])
@@ -148,6 +159,8 @@ def build_calls(w: World, n_calls: int) -> pd.DataFrame:
     n = len(t)
     caller = _remap_swap(w, caller, t)
     callee = _remap_swap(w, callee, t)
+    cell, callee = _signals_apart(w, caller, callee, t, cell, np.concatenate([home_cell, planted.cell.to_numpy()]),
+                                  np.concatenate([travel, np.zeros(len(planted), bool)]), every_link=n_bg >= len(e))
     sms = (rng.random(n) < 0.3) & ~is_planted
     dur = np.clip(rng.lognormal(4.2, 0.9, n), 5, 3600).astype(np.int64)
     duration = np.where(sms, 0, dur)
@@ -167,6 +180,22 @@ def build_calls(w: World, n_calls: int) -> pd.DataFrame:
         "cell_id": w.cells.cell_id.to_numpy(dtype=object)[cell[order]],
         "imei": imeis[imei_idx[order]],
     })
+
+
+def _signals_apart(w: World, caller: np.ndarray, callee: np.ndarray, t: np.ndarray, cell: np.ndarray,
+                   home_cell: np.ndarray, travel: np.ndarray, every_link: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Cells and callees once accidental co-locations are sent home and the broker is kept ahead.
+
+    The broker's rank is a property of the whole contact graph, so it is only guaranteed when
+    every contact is called at least once (`every_link`: the workshop size and above).
+    """
+    cell_town = pd.factorize(w.cells.town)[0]
+    cell = guarantee.colocation_apart(caller, t, cell, home_cell, travel, cell_town, w.plan.colocation.lines)
+    if every_link:
+        broker = w.primary[w.cross_border_network.who("broker")[0]]
+        callee = guarantee.broker_stands_out(caller, callee, w.phones.msisdn.to_numpy(dtype=str), broker,
+                                             set(w.plan.swap.lines))
+    return cell, callee
 
 
 # --------------------------------------------------------------------------- money
@@ -197,21 +226,23 @@ def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
     amount[big] = np.round(thr * rng.uniform(1.0, 3.0, big.sum()) / unit) * unit
     amount = np.clip(amount, unit, None)
     rows = pd.DataFrame({"s": s, "r": r, "t": t, "amount": amount.astype(np.int64)})
-    # structuring: one financier, 14 transfers between 90 % and 99.5 % of the threshold
-    n3 = w.networks[2]
-    fin = w.primary[n3.who("financier")[0]]
-    receivers = [w.primary[x] for x in n3.who("courier") + n3.who("supplier")] + [w.primary[n3.who("leader")[0]]]
-    k = 14
+    # structuring: one financier, all his transfers within the band just under the threshold
+    net = w.transport_network
+    fin = w.primary[net.who("financier")[0]]
+    receivers = [w.primary[x] for x in net.who("courier") + net.who("supplier")] + [w.primary[net.who("leader")[0]]]
+    k = STRUCTURING_TRANSFERS
     st = pd.DataFrame({
         "s": fin, "r": [receivers[i % len(receivers)] for i in range(k)],
         "t": np.sort(rng.choice(np.arange(1, w.days - 1), size=k, replace=False)) * 86400
         + rng.integers(8 * 3600, 19 * 3600, k),
-        "amount": (np.floor(thr * rng.uniform(0.90, 0.995, k) / unit) * unit).astype(np.int64),
+        "amount": guarantee.in_band(thr * rng.uniform(*STRUCTURING_BAND, k), thr, unit),
     })
     rows = rows[rows.s != fin]  # his other payments would blur the pattern
     rows = pd.concat([rows, st], ignore_index=True)
     rows["s"] = _remap_swap(w, rows.s.to_numpy(), rows.t.to_numpy())
     rows["r"] = _remap_swap(w, rows.r.to_numpy(), rows.t.to_numpy())
+    rows["amount"] = guarantee.structuring_apart(rows.s.to_numpy(), rows.amount.to_numpy(), rows.t.to_numpy(),
+                                                 rows.s.to_numpy() == fin, thr, unit)
     rows = rows.sort_values(["t", "s", "r"], kind="stable").reset_index(drop=True)
     town = w.phones.town.to_numpy()[rows.s.to_numpy()]
     ag = [by_town[tw][int(u * len(by_town[tw]))] if tw in by_town else int(u * len(agents))
@@ -223,5 +254,5 @@ def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
         "amount": rows.amount.to_numpy(), "currency": p["currency"], "time": rows.t.to_numpy(),
         "agent_id": [agent_ids[a] for a in ag], "agent_town": [agents[a] for a in ag],
     })
-    w.plan["structuring"] = {"line": fin, "ids": out.transfer_id[rows.s.to_numpy() == fin].tolist(), "k": k}
+    w.plan.structuring = Structuring(fin, out.transfer_id[rows.s.to_numpy() == fin].tolist())
     return out

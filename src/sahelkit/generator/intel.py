@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..profiles import scaled_price
+from . import guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
+from .signals import INCONSISTENT_REPORTS
 from .world import PILL_CRIMES, World, year_start
 
 SOURCE_YEARS = 12  # tested sources were recruited during the years before the period's; untested ones last year
@@ -138,20 +140,20 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
 
     # requirements: one per network answered, plus unanswered ones
     reqs = []
-    n1, n2, n3 = w.networks
-    fi = n1.foreign_iso
-    ftown = next(t for t in n1.route if country_of[t] == fi)
+    cross, swapper, transport = w.cross_border_network, w.swapper_network, w.transport_network
+    fi = cross.foreign_iso
+    ftown = next(t for t in cross.route if country_of[t] == fi)
     reqs.append((f"Identifier les relais du réseau à {ftown} ({fi}) et évaluer l'opportunité d'une équipe commune d'enquête.",
-                 [P.person_id.iat[n1.who("leader")[0]]], "N1"))
-    reqs.append((f"Qui utilise le numéro {msisdn[w.plan['swap']['lines'][0]]} et par quels numéros a-t-il été remplacé ?",
-                 [msisdn[w.plan["swap"]["lines"][0]]], "N2"))
-    pl = w.plan["convoy"]["plates"][0]
-    reqs.append((f"Établir les itinéraires et les accompagnateurs du véhicule {pl}.", [pl], "N3"))
+                 [P.person_id.iat[cross.who("leader")[0]]], cross))
+    swapped = msisdn[w.plan.swap.lines[0]]
+    reqs.append((f"Qui utilise le numéro {swapped} et par quels numéros a-t-il été remplacé ?", [swapped], swapper))
+    pl = w.plan.convoy.plates[0]
+    reqs.append((f"Établir les itinéraires et les accompagnateurs du véhicule {pl}.", [pl], transport))
     pill_net = next((n for n in w.networks if n.crime in PILL_CRIMES), None)
     reqs.append((f"Identifier les fournisseurs des comprimés « anti-fatigue » vendus au {markets[0]['name']}.", [],
-                 pill_net.network_id if pill_net else None))
+                 pill_net))
     reqs.append(("Identifier les bénéficiaires de transferts d'argent mobile fractionnés sous le seuil de déclaration.",
-                 [], "N3"))
+                 [], transport))
     reqs.append((f"Évaluer la présence d'armes légères sur l'axe {home_towns[0]}-{home_towns[-1]}.", [], None))
     reqs.append((f"Identifier les convoyeurs de migrants opérant à {home_towns[1]}.", [], None))
     reqs.append((f"Recenser les dépôts pharmaceutiques non autorisés de {home_towns[2]}.", [], None))
@@ -178,7 +180,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
                      "text": text, "entity_ids": ";".join(entities), "requirement_id": req})
 
     for net in w.networks:
-        req_idx = next((i for i, r in enumerate(reqs) if r[2] == net.network_id and i in answered), None)
+        req_idx = next((i for i, r in enumerate(reqs) if r[2] is net and i in answered), None)
         crime = crime_of.get(net.crime, {"commodity": net.crime})
         towns = [t for t in net.route if country_of[t] == w.iso] or home_towns
         others = [t for t in net.route if t not in towns] or home_towns
@@ -190,10 +192,10 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
             courier = couriers[k % len(couriers)]
             tpl = NETWORK_TEXTS[k % len(NETWORK_TEXTS)]
             service = home_services[k % len(home_services)]
-            if k % 4 == 3 and any(s["country"] != w.iso for s in p["services"]) and net.network_id == "N1":
+            if k % 4 == 3 and any(s["country"] != w.iso for s in p["services"]) and net is cross:
                 service = next(s["code"] for s in p["services"] if s["country"] != w.iso)
             ph = phone_of(who if k % 2 else courier)
-            plate = w.plan["convoy"]["plates"][k % 2] if net.network_id == "N3" else w.plan["n1_plate"]
+            plate = w.plan.convoy.plates[k % 2] if net is transport else w.plan.courier_plate
             text = tpl.format(alias=alias_of[who], commodity=crime["commodity"], town=towns[k % len(towns)],
                               town2=others[k % len(others)], phone=_service_phone(ph, fmt[service], rng),
                               plate=plate, name=P.full_name.iat[courier],
@@ -215,7 +217,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
                 report(home_services, tpl.format(market=m["name"], product=p["pills"]["product_names"][0],
                                                  price=p["pills"]["price"], currency=p["currency_label"],
                                                  alias=alias_of[named[0]]), [], req, int(rng.integers(3, w.days)))
-    fin = w.networks[2].who("financier")[0]
+    fin = transport.who("financier")[0]
     report(home_services, NETWORK_TEXTS[4].format(threshold=f"{p['mobile_money']['threshold']:,}".replace(",", " "),
                                                   currency=p["currency_label"], alias=alias_of[fin]),
            [], "IR-005", int(rng.integers(10, w.days)))
@@ -236,15 +238,16 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     rep = rep.iloc[order].reset_index(drop=True)
     rep.insert(0, "report_id", [f"R{i + 1:04d}" for i in range(len(rep))])
     rep["date"] = [(w.start + dt.timedelta(days=int(d))).isoformat() for d in rep.date_day]
-    # planted inconsistencies: a generous grade for a source whose record does not justify it
-    bad = rep.index[rep.grade.isin(["C", "X"])].tolist()
-    k = min(5, len(bad))
+    # planted inconsistencies: a generous grade for a source whose record does not justify it,
+    # preferably a poor (C) or untested (X) source; a B source graded A when there are too few
+    bad = rep.index[guarantee.misgradable(rep.grade.to_numpy())].tolist()
+    k = min(INCONSISTENT_REPORTS, len(bad))
     picked = sorted(int(i) for i in rng.choice(bad, size=k, replace=False)) if k else []
     rep["source_grade"] = rep.grade
-    rep.loc[picked, "source_grade"] = ["A" if rep.grade.iat[i] == "C" else w.pick(["A", "B"]) for i in picked]
-    w.plan["inconsistent"] = rep.report_id.iloc[picked].tolist()
-    w.plan["answered"] = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
-                          for i in range(len(reqs))}
+    rep.loc[picked, "source_grade"] = ["A" if rep.grade.iat[i] in ("B", "C") else w.pick(["A", "B"]) for i in picked]
+    w.plan.inconsistent_reports = rep.report_id.iloc[picked].tolist()
+    w.plan.answered = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
+                       for i in range(len(reqs))}
     cols = ["report_id", "service", "date", "source_id", "source_grade", "info_grade", "handling_code", "text",
             "entity_ids", "requirement_id"]
     return requirements, rep[cols]
@@ -276,8 +279,11 @@ def build_purchases(w: World, n: int = 90) -> pd.DataFrame:
     df.insert(0, "purchase_id", [f"A{i + 1:04d}" for i in range(len(df))])
     df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
     df["lab_ref"] = [f"LNS-{w.start.year}-{i + 1:04d}" for i in range(len(df))]
-    pills = df.product_as_sold.isin(p["pills"]["product_names"]) & df.lab_result.isin(["amphetamine", "tramadol"])
-    w.plan["pill_purchases"] = df.purchase_id[pills].tolist()
+    sold_as_pills = (df.product_as_sold.isin(p["pills"]["product_names"])
+                     & (df.price == p["pills"]["price"])).to_numpy()
+    df["lab_result"] = guarantee.enough_drug_pills(sold_as_pills, df.lab_result.to_numpy())
+    pills = sold_as_pills & df.lab_result.isin(guarantee.DRUGS)
+    w.plan.pill_purchases = df.purchase_id[pills].tolist()
     return df.drop(columns="day")
 
 
@@ -300,8 +306,8 @@ def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> 
     for net in w.networks:
         c = crimes.get(net.crime, p["crimes"][0])
         courier = net.who("courier")[0]
-        plate = w.plan["convoy"]["plates"][0] if net.network_id == "N3" else (
-            w.plan["n1_plate"] if net.network_id == "N1" else "")
+        plate = w.plan.convoy.plates[0] if net is w.transport_network else (
+            w.plan.courier_plate if net is w.cross_border_network else "")
         town = next((t for t in net.route if t in home_towns), home_towns[0])
         rows.append({"day": int(rng.integers(5, w.days)), "town": town, "service": w.pick(codes), "commodity": c["commodity"],
                      "quantity": _quantity(c["unit"], rng, True),
@@ -343,7 +349,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     home = P.index[~P.foreign_side].tolist()
     foreign = P.index[P.foreign_side].tolist()
     msisdn = w.phones.msisdn.to_numpy()
-    swap = w.plan["swap"]
+    swap = w.plan.swap
     extracts, truth, written = {}, [], {}
     first_record = year_start(w).replace(year=w.start.year - RECORD_YEARS)
     col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
@@ -365,8 +371,8 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             given, family = col['given_name'][person], col['family_name'][person]
             name = as_service_writes(given, family, s["spelling"], s["name_order"], variants, rng)
             line = w.primary[person]
-            if person == swap["person"]:
-                line = swap["lines"][int(rng.integers(3))]
+            if person == swap.person:
+                line = swap.lines[int(rng.integers(len(swap.lines)))]
             phone = _service_phone(msisdn[line], s["phone_format"], rng) if rng.random() < 0.9 else ""
             bd = dt.date.fromisoformat(col['birth_date'][person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
             town = col['home_town'][person] if rng.random() < 0.9 else ""

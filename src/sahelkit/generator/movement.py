@@ -8,7 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import numbering
+from . import guarantee, numbering
+from .plan import CellCrossings, Convoy
+from .signals import CELL_TRIPS, CONVOY_GAP_S, CONVOY_PASSAGES
 from .world import PILL_CRIMES, World
 
 COMPANY_YEARS = 18  # companies were registered during the years before the period's
@@ -26,7 +28,7 @@ ORG_COUNTS = {"transport": 10, "pharmacy": 8, "depot": 6, "exchange": 6, "shop":
 
 
 def build_orgs(w: World) -> pd.DataFrame:
-    """Businesses of the towns; each pill or medicine network runs a depot, N3 a transport firm."""
+    """Businesses of the towns; each pill or medicine network runs a depot, the transport network a transport firm."""
     rng, P = w.rng, w.persons
     home = P.index[~P.foreign_side].tolist()
     rows, names = [], set()
@@ -34,7 +36,7 @@ def build_orgs(w: World) -> pd.DataFrame:
     for net in w.networks:
         if net.crime in PILL_CRIMES:
             fronts.setdefault("depot", []).append((net.who("supplier") or net.who("leader"))[0])
-    fronts.setdefault("transport", []).append(w.networks[2].who("leader")[0])
+    fronts.setdefault("transport", []).append(w.transport_network.who("leader")[0])
     for kind in ORG_COUNTS:
         owners = fronts.get(kind, []) + [int(w.pick(home)) for _ in range(ORG_COUNTS[kind])]
         for owner in owners[:ORG_COUNTS[kind]]:
@@ -51,7 +53,7 @@ def build_orgs(w: World) -> pd.DataFrame:
     orgs = pd.DataFrame(rows)
     orgs.insert(0, "org_id", [f"O{i + 1:04d}" for i in range(len(orgs))])
     orgs["owner_id"] = P.person_id.to_numpy()[orgs.owner.to_numpy()]
-    w.plan["front_transport"] = orgs.org_id[(orgs.kind == "transport") & (orgs.owner == fronts["transport"][0])].iat[0]
+    w.plan.front_transport = orgs.org_id[(orgs.kind == "transport") & (orgs.owner == fronts["transport"][0])].iat[0]
     return orgs
 
 
@@ -60,10 +62,9 @@ def build_vehicles(w: World, orgs: pd.DataFrame, n: int = 320) -> pd.DataFrame:
     home = P.person_id[~P.foreign_side].to_numpy()
     transport = orgs.org_id[orgs.kind == "transport"].to_numpy()
     owner = np.where(rng.random(n) < 0.15, rng.choice(transport, n), rng.choice(home, n))
-    n3 = w.networks[2]
-    owner[0] = w.plan["front_transport"]
-    owner[1] = P.person_id.iat[n3.who("courier")[0]]
-    owner[2] = P.person_id.iat[w.networks[0].who("courier")[0]]
+    owner[0] = w.plan.front_transport
+    owner[1] = P.person_id.iat[w.transport_network.who("courier")[0]]
+    owner[2] = P.person_id.iat[w.cross_border_network.who("courier")[0]]
     mk = rng.integers(0, len(p["vehicles"]["makes"]), n)
     plates = numbering.plates(p["vehicles"]["plate_pattern"], n, rng, set())
     v = pd.DataFrame({
@@ -73,8 +74,8 @@ def build_vehicles(w: World, orgs: pd.DataFrame, n: int = 320) -> pd.DataFrame:
         "colour": rng.choice(p["vehicles"]["colours"], n),
         "owner_id": owner,
     })
-    w.plan["convoy"] = {"plates": plates[:2]}
-    w.plan["n1_plate"] = plates[2]
+    w.plan.convoy = Convoy((plates[0], plates[1]))
+    w.plan.courier_plate = plates[2]
     return v.sort_values("plate", kind="stable").reset_index(drop=True)
 
 
@@ -91,7 +92,7 @@ def build_posts(w: World) -> pd.DataFrame:
 
 
 def build_passages(w: World, vehicles: pd.DataFrame, posts: pd.DataFrame, n: int = 4500) -> pd.DataFrame:
-    """Plates seen at posts; two network plates pass six checkpoints together, minutes apart."""
+    """Plates seen at posts; two network plates pass checkpoints together, minutes apart."""
     rng = w.rng
     activity = rng.gamma(1.5, 1.0, len(vehicles))
     tw = {t["name"]: t["weight"] for t in w.profile["towns"]}
@@ -101,25 +102,27 @@ def build_passages(w: World, vehicles: pd.DataFrame, posts: pd.DataFrame, n: int
     t = rng.integers(0, w.days, n) * 86400 + rng.integers(5 * 3600, 21 * 3600, n)
     df = pd.DataFrame({"plate": vehicles.plate.to_numpy()[v], "post_id": posts.post_id.to_numpy()[po], "t": t,
                        "direction": rng.choice(["in", "out"], n)})
-    p1, p2 = w.plan["convoy"]["plates"]
-    net = w.networks[2]
-    on_route = posts.post_id[(posts.kind == "checkpoint") & posts.town.isin(net.route)].tolist()
-    others = posts.post_id[(posts.kind == "checkpoint") & ~posts.town.isin(net.route)].tolist()
-    chosen = (on_route + others)[:6]
-    while len(chosen) < 6:
+    convoy = w.plan.convoy
+    p1, p2 = convoy.plates
+    route = w.transport_network.route
+    on_route = posts.post_id[(posts.kind == "checkpoint") & posts.town.isin(route)].tolist()
+    others = posts.post_id[(posts.kind == "checkpoint") & ~posts.town.isin(route)].tolist()
+    chosen = (on_route + others)[:CONVOY_PASSAGES]
+    while len(chosen) < CONVOY_PASSAGES:
         chosen.append(chosen[len(chosen) % max(1, len(on_route + others))])
-    days = np.sort(rng.choice(np.arange(1, w.days - 1), size=6, replace=False))
-    rows, occ = [], []
+    days = np.sort(rng.choice(np.arange(1, w.days - 1), size=CONVOY_PASSAGES, replace=False))
+    rows = []
     for post, day in zip(chosen, days):
         t0 = int(day) * 86400 + int(rng.integers(5 * 3600, 10 * 3600))
         d = w.pick(["in", "out"])
         rows.append((p1, post, t0, d))
-        rows.append((p2, post, t0 + int(rng.integers(60, 480)), d))
-        occ.append(post)
+        rows.append((p2, post, t0 + int(rng.integers(*CONVOY_GAP_S)), d))
+        convoy.posts.append(post)
     df = pd.concat([df, pd.DataFrame(rows, columns=df.columns)], ignore_index=True)
+    planted = np.r_[np.zeros(n, bool), np.ones(len(rows), bool)]
+    df = df[guarantee.convoy_apart(pd.factorize(df.plate)[0], pd.factorize(df.post_id)[0], df.t.to_numpy(), planted)]
     df = df.sort_values(["t", "plate"], kind="stable").reset_index(drop=True)
     df.insert(0, "passage_id", [f"V{i + 1:06d}" for i in range(len(df))])
-    w.plan["convoy"]["posts"] = occ
     return df.rename(columns={"t": "time"})
 
 
@@ -145,16 +148,15 @@ def build_crossings(w: World, posts: pd.DataFrame, n_travellers: int = 90) -> pd
 
     for person in travellers:
         trips(person, border.post_id.iat[int(rng.integers(len(border)))], int(rng.integers(1, 5)))
-    n1 = w.networks[0]
+    n1 = w.cross_border_network
     post = border.post_id[border.leads_to == n1.foreign_iso]
     post = post.iat[0] if len(post) else border.post_id.iat[0]
     cell = [p for p, _ in n1.members if P.foreign_side.iat[p]] + n1.who("courier")[:1]
     for person in cell:
-        trips(person, post, int(rng.integers(4, 7)))
+        trips(person, post, int(rng.integers(*CELL_TRIPS)))
     df = pd.DataFrame(rows, columns=["person", "post_id", "time", "direction", "document_number"])
     df = df.sort_values(["time", "person"], kind="stable").reset_index(drop=True)
     df.insert(0, "crossing_id", [f"X{i + 1:05d}" for i in range(len(df))])
     df.insert(1, "person_id", P.person_id.to_numpy()[df.person.to_numpy()])
-    w.plan["crossing_post"] = post
-    w.plan["cell_travellers"] = cell
+    w.plan.crossings = CellCrossings(post, cell)
     return df.drop(columns="person")

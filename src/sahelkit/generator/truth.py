@@ -8,13 +8,24 @@ from __future__ import annotations
 import pandas as pd
 
 from . import world
+from .signals import (
+    BROKER_BETWEENNESS_TOP,
+    BROKER_DEGREE_NOT_TOP,
+    COLOCATION_WINDOW_S,
+    CONVOY_GAP_S,
+    STRUCTURING_BAND,
+    count_words,
+    handset_change_when,
+    minutes,
+    percent,
+)
 
 
 def straw_holders(w: world.World) -> None:
     """Two more lines registered to someone else than their user."""
     P = w.persons
     women = P.index[(P.sex == "F") & ~P.foreign_side].tolist()
-    for person in (w.networks[0].who("leader")[0], w.networks[2].who("financier")[0]):
+    for person in (w.cross_border_network.who("leader")[0], w.transport_network.who("financier")[0]):
         w.phones.at[w.primary[person], "holder"] = int(w.pick(women))
 
 
@@ -31,7 +42,6 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     P, p = w.persons, w.profile
     pid = P.person_id.to_numpy()
     msisdn = w.phones.msisdn.to_numpy()
-    n1, n2, n3 = w.networks
     nets, members, links = [], [], []
     for net in w.networks:
         countries = sorted({w.iso} | ({net.foreign_iso} if net.foreign_iso else set()))
@@ -46,15 +56,16 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
                               "link": f"cellule transfrontalière ({P.home_town.iat[person]}): {role}"})
     # who uses which line
     phone_rows = []
-    swap = w.plan["swap"]
+    plan = w.plan
+    swap = plan.swap
     member_role = {m: (n.network_id, r) for n in w.networks for m, r in n.members}
     for line in range(len(w.phones)):
         user, holder = int(w.phones.user.iat[line]), int(w.phones.holder.iat[line])
         notes = []
         if user in member_role:
             notes.append(f"membre {member_role[user][0]} ({member_role[user][1]})")
-        if line in swap["lines"]:
-            notes.append(f"SIM swap {swap['lines'].index(line) + 1}/3")
+        if line in swap.lines:
+            notes.append(f"SIM swap {swap.lines.index(line) + 1}/{len(swap.lines)}")
         if holder != user:
             notes.append(f"straw holder {pid[holder]}")
         if notes:
@@ -65,32 +76,37 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     def sig(kind, net, ids, detail):
         S.append({"signal": kind, "network_id": net, "ids": ";".join(ids), "detail": detail})
 
-    broker = n1.who("broker")[0]
-    sig("broker", "N1", [msisdn[w.primary[broker]], pid[broker]],
-        "betweenness in the top 3 of the call network while degree is not in the top 5")
-    cell = [m for m, _ in n1.members if P.foreign_side.iat[m]]
+    cross, swapper, transport = w.cross_border_network, w.swapper_network, w.transport_network
+    broker = cross.who("broker")[0]
+    sig("broker", cross.network_id, [msisdn[w.primary[broker]], pid[broker]],
+        f"betweenness in the top {BROKER_BETWEENNESS_TOP} of the call network while degree is not in the top "
+        f"{BROKER_DEGREE_NOT_TOP}")
+    cell = [m for m, _ in cross.members if P.foreign_side.iat[m]]
     ftowns = sorted({P.home_town.iat[m] for m in cell})
-    sig("cross_border_cell", "N1", [pid[m] for m in cell],
-        f"cell in {n1.foreign_iso} ({', '.join(ftowns)}), members cross at post {w.plan['crossing_post']}")
-    h = w.plan["handset"]
-    sig("handset_change", "N1", [msisdn[h["line"]], h["old"], h["new"]], "same number, new handset half-way")
-    sig("sim_swap", "N2", [w.phones.imei.iat[swap["lines"][0]]] + [msisdn[x] for x in swap["lines"]],
-        "one IMEI seen with three MSISDNs in turn")
-    co = w.plan["colocation"]
-    sig("co_location", "N2", [msisdn[x] for x in co["lines"]],
-        f"same cell within 10 minutes on {len(co['occasions'])} occasions in "
-        f"{', '.join(sorted({t for t, _ in co['occasions']}))}")
-    st = w.plan["structuring"]
-    sig("structuring", "N3", [msisdn[st["line"]]],
-        f"{st['k']} transfers between 90 % and 99.5 % of the {p['mobile_money']['threshold']} {p['currency']} threshold")
-    cv = w.plan["convoy"]
-    sig("convoy", "N3", list(cv["plates"]), f"same post within 8 minutes at {len(cv['posts'])} passages: "
-        f"{', '.join(cv['posts'])}")
+    sig("cross_border_cell", cross.network_id, [pid[m] for m in cell],
+        f"cell in {cross.foreign_iso} ({', '.join(ftowns)}), members cross at post {plan.crossings.post}")
+    h = plan.handset
+    sig("handset_change", cross.network_id, [msisdn[h.line], h.old_imei, h.new_imei],
+        f"same number, new handset {handset_change_when()}")
+    sig("sim_swap", swapper.network_id, [w.phones.imei.iat[swap.lines[0]]] + [msisdn[x] for x in swap.lines],
+        f"one IMEI seen with {count_words(len(swap.lines))} MSISDNs in turn")
+    co = plan.colocation
+    sig("co_location", swapper.network_id, [msisdn[x] for x in co.lines],
+        f"same cell within {minutes(COLOCATION_WINDOW_S)} on {len(co.occasions)} occasions in "
+        f"{', '.join(sorted({t for t, _ in co.occasions}))}")
+    st = plan.structuring
+    sig("structuring", transport.network_id, [msisdn[st.line]],
+        f"{len(st.transfer_ids)} transfers between {percent(STRUCTURING_BAND[0])} and {percent(STRUCTURING_BAND[1])} "
+        f"of the {p['mobile_money']['threshold']} {p['currency']} threshold")
+    cv = plan.convoy
+    sig("convoy", transport.network_id, list(cv.plates), f"same post within {minutes(CONVOY_GAP_S[1])} at "
+        f"{len(cv.posts)} passages: {', '.join(cv.posts)}")
     pill_net = next((n.network_id for n in w.networks if n.crime in world.PILL_CRIMES), "")
-    sig("falsified_medicine", pill_net, w.plan["pill_purchases"],
+    sig("falsified_medicine", pill_net, plan.pill_purchases,
         f"pills sold as anti-fatigue at {p['pills']['price']} {p['currency_label']} containing amphetamine or tramadol")
-    sig("inconsistent_grading", "", w.plan["inconsistent"], "source grade better than the source's track record allows")
-    for req, reps in w.plan["answered"].items():
+    sig("inconsistent_grading", "", plan.inconsistent_reports,
+        "source grade better than the source's track record allows")
+    for req, reps in plan.answered.items():
         if reps:
             sig("answered_requirement", "", [req] + reps, f"answered by {len(reps)} report(s)")
         else:

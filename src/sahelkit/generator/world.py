@@ -16,6 +16,8 @@ import pandas as pd
 from ..profiles import PILL_CRIMES, neighbours
 from . import numbering
 from .names import full_name
+from .plan import CoLocation, Plan, SimSwap
+from .signals import BROKER_HOME_CONTACTS, SIM_SWAP_SIMS
 
 N_HOME = 560  # people living in the country (the innocent background and the home members)
 N_FOREIGN = 70  # people in the neighbouring country around the cross-border cell
@@ -31,6 +33,7 @@ class Network:
     name: str = ""
     members: list[tuple[int, str]] = field(default_factory=list)  # (person index, role)
     foreign_iso: str = ""  # country of the cross-border cell, if any
+    cast: tuple[str, ...] = ()  # the roles its home members play, in the order they are picked
 
     def who(self, role: str) -> list[int]:
         return [p for p, r in self.members if r == role]
@@ -43,20 +46,27 @@ class World:
     start: dt.date
     days: int
     persons: pd.DataFrame = None
-    networks: list[Network] = field(default_factory=list)
+    # the three planted networks, named by the part they play in the story (see choose_networks)
+    cross_border_network: Network = None
+    swapper_network: Network = None
+    transport_network: Network = None
     phones: pd.DataFrame = None  # schema columns + user (person index), town, country
     primary: dict[int, int] = field(default_factory=dict)  # person index -> phone index
     second: dict[int, int] = field(default_factory=dict)
     cells: pd.DataFrame = None
     edges: pd.DataFrame = None  # a, b (phone index), w (relative call volume)
     hubs: list[int] = field(default_factory=list)
-    plan: dict = field(default_factory=dict)  # planted details shared by later stages
-    signals: list[dict] = field(default_factory=list)
+    plan: Plan = field(default_factory=Plan)  # planted details shared by later stages
     aliases: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def iso(self) -> str:
         return self.profile["iso"]
+
+    @property
+    def networks(self) -> list[Network]:
+        """The planted networks in the order of their ids (N1, N2, N3)."""
+        return [self.cross_border_network, self.swapper_network, self.transport_network]
 
     def pick(self, seq):
         return seq[int(self.rng.integers(len(seq)))]
@@ -132,12 +142,10 @@ def finish_people(w: World) -> None:
 
 
 # --------------------------------------------------------------------------- networks
-ROLES = {
-    1: ["leader", "broker", "courier", "courier", "corrupt_official"],
-    2: ["leader", "supplier", "courier", "courier", "financier"],
-    3: ["leader", "financier", "courier", "courier", "supplier", "corrupt_official"],
-}
-FOREIGN_ROLES = ["supplier", "courier", "courier"]
+CROSS_BORDER_CAST = ("leader", "broker", "courier", "courier", "corrupt_official")
+SWAPPER_CAST = ("leader", "supplier", "courier", "courier", "financier")
+TRANSPORT_CAST = ("leader", "financier", "courier", "courier", "supplier", "corrupt_official")
+FOREIGN_CAST = ["supplier", "courier", "courier"]
 CRIME_FR = {
     "falsified_medicine": "médicaments falsifiés", "amphetamine_pills": "comprimés anti-fatigue",
     "tramadol": "tramadol", "migrant_smuggling": "passeurs de migrants", "arms": "armes",
@@ -151,9 +159,15 @@ def _route_for(p: dict, crime: str) -> list[str]:
 
 
 def choose_networks(w: World) -> None:
-    """Three networks: N1 with a cell in a neighbouring country, N2 and N3 drawn by crime weight.
+    """Three networks, each with its part in the story, their crimes drawn by weight.
 
-    A neighbour is a country whose towns and numbering the profile lists (`profiles.neighbours`)."""
+    N1, the cross-border network: a cell in a neighbouring country (`profiles.neighbours`: a
+    country whose towns and numbering the profile lists), reached only through its
+    broker; its courier changes handset; its leader's line is held by a straw holder.
+    N2, the swapper network: its leader swaps SIMs; two of its couriers travel together.
+    N3, the transport network: its leader owns a transport firm; two of its vehicles run in
+    convoy; its financier structures transfers under the reporting threshold.
+    """
     p = w.profile
     country_of = {t["name"]: t["country"] for t in p["towns"]}
     near = set(neighbours(p))
@@ -165,7 +179,7 @@ def choose_networks(w: World) -> None:
     if not cross:
         raise ValueError("no route reaches a neighbouring country: a cross-border cell needs one")
     r1 = max(cross, key=lambda r: weight.get(r["crime"], 0))
-    n1 = Network("N1", r1["crime"], r1["towns"])
+    n1 = Network("N1", r1["crime"], r1["towns"], cast=CROSS_BORDER_CAST)
     n1.foreign_iso = next(country_of[t] for t in r1["towns"] if country_of[t] in near
                           and (country_of[t] in border_to or not border_to))
     rest = [c["kind"] for c in p["crimes"] if c["kind"] != n1.crime and c["weight"] > 0]
@@ -177,7 +191,9 @@ def choose_networks(w: World) -> None:
         crimes.append(n1.crime)
     if not any(c in PILL_CRIMES for c in [n1.crime] + crimes):
         crimes[1] = max((c for c in PILL_CRIMES if c in weight), key=lambda c: weight[c])
-    w.networks = [n1] + [Network(f"N{i + 2}", c, _route_for(p, c)) for i, c in enumerate(crimes)]
+    w.cross_border_network = n1
+    w.swapper_network = Network("N2", crimes[0], _route_for(p, crimes[0]), cast=SWAPPER_CAST)
+    w.transport_network = Network("N3", crimes[1], _route_for(p, crimes[1]), cast=TRANSPORT_CAST)
 
 
 def assign_members(w: World) -> None:
@@ -189,9 +205,9 @@ def assign_members(w: World) -> None:
     ref = year_start(w)
     youngest, oldest = (pd.Timestamp(ref.replace(year=ref.year - age)) for age in MEMBER_AGES)
     adults = (pd.to_datetime(P.birth_date) < youngest) & (pd.to_datetime(P.birth_date) > oldest)
-    for k, net in enumerate(w.networks, start=1):
+    for net in w.networks:
         home_towns = [t for t in net.route if country_of[t] == w.iso] or [P.home_town.iloc[0]]
-        for j, role in enumerate(ROLES[k]):
+        for j, role in enumerate(net.cast):
             town = home_towns[j % len(home_towns)] if role != "leader" else home_towns[0]
             pool = P.index[(P.home_town == town) & adults & ~P.foreign_side & (P.sex == "M")].tolist()
             pool = [i for i in pool if i not in taken] or [i for i in P.index[~P.foreign_side & adults] if i not in taken]
@@ -200,11 +216,11 @@ def assign_members(w: World) -> None:
             net.members.append((who, role))
         crime_words = CRIME_FR.get(net.crime, net.crime)
         net.name = f"Réseau {crime_words} {home_towns[0]}"
-    n1 = w.networks[0]
+    n1 = w.cross_border_network
     ftowns = [t for t in n1.route if country_of[t] == n1.foreign_iso]
     foreign = add_foreign_people(w, ftowns, n1.foreign_iso)
-    w.plan["foreign"] = foreign
-    for j, role in enumerate(FOREIGN_ROLES):
+    w.plan.foreign_people = foreign
+    for j, role in enumerate(FOREIGN_CAST):
         n1.members.append((foreign[j], role))
     n1.name += f" - {ftowns[0]}"
 
@@ -217,15 +233,15 @@ def build_phones(w: World) -> None:
     numbering_of = {p["iso"]: p["phone"]} | {n["iso"]: n for n in p["neighbour_phones"]}
     taken_num: set[str] = set()
     owner: list[int] = []
-    broker = w.networks[0].who("broker")[0]
+    broker = w.cross_border_network.who("broker")[0]
     foreign_side = P.foreign_side.tolist()
     for i in range(len(P)):
         owner.append(i)
         if not foreign_side[i] and rng.random() < 0.08 and i != broker:
             owner.append(i)
-    n2 = w.networks[1]
-    swapper = n2.who("leader")[0]
-    owner += [swapper, swapper]  # SIMs B and C of the swap
+    swapper = w.swapper_network.who("leader")[0]
+    later = SIM_SWAP_SIMS - 1
+    owner += [swapper] * later  # the SIMs the swapper moves to, last in the table
     owner = np.array(owner)
     country = np.where(P.foreign_side.to_numpy()[owner], P.nationality.to_numpy()[owner], w.iso)
     rows = pd.DataFrame({"user": owner, "country": country})
@@ -241,7 +257,7 @@ def build_phones(w: World) -> None:
     rows["imsi"] = numbering.imsis(rows.mnc.tolist(), rng)
     taken_imei: set[str] = set()
     rows["imei"] = numbering.imeis(len(rows), rng, taken_imei)
-    w.plan["imei_taken"] = taken_imei
+    w.plan.imei_taken = taken_imei
     act = rng.integers(0, ACTIVATION_YEARS * 365, size=len(rows))
     first = year_start(w).replace(year=w.start.year - ACTIVATION_YEARS)
     rows["activated"] = [(first + dt.timedelta(days=int(a))).isoformat() for a in act]
@@ -250,30 +266,39 @@ def build_phones(w: World) -> None:
     rows["town"] = P.home_town.to_numpy()[owner]
     # the person's primary line is its first; the SIM-swap lines are set apart below
     n = len(rows)
-    a_line = int(np.flatnonzero(owner == swapper)[0])
-    b_line, c_line = n - 2, n - 1
-    for i in range(n - 2):
+    for i in range(n - later):
         u = int(owner[i])
         if u not in w.primary:
             w.primary[u] = i
         elif u not in w.second:
             w.second[u] = i
     w.second.pop(swapper, None)
-    # SIM swap: same handset, three SIMs over the period; B and C are held by straw holders
-    t1, t2 = w.days // 3, 2 * w.days // 3
-    rows.loc[[b_line, c_line], "imei"] = rows.at[a_line, "imei"]
-    rows.loc[[b_line, c_line], "operator"] = rows.at[a_line, "operator"]
-    for line, t in ((b_line, t1), (c_line, t2)):
-        rows.at[line, "activated"] = (w.start + dt.timedelta(days=t)).isoformat()
-    rows.at[a_line, "deactivated"] = (w.start + dt.timedelta(days=t1)).isoformat()
-    rows.at[b_line, "deactivated"] = (w.start + dt.timedelta(days=t2)).isoformat()
+    w.plan.swap = _swap_sims(w, rows, swapper, tuple(range(n - later, n)))
+    _same_operator_couriers(w, rows, taken_num)
+    w.phones = rows
+
+
+def _swap_sims(w: World, rows: pd.DataFrame, swapper: int, later: tuple[int, ...]) -> SimSwap:
+    """One handset, SIM_SWAP_SIMS SIMs in turn over the period; the later ones held by straw holders."""
+    P = w.persons
+    first = w.primary[swapper]
+    days = [k * w.days // SIM_SWAP_SIMS for k in range(1, SIM_SWAP_SIMS)]
+    rows.loc[list(later), "imei"] = rows.at[first, "imei"]
+    rows.loc[list(later), "operator"] = rows.at[first, "operator"]
+    for line, day in zip(later, days):
+        rows.at[line, "activated"] = (w.start + dt.timedelta(days=day)).isoformat()
+    for line, day in zip((first,) + later, days):
+        rows.at[line, "deactivated"] = (w.start + dt.timedelta(days=day)).isoformat()
     home_women = P.index[(P.sex == "F") & ~P.foreign_side & (P.home_town == P.home_town.iat[swapper])].tolist() or \
         P.index[(P.sex == "F") & ~P.foreign_side].tolist()
-    straw = [int(w.pick(home_women)), int(w.pick(home_women))]
-    rows.loc[[b_line, c_line], "holder"] = straw
-    w.plan["swap"] = {"person": swapper, "lines": [a_line, b_line, c_line], "t": [t1 * 86400, t2 * 86400]}
-    # the two couriers who travel together use the same operator, so they share cell sites
-    c1, c2 = n2.who("courier")[:2]
+    rows.loc[list(later), "holder"] = [int(w.pick(home_women)) for _ in later]
+    return SimSwap(swapper, (first,) + later, tuple(w.secs(day) for day in days))
+
+
+def _same_operator_couriers(w: World, rows: pd.DataFrame, taken_num: set[str]) -> None:
+    """The two couriers who travel together use the same operator, so they share cell sites."""
+    p, rng = w.profile, w.rng
+    c1, c2 = w.swapper_network.who("courier")[:2]
     l1, l2 = w.primary[c1], w.primary[c2]
     if rows.at[l1, "operator"] != rows.at[l2, "operator"]:
         op = next(o for o in p["phone"]["operators"] if o["name"] == rows.at[l1, "operator"])
@@ -281,8 +306,7 @@ def build_phones(w: World) -> None:
         num, _, mnc = numbering.msisdns(one, 1, rng, taken_num)
         rows.loc[l2, ["msisdn", "operator", "mnc"]] = [num[0], op["name"], mnc[0]]
         rows.at[l2, "imsi"] = numbering.imsis(mnc, rng)[0]
-    w.plan["colocated"] = [l1, l2]
-    w.phones = rows
+    w.plan.colocation = CoLocation((l1, l2))
 
 
 # --------------------------------------------------------------------------- cells
@@ -324,7 +348,8 @@ def build_contacts(w: World) -> None:
     foreign_side = P.foreign_side.tolist()
     occupation = P.occupation.tolist()
     members = {p for n in w.networks for p, _ in n.members}
-    broker = w.networks[0].who("broker")[0]
+    cross_border = w.cross_border_network
+    broker = cross_border.who("broker")[0]
     pairs: list[tuple[int, int, float]] = []
 
     def link(a: int, b: int, weight: float) -> None:
@@ -332,7 +357,7 @@ def build_contacts(w: World) -> None:
             pairs.append((a, b, weight))
 
     home = P.index[~P.foreign_side].tolist()
-    for side in (home, w.plan["foreign"]):
+    for side in (home, w.plan.foreign_people):
         side = [i for i in side if i != broker]
         by_town: dict[str, list[int]] = {}
         for i in side:
@@ -361,19 +386,19 @@ def build_contacts(w: World) -> None:
         for b in rng.choice(home_arr, size=int(rng.integers(6, 12)), replace=False):
             link(h, int(b), float(rng.gamma(1.0, 0.5)))
     w.hubs = hubs
-    # the broker: three personal contacts at home
+    # the broker: a few personal contacts at home
     same = home_arr[P.home_town.to_numpy()[home_arr] == P.home_town.iat[broker]]
-    for b in rng.choice(same, size=min(3, len(same)), replace=False):
+    for b in rng.choice(same, size=min(BROKER_HOME_CONTACTS, len(same)), replace=False):
         link(broker, int(b), 1.0)
     # networks
     for net in w.networks:
         role = {r: net.who(r) for r in ("leader", "broker", "courier", "supplier", "financier", "corrupt_official")}
         lead = role["leader"][0]
         for p_, r in net.members:
-            if p_ != lead and r not in ("supplier",) and not (net.network_id == "N1" and foreign_side[p_]):
-                if not (r == "courier" and net.network_id == "N1"):
+            if p_ != lead and r not in ("supplier",) and not (net is cross_border and foreign_side[p_]):
+                if not (r == "courier" and net is cross_border):
                     link(lead, p_, 4.0)
-        if net.network_id == "N1":
+        if net is cross_border:
             home_couriers = [c for c in role["courier"] if not foreign_side[c]]
             foreign = [c for c in role["courier"] + role["supplier"] if foreign_side[c]]
             b = role["broker"][0]
@@ -430,8 +455,8 @@ def _connect(w: World, e: pd.DataFrame) -> pd.DataFrame:
     comps = _components(len(w.phones), e.a.tolist(), e.b.tolist())
     giant = comps[0]
     foreign = w.persons.foreign_side.to_numpy()[w.phones.user.to_numpy()]
-    swap_extra = set(w.plan["swap"]["lines"][1:])
-    broker_line = w.primary[w.networks[0].who("broker")[0]]
+    swap_extra = set(w.plan.swap.lines[1:])
+    broker_line = w.primary[w.cross_border_network.who("broker")[0]]
     extra = []
     for comp in comps[1:]:
         comp = [c for c in comp if c not in swap_extra]

@@ -1,0 +1,351 @@
+"""Keep every planted signal ahead of the innocent background by its stated margin, whatever the seed.
+
+Background calls, transfers and passages are drawn at random, so now and then innocent rows
+happen to look like a planted pattern: two random plates at the same checkpoint within minutes
+on three days, a phone whose trips put it beside another in three towns. The stages call these
+functions after drawing: each finds the accidental look-alikes and takes them apart, changing
+only background rows and only what it must, with no random draw (a seed whose background is
+already clear keeps its bytes). The margins are named in `signals`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .signals import (
+    BROKER_BETWEENNESS_TOP,
+    BROKER_DEGREE_NOT_TOP,
+    COLOCATION_RIVAL_TOWNS,
+    COLOCATION_WINDOW_S,
+    CONVOY_RIVAL_MAX,
+    CONVOY_WINDOW_S,
+    INCONSISTENT_REPORTS,
+    PILL_PURCHASES_MIN,
+    STRUCTURING_BAND,
+    STRUCTURING_RIVAL_MAX,
+    STRUCTURING_WATCH,
+)
+
+DAY_S = 86400
+DRUGS = ("amphetamine", "tramadol")  # what the lab finds in the pills sold as 'anti-fatigue'
+
+
+class SignalError(RuntimeError):
+    """The generator could not keep a planted signal ahead of the background: a bug to report."""
+
+
+def sort_values(key: np.ndarray, t: np.ndarray, window: int) -> np.ndarray:
+    """One integer per row that sorts rows by key then time, a key's rows never within `window` of
+    another key's: so 'same key, at most `window` apart' is 'values at most `window` apart'."""
+    if not len(t):
+        return np.zeros(0, np.int64)
+    return key.astype(np.int64) * (int(t.max()) - int(t.min()) + window + 1) + (t - t.min())
+
+
+def close_pairs(key: np.ndarray, t: np.ndarray, who: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs (i, j), i before j, with the same key, at most `window` seconds apart, `who` different.
+
+    Rows sorted by key then time: a row's partners are the next ones, up to the first too far away;
+    each step looks one row further, only from the rows whose previous step still found a partner,
+    so the work grows with the number of pairs, not with the table times the busiest key's crowd.
+    """
+    value = sort_values(key, t, window)
+    order = np.argsort(value, kind="stable")
+    value = value[order]
+    n = len(order)
+    found, steps = [], []
+    idx = np.arange(max(n - 1, 0))
+    step = 1
+    while len(idx):
+        idx = idx[value[idx + step] - value[idx] <= window]
+        found.append(idx)
+        steps.append(np.full(len(idx), step))
+        step += 1
+        idx = idx[idx + step < n]
+    near = np.concatenate(found) if found else np.zeros(0, np.int64)
+    i, j = order[near], order[near + (np.concatenate(steps) if steps else 0)]
+    differ = who[i] != who[j]
+    return i[differ], j[differ]
+
+
+def pairs_of(rows: np.ndarray, value: np.ndarray, order: np.ndarray, who: np.ndarray,
+             window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row pairs at most `window` apart in `value` (`sort_values`), `who` different, with one of `rows`
+    in them: found from those rows alone, each pair once. `order` sorts `value`."""
+    ranked = value[order]
+    lo = np.searchsorted(ranked, value[rows] - window, "left")
+    count = np.searchsorted(ranked, value[rows] + window, "right") - lo
+    owner = np.repeat(rows, count)
+    other = order[np.arange(len(owner)) - np.repeat(np.cumsum(count) - count - lo, count)]
+    anchor = np.zeros(len(value), bool)
+    anchor[rows] = True
+    once = ~anchor[other] | (owner < other)  # a pair of two anchors is found from both: keep one
+    keep = once & (owner != other) & (who[owner] != who[other])
+    return owner[keep], other[keep]
+
+
+# --------------------------------------------------------------------------- convoy
+def convoy_apart(plate: np.ndarray, post: np.ndarray, t: np.ndarray, planted: np.ndarray,
+                 window: int = CONVOY_WINDOW_S, rival_max: int = CONVOY_RIVAL_MAX) -> np.ndarray:
+    """Which passages to keep so that no pair of plates but the planted one passes together
+    (same post, same day, within `window`) on more than `rival_max` days.
+
+    Plates are integer codes; `planted` marks the convoy's own passages. A pair's joint passages
+    are kept in time order up to `rival_max`; beyond, the background passage of each is dropped.
+    """
+    keep = np.ones(len(t), bool)
+    convoy = set(plate[planted].tolist())
+    while True:
+        rows = np.flatnonzero(keep)
+        i, j = close_pairs(post[rows], t[rows], plate[rows], window)
+        i, j = rows[i], rows[j]
+        ev = pd.DataFrame({"x": np.minimum(plate[i], plate[j]), "y": np.maximum(plate[i], plate[j]),
+                           "post": post[i], "day": np.minimum(t[i], t[j]) // DAY_S, "t": np.minimum(t[i], t[j]),
+                           "i": i, "j": j})
+        ev = ev[~(ev.x.isin(convoy) & ev.y.isin(convoy))]
+        excess = _beyond(ev, ["x", "y"], ["post", "day"], rival_max)
+        if not len(excess):
+            return keep
+        later_is_free = ~planted[excess.j.to_numpy()]
+        drop = np.where(later_is_free, excess.j.to_numpy(), excess.i.to_numpy())
+        if planted[drop].any():
+            raise SignalError("convoy: two planted passages of different plates within the window")
+        keep[drop] = False
+
+
+def _beyond(ev: pd.DataFrame, pair: list[str], occasion: list[str], allowed: int) -> pd.DataFrame:
+    """Rows of `ev` whose occasion comes after the pair's first `allowed` occasions (by earliest time `t`)."""
+    if not len(ev):
+        return ev
+    occ = ev.groupby(pair + occasion, as_index=False, sort=True).t.min()
+    occ = occ.sort_values(pair + ["t"] + occasion, kind="stable")
+    late = occ[occ.groupby(pair, sort=False).cumcount() >= allowed][pair + occasion]
+    return ev.merge(late, on=pair + occasion, how="inner")
+
+
+# --------------------------------------------------------------------------- co-location
+def colocation_apart(caller: np.ndarray, t: np.ndarray, cell: np.ndarray, home_cell: np.ndarray,
+                     movable: np.ndarray, cell_town: np.ndarray, pair: tuple[int, int],
+                     window: int = COLOCATION_WINDOW_S, rival_towns: int = COLOCATION_RIVAL_TOWNS) -> np.ndarray:
+    """Cells of the calls such that no pair of phones but `pair` calls from one antenna within
+    `window` in more than `rival_towns` towns.
+
+    A phone's calls are made at home, except its travel calls (`movable`), which could as well
+    have been made at home (`home_cell`). So two phones meet without travelling only in a town
+    where both call from without travelling (their home, or a planted call's town): such a town
+    is counted for the pair whether they met there or not (a bound that needs no scan of the
+    millions of meetings at home), then the towns where they meet on travel calls, earliest
+    first; a pair beyond `rival_towns` sends its later towns' travel calls home. Calls sent home
+    can meet others' travel calls there, so this runs until no pair is left over; each round
+    sends at least one call home, so it ends.
+    """
+    cell, movable = cell.copy(), movable.copy()
+    phones = int(caller.max()) + 1 if len(caller) else 1
+    planted = min(pair) * phones + max(pair)
+    value = sort_values(cell, t, window)
+    order = np.argsort(value)  # ties in any order: pairs are found by value ranges
+    while True:
+        i, j = pairs_of(np.flatnonzero(movable), value, order, caller, window)
+        x, y = np.minimum(caller[i], caller[j]), np.maximum(caller[i], caller[j])
+        ev = pd.DataFrame({"key": x.astype(np.int64) * phones + y, "town": cell_town[cell[i]],
+                           "t": np.minimum(t[i], t[j]), "i": i, "j": j})
+        ev = ev[ev.key != planted]
+        met = ev.groupby(["key", "town"], as_index=False, sort=True).t.min()
+        # a pair within the bound on travel towns alone stays within it with one more town
+        near = met.groupby("key").town.transform("size") >= rival_towns
+        towns = pd.concat([_home_towns(met.key[near].unique(), phones, caller, cell, movable, cell_town),
+                           met[near].assign(home=False)]).sort_values(["key", "home", "t", "town"],
+                                                                      ascending=[True, False, True, True])
+        towns = towns.drop_duplicates(["key", "town"])
+        late = towns[towns.groupby("key").cumcount() >= rival_towns]
+        if not len(late):
+            return cell
+        excess = ev.merge(late[["key", "town"]], on=["key", "town"])
+        back = np.concatenate([excess.i.to_numpy(), excess.j.to_numpy()])
+        back = np.unique(back[movable[back]])
+        if not len(back):
+            raise SignalError("co-location: two phones meet in too many towns without travelling")
+        cell[back] = home_cell[back]
+        movable[back] = False
+        value = sort_values(cell, t, window)  # same scale: only the rows sent home change value
+        order = _resorted(order, value, back)
+
+
+def _resorted(order: np.ndarray, value: np.ndarray, moved: np.ndarray) -> np.ndarray:
+    """`order` sorting `value` again after the `moved` rows changed value, without sorting it all again."""
+    gone = np.zeros(len(value), bool)
+    gone[moved] = True
+    rest = order[~gone[order]]
+    moved = moved[np.argsort(value[moved], kind="stable")]
+    return np.insert(rest, np.searchsorted(value[rest], value[moved], "right"), moved)
+
+
+def _home_towns(keys: np.ndarray, phones: int, caller: np.ndarray, cell: np.ndarray, movable: np.ndarray,
+                cell_town: np.ndarray) -> pd.DataFrame:
+    """(key, town, home=True, t=-1) for each pair and each town both its phones call from without travelling."""
+    x, y = keys // phones, keys % phones
+    stay = ~movable & np.isin(caller, np.r_[x, y])
+    calls_from = pd.DataFrame({"p": caller[stay], "town": cell_town[cell[stay]]}).drop_duplicates()
+    both = (pd.DataFrame({"key": keys, "p": x}).merge(calls_from, on="p")
+            .merge(pd.DataFrame({"key": keys, "p": y}).merge(calls_from, on="p"), on=["key", "town"]))
+    return pd.DataFrame({"key": both.key.to_numpy(), "town": both.town.to_numpy(), "home": True, "t": -1})
+
+
+# --------------------------------------------------------------------------- structuring
+def structuring_apart(sender: np.ndarray, amount: np.ndarray, t: np.ndarray, planted: np.ndarray, threshold: int,
+                      unit: int, watch: float = STRUCTURING_WATCH,
+                      rival_max: int = STRUCTURING_RIVAL_MAX) -> np.ndarray:
+    """Amounts such that no sender but the planted one makes more than `rival_max` transfers in the
+    watched band just under the threshold: an innocent sender's later ones are halved."""
+    amount = amount.copy()
+    watched = np.flatnonzero((amount >= watch * threshold) & (amount < threshold) & ~planted)
+    watched = watched[np.lexsort((watched, t[watched], sender[watched]))]
+    s = sender[watched]
+    start = np.r_[0, np.flatnonzero(s[1:] != s[:-1]) + 1]
+    rank = np.arange(len(s)) - np.repeat(start, np.diff(np.r_[start, len(s)]))
+    late = watched[rank >= rival_max]
+    amount[late] = amount[late] // 2 // unit * unit
+    return amount
+
+
+def in_band(amounts: np.ndarray, threshold: int, unit: int, band: tuple[float, float] = STRUCTURING_BAND) -> np.ndarray:
+    """Amounts rounded down to the unit and kept inside the band (shares of the threshold), whatever the
+    unit: the ends of the band are rounded inwards to the unit."""
+    lo = -(-int(threshold * band[0]) // unit) * unit
+    hi = int(threshold * band[1]) // unit * unit
+    return np.clip(np.floor(amounts / unit) * unit, lo, hi).astype(np.int64)
+
+
+# --------------------------------------------------------------------------- small counts
+def enough_drug_pills(sold_as_pills: np.ndarray, result: np.ndarray, minimum: int = PILL_PURCHASES_MIN) -> np.ndarray:
+    """Lab results such that at least `minimum` of the pills sold as 'anti-fatigue' contain a drug:
+    the first ones found clean are found to contain amphetamine instead."""
+    result = np.array(result, dtype=object)
+    drug = np.isin(result, DRUGS)
+    clean = np.flatnonzero(sold_as_pills & ~drug)
+    result[clean[:max(0, minimum - int((sold_as_pills & drug).sum()))]] = DRUGS[0]
+    return result
+
+
+def misgradable(grade: np.ndarray, count: int = INCONSISTENT_REPORTS) -> np.ndarray:
+    """Positions of the reports that may get a better grade than their source deserves: those of poor (C)
+    or untested (X) sources, or, when there are fewer than `count`, every report not graded A."""
+    poor = np.flatnonzero(np.isin(grade, ["C", "X"]))
+    return poor if len(poor) >= count else np.flatnonzero(np.asarray(grade) != "A")
+
+
+# --------------------------------------------------------------------------- broker
+def brandes(adj) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Brandes' betweenness from every source at once, one BFS level at a time, with (source x node)
+    matrices: distances, numbers of shortest paths and dependencies of an unweighted undirected
+    graph given as a symmetric scipy sparse matrix. Node v's unnormalised betweenness is
+    delta[:, v].sum() / 2 (the same as networkx, checked by a test)."""
+    n = adj.shape[0]
+    sigma = np.eye(n)
+    dist = np.where(np.eye(n) > 0, 0, -1)
+    frontier = np.eye(n)
+    level = 0
+    while frontier.any():
+        level += 1
+        reach = (adj @ frontier.T).T
+        new = (reach > 0) & (dist < 0)
+        dist[new] = level
+        frontier = np.where(new, reach, 0.0)
+        sigma += frontier
+    delta = np.zeros((n, n))
+    for d in range(level - 1, 0, -1):
+        coef = np.where(dist == d + 1, (1 + delta) / np.where(sigma > 0, sigma, 1), 0.0)
+        delta += np.where(dist == d, sigma * (adj @ coef.T).T, 0.0)
+    return dist, sigma, delta
+
+
+def _rank(score: np.ndarray, names: np.ndarray, node: int) -> int:
+    """1-based rank of `node` when sorted by score, highest first, ties by name."""
+    ahead = (score > score[node]) | ((score == score[node]) & (names < names[node]))
+    return int(ahead.sum()) + 1
+
+
+def broker_ranks(lo: np.ndarray, hi: np.ndarray, names: np.ndarray, broker: int):
+    """(betweenness rank, degree rank, betweenness, Brandes matrices, adjacency, nodes) of the broker
+    in the graph of the distinct pairs (lo, hi) of line indices."""
+    from scipy import sparse
+
+    nodes = np.unique(np.concatenate([lo, hi]))
+    a, b = np.searchsorted(nodes, lo), np.searchsorted(nodes, hi)
+    n = len(nodes)
+    adj = sparse.coo_matrix((np.ones(2 * len(a)), (np.r_[a, b], np.r_[b, a])), shape=(n, n)).tocsr()
+    adj.data[:] = 1.0
+    mats = brandes(adj)
+    bc = mats[2].sum(axis=0) / 2
+    deg = np.diff(adj.indptr)
+    me = int(np.searchsorted(nodes, broker))
+    return _rank(bc, names[nodes], me), _rank(deg, names[nodes], me), bc, mats, adj, nodes
+
+
+def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, broker: int, avoid: set[int],
+                      top: int = BROKER_BETWEENNESS_TOP, not_top: int = BROKER_DEGREE_NOT_TOP,
+                      rounds: int = 40) -> np.ndarray:
+    """Callees such that the broker's betweenness in the call graph is in the `top` while his degree
+    is not in the `not_top`.
+
+    His betweenness comes from being the only way to the cell abroad; a busy innocent phone
+    linking towns can still outrank him. Then the rival just above him loses its busiest
+    shortcut: the calls over its link of highest edge betweenness go to each caller's busiest
+    other contact instead (callers, times, cells and handsets unchanged), one link per round.
+    `names` (msisdn per line) breaks ties as a sorted table would; `avoid` are lines never made
+    the new callee (the SIM-swap lines, active only part of the time).
+    """
+    callee = callee.copy()
+    for _ in range(rounds):
+        size = int(max(caller.max(), callee.max())) + 1
+        pairs = np.unique(np.minimum(caller, callee).astype(np.int64) * size + np.maximum(caller, callee))
+        bc_rank, deg_rank, bc, (dist, sigma, delta), adj, nodes = broker_ranks(pairs // size, pairs % size, names,
+                                                                               broker)
+        if deg_rank <= not_top:
+            raise SignalError(f"broker: degree rank {deg_rank}, within the top {not_top}")
+        if bc_rank <= top:
+            return callee
+        me = int(np.searchsorted(nodes, broker))
+        ahead = np.flatnonzero(bc > bc[me])
+        rival = int(ahead[np.argmin(bc[ahead])])
+        link = _busiest_shortcut(rival, me, dist, sigma, delta, adj)
+        if link is None:
+            raise SignalError("broker: no link of the rival can go without cutting the call graph")
+        _reroute(caller, callee, int(nodes[rival]), int(nodes[link]), {int(nodes[me])} | avoid)
+    raise SignalError(f"broker: not in the top {top} of betweenness after {rounds} rounds")
+
+
+def _busiest_shortcut(v: int, broker: int, dist, sigma, delta, adj) -> int | None:
+    """The neighbour u of v whose link (v, u) carries the most shortest paths and can go: u is not
+    the broker, both keep another contact, and the graph stays connected without it."""
+    from scipy.sparse.csgraph import connected_components
+
+    nbrs = adj.indices[adj.indptr[v]:adj.indptr[v + 1]]
+    safe_sigma = np.where(sigma > 0, sigma, 1)
+    scores = []
+    for u in nbrs:
+        down = (dist[:, u] == dist[:, v] + 1) * sigma[:, v] * (1 + delta[:, u]) / safe_sigma[:, u]
+        up = (dist[:, v] == dist[:, u] + 1) * sigma[:, u] * (1 + delta[:, v]) / safe_sigma[:, v]
+        scores.append((down + up).sum())
+    deg = np.diff(adj.indptr)
+    for k in np.argsort(-np.array(scores), kind="stable"):
+        u = int(nbrs[k])
+        if u == broker or deg[u] < 2 or deg[v] < 2:
+            continue
+        cut = adj.tolil()
+        cut[v, u] = cut[u, v] = 0
+        if connected_components(cut.tocsr(), directed=False)[0] == 1:
+            return u
+    return None
+
+
+def _reroute(caller: np.ndarray, callee: np.ndarray, v: int, u: int, avoid: set[int]) -> None:
+    """Calls between v and u go, from the same caller, to the caller's busiest other contact."""
+    for a, b in ((v, u), (u, v)):
+        mine = caller == a
+        others = np.r_[callee[mine], caller[callee == a]]
+        others = others[(others != b) & ~np.isin(others, list(avoid))]
+        if not len(others):
+            raise SignalError("broker: a caller has no other contact to call instead")
+        values, counts = np.unique(others, return_counts=True)
+        callee[mine & (callee == b)] = values[np.argmax(counts)]

@@ -1,0 +1,79 @@
+"""The numbers of every planted signal, each named once.
+
+The generator plants each signal with these numbers and guarantees its margin over the innocent
+background (`guarantee`); `truth` states them in the `detail` of truth/signals.csv; the data
+dictionary (datasets/README.md) states them in its table of signals; the tests and
+benchmarks/signals.py check them on the tables (`margins`). Change a number here and all four
+follow.
+
+A margin is what makes a signal findable by the technique taught, whatever the seed: the planted
+pair of plates passes together CONVOY_PASSAGES times while no other pair does more than
+CONVOY_RIVAL_MAX times, and so on.
+"""
+from __future__ import annotations
+
+# broker: the cross-border network's broker is the only link between the cell abroad and home
+BROKER_BETWEENNESS_TOP = 3  # his betweenness is among the 3 highest of the call network...
+BROKER_DEGREE_NOT_TOP = 5  # ...while his degree is not among the 5 highest
+BROKER_HOME_CONTACTS = 3  # personal contacts at home besides his network
+
+# sim_swap: one handset, several SIMs in turn, each taking over at an equal share of the period
+SIM_SWAP_SIMS = 3
+
+# handset_change: the courier's number moves to a new handset at this share of the period
+HANDSET_CHANGE_AT = 0.5
+
+# co_location: two couriers' phones call from the same antenna within minutes
+COLOCATION_OCCASIONS = 8  # days on which they do, each in one town
+COLOCATION_TOWNS = 4  # different towns among those occasions (at least)
+COLOCATION_CALLS_EACH = 2  # calls by each phone on an occasion
+COLOCATION_WINDOW_S = 600  # all calls of an occasion fall within this many seconds
+COLOCATION_RIVAL_TOWNS = 2  # no other pair of phones shares an antenna within the window in more towns
+
+# structuring: a financier keeps every transfer just under the reporting threshold
+STRUCTURING_TRANSFERS = 14
+STRUCTURING_BAND = (0.90, 0.995)  # each amount, as a share of the threshold: from 90 % up to 99.5 %
+STRUCTURING_WATCH = 0.80  # "just under the threshold", as a participant scans it: from 80 % up to 100 %
+STRUCTURING_RIVAL_MAX = 2  # no other sender makes more transfers in the watched band
+
+# convoy: two plates of one network pass checkpoints together
+CONVOY_PASSAGES = 6  # joint passages, each at a checkpoint on a different day
+CONVOY_GAP_S = (60, 480)  # the second plate passes this many seconds after the first (from, up to excluded)
+CONVOY_WINDOW_S = 600  # window in which passages at one post count as "together"
+CONVOY_RIVAL_MAX = 2  # no other pair of plates passes together (same post, same day) more often
+
+# cross_border_cell: round trips of each cell member through the post leading to their country
+CELL_TRIPS = (4, 7)  # from, up to excluded; each trip is an exit and an entry (or the reverse)
+
+# falsified_medicine: market test purchases of 'anti-fatigue' pills found to contain drugs
+PILL_PURCHASES_MIN = 5
+
+# inconsistent_grading: reports whose source grade is better than the source's record allows
+INCONSISTENT_REPORTS = 5
+INCONSISTENT_SHARE_MAX = 0.10  # of all reports: the exceptions stay exceptions
+
+
+def whole_minutes(seconds: int) -> int:
+    """480 -> 8: whole minutes, rounded up, so that 'within N minutes' stays true."""
+    return -(-seconds // 60)
+
+
+def minutes(seconds: int) -> str:
+    """480 -> '8 minutes'."""
+    return f"{whole_minutes(seconds)} minutes"
+
+
+def percent(share: float) -> str:
+    """0.995 -> '99.5 %'."""
+    return f"{round(share * 100, 4):g} %"
+
+
+def count_words(n: int) -> str:
+    """3 -> 'three', for texts that read better in words (numbers above ten stay digits)."""
+    words = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    return words[n] if 0 <= n < len(words) else str(n)
+
+
+def handset_change_when() -> str:
+    """When the courier changes handset, in words."""
+    return "half-way" if HANDSET_CHANGE_AT == 0.5 else f"at {percent(HANDSET_CHANGE_AT)} of the period"
