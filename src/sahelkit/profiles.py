@@ -842,7 +842,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 ("modules/05-who-matters", "solutions/05-who-matters"), _cross_border_route),
     Requirement("border_post", "posts", "a border post leading to a neighbour that a route reaches: the cell's "
                 "members cross there, together, again and again",
-                ("modules/04-association-chart", "solutions/04-association-chart"), _border_post),
+                ("modules/04-association-chart", "solutions/04-association-chart", "modules/13-joint-team"),
+                _border_post),
     Requirement("markets", "markets", "at least one market: test purchases are made there",
                 ("modules/01-intelligence-cycle", "solutions/01-intelligence-cycle"), _markets),
     Requirement("pill_crime", "crimes", "a crime sold as pills (amphetamine_pills, tramadol or falsified_medicine): "
