@@ -56,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["SAHELKIT_COUNTRY"] = args.country
     os.environ.setdefault("MPLBACKEND", "agg")
-    paths = [p.resolve() for p in args.paths] or sorted([*(REPO / "modules").glob("*.ipynb"), *(REPO / "solutions").glob("*/*.ipynb")])
+    every = [*(REPO / "modules").glob("*.ipynb"), *(REPO / "solutions").glob("*/*.ipynb")]
+    paths = [p.resolve() for p in args.paths] or sorted(every)
 
     print(f"country: {args.country}; best of {args.repeat}; target: notebook <= {TARGET:g} x floor")
     print(f"{'notebook':52} {'floor s':>8} {'notebook s':>11} {'ratio':>6}")

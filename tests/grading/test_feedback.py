@@ -19,7 +19,8 @@ def test_feedback_hides_hidden_tests(tmp_path: Path, released_course):
     source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     hidden_lines = [line.strip() for cell in source.cells
                     if "BEGIN HIDDEN TESTS" in cell.source
-                    for line in cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0].splitlines()
+                    for line in cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                    .splitlines()
                     if len(line.strip()) > 12]
     assert hidden_lines
     nb = copy.deepcopy(source)

@@ -20,7 +20,8 @@ def _digits(rng: np.random.Generator, n: int, width: int) -> np.ndarray:
     return np.char.zfill(vals.astype(str), width).astype(object)
 
 
-def msisdns(numbering: dict, n: int, rng: np.random.Generator, taken: set[str]) -> tuple[list[str], list[str], list[str]]:
+def msisdns(numbering: dict, n: int, rng: np.random.Generator,
+            taken: set[str]) -> tuple[list[str], list[str], list[str]]:
     """n new unique E.164 numbers with their operator names and MNCs, avoiding `taken`."""
     ops = numbering["operators"]
     shares = np.array([o["share"] for o in ops], dtype=float)

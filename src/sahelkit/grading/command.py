@@ -228,7 +228,8 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
     roster_all = dict(roster)
     summary = build_report(course, url, wanted, records, roster_all, report_dir, args.low_score,
                            collected.unattributed)
-    print(f"Durée : correction {grading_seconds:.1f} s ({len(jobs)} rendu(s), {min(args.jobs, max(1, len(jobs)))} en parallèle)")
+    parallel = min(args.jobs, max(1, len(jobs)))
+    print(f"Durée : correction {grading_seconds:.1f} s ({len(jobs)} rendu(s), {parallel} en parallèle)")
     return _print_summary(summary, records, jobs, collected.unattributed, report_dir)
 
 
@@ -251,7 +252,8 @@ def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list,
     print(f"\nRapport : {report_dir / 'rapport-cohorte.html'}")
     print(f"Notes   : {report_dir / 'notes.csv'}  (et notes-par-partie.csv, nbgrader-grades.csv)")
     status = 1 if unattributed or any(needs_attention(c for c, _ in r["issues"]) for r in rows) else 0
-    print("Résultat : " + ("des points demandent votre attention (code 1)." if status else "tout est en ordre (code 0)."))
+    print("Résultat : " + ("des points demandent votre attention (code 1)." if status
+                           else "tout est en ordre (code 0)."))
     return status
 
 

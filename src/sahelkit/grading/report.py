@@ -143,9 +143,12 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
 
 
 CSS = """
-body{font-family:"DejaVu Sans",Arial,sans-serif;color:#000;background:#fff;max-width:1100px;margin:1.5em auto;padding:0 1em;font-size:14px}
-h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.25em;border-bottom:2px solid #000;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;margin:.6em 0;width:100%} th,td{border:1px solid #444;padding:.25em .45em;text-align:left;vertical-align:top}
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#000;background:#fff;max-width:1100px;margin:1.5em auto;
+     padding:0 1em;font-size:14px}
+h1{font-size:1.6em;margin-bottom:.2em}
+h2{font-size:1.25em;border-bottom:2px solid #000;padding-bottom:.2em;margin-top:1.6em}
+table{border-collapse:collapse;margin:.6em 0;width:100%}
+th,td{border:1px solid #444;padding:.25em .45em;text-align:left;vertical-align:top}
 th{background:#e6e6e6} td.num{text-align:right;white-space:nowrap} .attention{font-weight:bold}
 .note{color:#333;font-size:.92em} img{max-width:100%;display:block;margin:.6em 0;border:1px solid #999}
 .badge{display:inline-block;border:1px solid #000;padding:0 .3em;margin:1px;font-size:.88em}
@@ -279,7 +282,8 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
     attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
     weak = to_teach_again(parts_stats)
     waiting = [s for s in parts_stats if s["pending"]]
-    h = [f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'><title>Rapport de cohorte — {e(', '.join(assignments))}</title>",
+    h = [f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>"
+         f"<title>Rapport de cohorte — {e(', '.join(assignments))}</title>",
          f"<style>{CSS}</style></head><body>",
          f"<h1>Rapport de cohorte</h1><p class='note'>Exercice(s) : <b>{e(', '.join(assignments))}</b> — "
          f"{n_people} participant(s) — produit le {now} par <code>sahelkit grade</code> "
@@ -289,15 +293,19 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
     h.append("<table id='synthese'><tr><th>Rendus corrigés</th><th>Non rendus ou illisibles</th>"
              "<th>Participants à suivre</th><th>Note moyenne</th></tr>"
              f"<tr><td class='num'>{len(graded_rows)}</td><td class='num'>{len(rows) - len(graded_rows)}</td>"
-             f"<td class='num'>{len({r['participant'] for r in attention})}</td><td class='num'>{mean:.0f} %</td></tr></table>")
+             f"<td class='num'>{len({r['participant'] for r in attention})}</td>"
+             f"<td class='num'>{mean:.0f} %</td></tr></table>")
 
     h.append("<h2 id='a-reprendre'>1. À reprendre demain</h2>")
     if weak:
         h.append("<p>Moins de la moitié des participants ont eu tous les points de ces parties :</p><table>"
-                 "<tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th><th>Points moyens</th></tr>")
+                 "<tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th>"
+                 "<th>Points moyens</th></tr>")
         for s in weak:
-            h.append(f"<tr class='attention'><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td><td class='num'>{s['max']:g}</td>"
-                     f"<td class='num'>{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)</td><td class='num'>{100 * s['mean']:.0f} %</td></tr>")
+            h.append(f"<tr class='attention'><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td>"
+                     f"<td class='num'>{s['max']:g}</td>"
+                     f"<td class='num'>{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)</td>"
+                     f"<td class='num'>{100 * s['mean']:.0f} %</td></tr>")
         h.append("</table>")
     else:
         h.append("<p>Aucune partie n'a été ratée par la moitié de la cohorte ou plus.</p>")
@@ -316,7 +324,8 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         rate = f"{s['full']}/{s['n']} ({100 * s['rate']:.0f} %)" if s["rate"] is not None else "—"
         mean = f"{100 * s['mean']:.0f} %" if s["mean"] is not None else "—"
         h.append(f"<tr{cls}><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td><td class='num'>{s['max']:g}</td>"
-                 f"<td class='num'>{rate}</td><td class='num'>{mean}</td><td class='num'>{s['pending'] or ''}</td></tr>")
+                 f"<td class='num'>{rate}</td><td class='num'>{mean}</td>"
+                 f"<td class='num'>{s['pending'] or ''}</td></tr>")
     h.append("</table>")
 
     h.append("<h2 id='a-suivre'>2. Participants à suivre</h2>")
@@ -325,16 +334,19 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                  "<th>Statut</th><th>Détail et que faire</th></tr>")
         for r in sorted(attention, key=lambda r: (r["participant"], r["assignment"])):
             details = "".join(
-                f"<div><b>{e(label(c))}</b> : {e(d)}<br><span class='small'>→ {e(STATUSES[c].action if c in STATUSES else '')}</span></div>"
+                f"<div><b>{e(label(c))}</b> : {e(d)}<br>"
+                f"<span class='small'>→ {e(STATUSES[c].action if c in STATUSES else '')}</span></div>"
                 for c, d in r["issues"])
             note = f"{r['score']:g}/{r['max']:g}" if r["graded"] else "—"
-            h.append(f"<tr><td>{e(r['participant'])}<br><span class='small'>{e(r['name'])}</span></td><td>{e(r['service'])}</td>"
-                     f"<td>{e(r['assignment'])}</td><td class='num'>{note}</td><td>{_badges(r['issues'])}</td><td>{details}</td></tr>")
+            h.append(f"<tr><td>{e(r['participant'])}<br><span class='small'>{e(r['name'])}</span></td>"
+                     f"<td>{e(r['service'])}</td><td>{e(r['assignment'])}</td><td class='num'>{note}</td>"
+                     f"<td>{_badges(r['issues'])}</td><td>{details}</td></tr>")
         h.append("</table>")
     else:
         h.append("<p>Personne : tous les rendus ont été corrigés sans incident et au-dessus du seuil.</p>")
     if unattributed:
-        h.append("<p><b>Fichiers non attribués</b> (ni corrigés, ni perdus : ils restent dans le dossier des rendus) :</p><ul>")
+        h.append("<p><b>Fichiers non attribués</b> (ni corrigés, ni perdus : ils restent dans le dossier des "
+                 "rendus) :</p><ul>")
         h += [f"<li>{e(o)} — {e(w)}</li>" for o, w in unattributed]
         h.append("</ul>")
 
@@ -352,7 +364,8 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         tot, top = sum(r["score"] for r in rs), sum(r["max"] for r in rs)
         issues = [i for r in rs for i in r["issues"]]
         h.append(f"<tr><td>{e(pid)}</td><td>{e(rs[0]['name'])}</td><td>{e(rs[0]['service'])}</td>{cells}"
-                 f"<td class='num'>{tot:g}/{top:g} ({100 * tot / top if top else 0:.0f} %)</td><td>{_badges(issues)}</td></tr>")
+                 f"<td class='num'>{tot:g}/{top:g} ({100 * tot / top if top else 0:.0f} %)</td>"
+                 f"<td>{_badges(issues)}</td></tr>")
     h.append("</table>")
 
     h.append("<h2 id='detail'>4. Détail par partie</h2>")
@@ -372,7 +385,8 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         h.append("</table>")
     h.append("<p class='note'>✎ : partie à noter ou revoir à la main dans Formgrader.</p>")
 
-    h.append("<h2 id='statuts'>5. Que veulent dire les statuts ?</h2><table><tr><th>Statut</th><th>Ce qui s'est passé</th>"
+    h.append("<h2 id='statuts'>5. Que veulent dire les statuts ?</h2>"
+             "<table><tr><th>Statut</th><th>Ce qui s'est passé</th>"
              "<th>Que faire</th></tr>")
     for st in STATUSES.values():
         if st.code == "unchanged":
@@ -381,5 +395,6 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
         h.append(f"<tr><td>{mark}{e(st.label)}</td><td>{e(st.meaning)}</td><td>{e(st.action)}</td></tr>")
     h.append(f"</table><p class='note'>⚠ : demande votre attention. Seuil de note faible : {low_score:.0f} %. "
              "Les notes comptent les points corrigés à la main dans Formgrader quand il y en a ; une partie pas "
-             "encore notée y compte 0, mais le seuil de note faible ne porte que sur les points déjà notés.</p></body></html>")
+             "encore notée y compte 0, mais le seuil de note faible ne porte que sur les points déjà notés."
+             "</p></body></html>")
     return "\n".join(h)

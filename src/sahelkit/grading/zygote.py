@@ -131,7 +131,8 @@ class _Helper:
                 ready = cls._proc.stdout.readline()
                 if not ready:
                     raise RuntimeError("the kernel helper process (sahelkit.grading.zygote) did not start")
-            cls._proc.stdin.write(json.dumps({"argv": argv, "env": env, "cwd": cwd, "log": log if log.startswith("/") else ""}) + "\n")
+            request = {"argv": argv, "env": env, "cwd": cwd, "log": log if log.startswith("/") else ""}
+            cls._proc.stdin.write(json.dumps(request) + "\n")
             cls._proc.stdin.flush()
             reply = cls._proc.stdout.readline()
             if not reply:
