@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     scale = args.calls / args.baseline_rows
     print(f"country {slug}, {len(w.phones)} phones, {len(w.edges)} contact pairs; "
           f"every time is the best of {args.repeat} runs (shared machine), the two sides taking turns")
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     # 1 and 2: each side in turn, best of --repeat
     t_vec, t_make, t_write, t_cmd, peak_rss = [], [], [], [], []
@@ -175,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   ratio:                       {base_both / min(t_cmd):8.1f} x  (target >= 10 x)")
     print(f"   peak memory of the command:  {max(peak_rss) / 2**20:8.0f} MiB (max resident size of the child; "
           "target < 1024 MiB)")
+
+    print(f"   load average after 1-2:      {os.getloadavg()[0]:8.1f}")
 
     # 3. full workshop-size country, generated and written
     t_country = []
