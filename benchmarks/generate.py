@@ -3,7 +3,8 @@
 Run:  .venv/bin/python benchmarks/generate.py [--country ML] [--calls 1000000] [--baseline-rows 50000] [--repeat 3]
 
 The machine may be shared and noisy: every time printed is the best of --repeat runs, for each
-side, the runs of the two sides taking turns. Prints, in one run on the same machine:
+side, the runs of the two sides taking turns; the load average is printed, and each ratio is also
+given in CPU time, which a busy machine disturbs far less. Prints, in one run on the same machine:
   1. the CDR table of --calls calls made by the vectorised generator (comms.build_calls and the
      times as text, the code that writes datasets/), next to a row-by-row Faker baseline making
      the same columns. The baseline is timed on --baseline-rows rows and extrapolated linearly to
