@@ -120,6 +120,20 @@ def colocated_calls(w: World) -> pd.DataFrame:
     return df
 
 
+def _by_time_then_caller(t: np.ndarray, caller: np.ndarray, n_phones: int) -> np.ndarray:
+    """Row order by time, then caller, ties in row order: np.argsort(t * n_phones + caller, kind="stable").
+
+    A stable argsort of a million keys takes 0.13 s. Appending each row's number to its key makes
+    the keys distinct, so a plain sort of the keys (0.02 s) gives the same order, and the row
+    numbers come back as key % n.
+    """
+    n = len(t)
+    key = t * n_phones + caller
+    if n == 0 or key.min() < 0 or key.max() >= np.iinfo(np.int64).max // n - 1:
+        return np.argsort(key, kind="stable")
+    return np.sort(key * n + np.arange(n)) % n
+
+
 def build_calls(w: World, n_calls: int) -> pd.DataFrame:
     """The CDR table: exactly n_calls rows (planted ones included)."""
     rng = w.rng
@@ -167,7 +181,7 @@ def build_calls(w: World, n_calls: int) -> pd.DataFrame:
     when, new = handset_plan(w)
     imeis = np.array(w.phones.imei.tolist() + list(new), dtype=object)
     imei_idx = np.where(t >= when[caller], len(w.phones) + caller, caller)
-    order = np.argsort(t * len(w.phones) + caller, kind="stable")  # by time, then caller
+    order = _by_time_then_caller(t, caller, len(w.phones))
     msisdn = np.array(w.phones.msisdn.tolist(), dtype=object)
     kinds = np.array(["call", "sms"], dtype=object)
     return pd.DataFrame({
