@@ -48,14 +48,20 @@ def best_of(nb: nbformat.NotebookNode, cwd: Path, repeat: int) -> float:
     return min(run(nbformat.from_dict(nb), cwd) for _ in range(repeat))
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: modules/ and solutions/)")
+def notebook_arguments(description: str, default: str, argv: list[str] | None) -> argparse.Namespace:
+    """The options every notebook benchmark takes; sets the country and a quiet plotting backend."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("paths", nargs="*", type=Path, help=f"notebooks (default: {default})")
     parser.add_argument("--country", default=os.environ.get("SAHELKIT_COUNTRY", "mali"))
     parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args(argv)
     os.environ["SAHELKIT_COUNTRY"] = args.country
     os.environ.setdefault("MPLBACKEND", "agg")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = notebook_arguments(__doc__.splitlines()[0], "modules/ and solutions/", argv)
     every = [*(REPO / "modules").glob("*.ipynb"), *(REPO / "solutions").glob("*/*.ipynb")]
     paths = [p.resolve() for p in args.paths] or sorted(every)
 

@@ -9,14 +9,13 @@ does. The target is a ratio close to 1. Each timing is the best of --repeat runs
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebooks import notebook_arguments  # benchmarks/notebooks.py: the script folder is on sys.path
 
 from sahelkit.grading.truthguard import TRUTH_CALL, pack_truth, trusted
 from sahelkit.paths import REPO
@@ -46,13 +45,7 @@ def as_graded(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: solutions/)")
-    parser.add_argument("--country", default=os.environ.get("SAHELKIT_COUNTRY", "mali"))
-    parser.add_argument("--repeat", type=int, default=2)
-    args = parser.parse_args(argv)
-    os.environ["SAHELKIT_COUNTRY"] = args.country
-    os.environ.setdefault("MPLBACKEND", "agg")
+    args = notebook_arguments(__doc__.splitlines()[0], "solutions/", argv)
     paths = [p.resolve() for p in args.paths] or sorted((REPO / "solutions").glob("*/*.ipynb"))
     print(f"{'notebook':32} {'plain s':>8} {'sealed s':>9} {'ratio':>6}  errors (plain/sealed)")
     ratios = []

@@ -128,6 +128,16 @@ def grading_course(root: Path) -> tuple[Path, str]:
     return course, "00-fixture"
 
 
+def graded_course(root: Path):
+    """A throw-away course and, for its assignment, a notebook with every answer right and a blank one."""
+    from sahelkit.grading import simulate
+
+    course, name = grading_course(root / "course")
+    good = simulate.participant_notebook(course, name, name)
+    blank = simulate.participant_notebook(course, name, name, right=set())
+    return course, name, good, blank
+
+
 def run_grade(course: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), SAHELKIT_COUNTRY=COUNTRIES[0] if COUNTRIES else "mali")
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")

@@ -19,8 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from sahelkit.grading import simulate
-from tests.helpers import grading_course, run_grade
+from tests.helpers import graded_course, run_grade
 
 TIMEOUT = 5
 
@@ -37,9 +36,7 @@ def kinds(nb, want):
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("robust")
-    course, name = grading_course(root / "course")
-    good = simulate.participant_notebook(course, name, name)
-    blank = simulate.participant_notebook(course, name, name, right=set())
+    course, name, good, blank = graded_course(root)
     answers, tests = kinds(good, "solution"), [g for g in kinds(good, "grade") if g not in kinds(good, "solution")]
     subs = root / "rendus"
     subs.mkdir()

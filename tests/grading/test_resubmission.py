@@ -15,9 +15,8 @@ from html import escape as html_escape
 import nbformat
 import pytest
 
-from sahelkit.grading import simulate
 from sahelkit.grading.statuses import STATUSES
-from tests.helpers import grading_course, run_grade
+from tests.helpers import graded_course, run_grade
 
 KEPT = STATUSES["kept-earlier"].label
 PEOPLE = ("killer", "broken", "worse", "steady")
@@ -31,9 +30,7 @@ def _notes(course) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def evenings(tmp_path_factory):
     root = tmp_path_factory.mktemp("resubmission")
-    course, name = grading_course(root / "course")
-    good = simulate.participant_notebook(course, name, name)
-    blank = simulate.participant_notebook(course, name, name, right=set())
+    course, name, good, blank = graded_course(root)
     roster = root / "participants.csv"
     roster.write_text("identifiant;prenom;nom;service\n" + "".join(f"{p};{p.title()};Test;Police\n" for p in PEOPLE),
                       encoding="utf-8")
