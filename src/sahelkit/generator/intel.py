@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..profiles import scaled_price
-from . import guarantee
+from . import confusers, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
 from .signals import INCONSISTENT_REPORTS
@@ -341,7 +341,8 @@ OFFENCES = {
 
 
 def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Each service's records about people, in its own habits, duplicates included."""
+    """Each service's records about people, in its own habits, duplicates included, and different
+    people sharing a birth date or a phone where exercise 03 collates (`confusers`)."""
     rng, p, P = w.rng, w.profile, w.persons
     variants = p["names"]["variants"]
     members_home = [m for n in w.networks for m, _ in n.members if not P.foreign_side.iat[m]]
@@ -351,6 +352,8 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     msisdn = w.phones.msisdn.to_numpy()
     swap = w.plan.swap
     extracts, truth, written = {}, [], {}
+    people_of: dict[str, list[int]] = {}
+    numbers_of: dict[str, list[str]] = {}
     first_record = year_start(w).replace(year=w.start.year - RECORD_YEARS)
     col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
     for s in p["services"]:
@@ -366,14 +369,16 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         n_dup = int(round(n_base * s["duplicate_rate"]))
         people = people + [people[int(i)] for i in rng.choice(len(people), n_dup, replace=False)]
         people = [people[int(i)] for i in rng.permutation(len(people))]
-        rows = []
+        rows, numbers = [], []
         for person in people:
             given, family = col['given_name'][person], col['family_name'][person]
             name = as_service_writes(given, family, s["spelling"], s["name_order"], variants, rng)
             line = w.primary[person]
             if person == swap.person:
                 line = swap.lines[int(rng.integers(len(swap.lines)))]
-            phone = _service_phone(msisdn[line], s["phone_format"], rng) if rng.random() < 0.9 else ""
+            number = msisdn[line] if rng.random() < 0.9 else ""
+            phone = _service_phone(number, s["phone_format"], rng) if number else ""
+            numbers.append(number)
             bd = dt.date.fromisoformat(col['birth_date'][person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
             town = col['home_town'][person] if rng.random() < 0.9 else ""
             if s["spelling"] == "ascii_upper":
@@ -388,7 +393,11 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         df = pd.DataFrame(rows)
         df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
         extracts[s["code"]] = df
-        truth += [(s["code"], r, col['person_id'][person]) for r, person in zip(df.record_id, people)]
+        people_of[s["code"]], numbers_of[s["code"]] = people, numbers
+    formats = {s["code"]: (s["date_format"], s["phone_format"]) for s in p["services"]}
+    confusers.plant(w, extracts, people_of, numbers_of, formats, lambda e164, fmt: _service_phone(e164, fmt, rng))
+    for code, df in extracts.items():
+        truth += [(code, r, col['person_id'][person]) for r, person in zip(df.record_id, people_of[code])]
     # some variants are already known and noted in the person file
     for person in sorted(written):
         if rng.random() < 0.15:
