@@ -356,12 +356,17 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     numbers_of: dict[str, list[str]] = {}
     first_record = year_start(w).replace(year=w.start.year - RECORD_YEARS)
     col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
+    cell_lines, home_line = _core_lines(w)
+    partner = _cell_partner(w)
+    home_member = int(w.phones.user.iat[home_line])
     for s in p["services"]:
         if s["country"] == w.iso:
             subjects = [m for m in members_home if rng.random() < 0.5]
             pool = home
         else:
             subjects = list(cell) + [m for m in members_home if rng.random() < 0.2]
+            if s["code"] == partner and home_member not in subjects:
+                subjects.append(home_member)
             pool = foreign + home
         n_base = max(len(subjects), int(round(s["records"] * (1 - s["duplicate_rate"]))))
         rest = [i for i in rng.choice(pool, size=n_base - len(subjects), replace=True).tolist()]
@@ -394,6 +399,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
         extracts[s["code"]] = df
         people_of[s["code"]], numbers_of[s["code"]] = people, numbers
+    _partner_holds_core(w, extracts[partner], people_of[partner], numbers_of[partner], cell_lines, home_line)
     formats = {s["code"]: (s["date_format"], s["phone_format"]) for s in p["services"]}
     confusers.plant(w, extracts, people_of, numbers_of, formats, lambda e164, fmt: _service_phone(e164, fmt, rng))
     for code, df in extracts.items():
@@ -403,3 +409,39 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         if rng.random() < 0.15:
             P.at[person, "aliases"] = ";".join(written[person][:2])
     return extracts, pd.DataFrame(truth, columns=["service", "record_id", "person_id"])
+
+
+def _core_lines(w: World) -> tuple[list[int], int]:
+    """The broker's contacts in the cross-border network: the cell members' lines, and one home line
+    (a home member's, else the broker's own)."""
+    net = w.cross_border_network
+    broker = w.primary[net.who("broker")[0]]
+    e = w.edges
+    near = sorted(set(e.b[e.a == broker].tolist()) | set(e.a[e.b == broker].tolist()))
+    users = w.phones.user.to_numpy()
+    members = {m for m, _ in net.members}
+    foreign = w.persons.foreign_side.to_numpy()
+    cell = [int(x) for x in near if users[x] in members and foreign[users[x]]]
+    home = [int(x) for x in near if users[x] in members and not foreign[users[x]]]
+    return cell, (home or [broker])[0]
+
+
+def _cell_partner(w: World) -> str:
+    """The foreign service the joint team reaches the cell through: the police of the cell's country."""
+    foreign = [s for s in w.profile["services"] if s["country"] != w.iso]
+    return next((s["code"] for s in foreign if s["country"] == w.cross_border_network.foreign_iso), foreign[0]["code"])
+
+
+def _partner_holds_core(w: World, df: pd.DataFrame, people: list[int], numbers: list[str], cell_lines: list[int],
+                        home_line: int) -> None:
+    """Every record of the core's cell members (and of one home member) carries their line. The home
+    member's and the first cell member's are all written without the calling code, the other cell
+    members' first record too: module 13 must read each number with both the service's country and
+    the case's, as either reading alone misses a line."""
+    msisdn, users = w.phones.msisdn.to_numpy(), w.phones.user.to_numpy()
+    for j, line in enumerate([home_line] + cell_lines):
+        rows = [i for i, p in enumerate(people) if p == users[line]]
+        for k, i in enumerate(rows):
+            style = "national" if k == 0 or j <= 1 else "e164_spaced"
+            numbers[i] = msisdn[line]
+            df.at[i, "phone"] = format_msisdn(msisdn[line], style)
