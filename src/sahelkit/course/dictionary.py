@@ -154,15 +154,21 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          f"places; names at most {score} apart as above",
          f"exercise 03: matching on the phone, or on either key, without the names stays below "
          f"{S.percent(S.COLLATION_KEY_ONLY_PRECISION)} precision"),
+        ("cell in the partner's records", "the cross-border cell lives in the country of a foreign police service "
+         "of the profile; that service holds every cell member among the broker's contacts, and one home member, "
+         "with their line; the home member's numbers and one cell member's are all written without the calling "
+         "code, the other cell members' first record too",
+         "exercise 13: reading the numbers with the service's country alone, or with the case's alone, reaches "
+         "fewer lines of the core than reading with both"),
     ]
 
 
 def _planted_cases_md() -> str:
     rows = ["## Planted cases that separate a method from its wrong neighbours", "",
             "Not signals of the story but cases every country and seed holds, so that a plausible wrong method "
-            "gives a different answer from the one taught (tests/generator/test_discrimination_collation.py). "
-            "Only people outside the planted networks, with one record in the two extracts compared, are used, "
-            "so no true pair is lost.", "",
+            "gives a different answer from the one taught (tests/generator/test_discrimination_*.py). "
+            "Collation's shared keys use only people outside the planted networks with one record in the two "
+            "extracts compared, so no true pair is lost.", "",
             "| case | what is planted | the wrong method it defeats |", "|---|---|---|"]
     rows += [f"| {a} | {b} | {c} |" for a, b, c in planted_case_rows()]
     return "\n".join(rows + [""])
