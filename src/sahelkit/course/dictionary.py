@@ -154,6 +154,10 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          f"places; names at most {score} apart as above",
          f"exercise 03: matching on the phone, or on either key, without the names stays below "
          f"{S.percent(S.COLLATION_KEY_ONLY_PRECISION)} precision"),
+        ("homonyms", "different people with the same name (a person with one record in the two extracts "
+         "takes the name of another), their birth dates and phones apart",
+         f"exercise 03: matching on the normalised name alone stays below "
+         f"{S.percent(S.COLLATION_NAME_ONLY_PRECISION)} precision"),
         ("cell in the partner's records", "the cross-border cell lives in the country of a foreign police service "
          "of the profile; that service holds every cell member among the broker's contacts, and one home member, "
          "with their line; the home member's numbers and one cell member's are all written without the calling "

@@ -7,8 +7,10 @@ household or shop phone, and many people share a birth date (1 January of a year
 unknown). So, in the narcotics service's extract and between the investigation service's extract
 and it, the generator plants such people until matching on a key alone, without the names, stays
 at most COLLATION_KEY_ONLY_PRECISION (signals), while the planted people's names stay far apart
-(COLLATION_CONFUSER_SCORE_MAX), so the taught method keeps them apart. Only people with a single
-record in the two extracts and outside the planted networks are changed, so no true pair is lost.
+(COLLATION_CONFUSER_SCORE_MAX), so the taught method keeps them apart. Homonyms are planted too,
+until matching on the normalised name alone stays below COLLATION_NAME_ONLY_PRECISION, their birth
+dates and phones apart. Only people with a single record in the two extracts and outside the
+planted networks are changed, so no true pair is lost.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 import pandas as pd
 from rapidfuzz import fuzz
 
-from .signals import COLLATION_CONFUSER_SCORE_MAX, COLLATION_KEY_ONLY_PRECISION
+from .names import as_service_writes, full_name
+from .signals import COLLATION_CONFUSER_SCORE_MAX, COLLATION_KEY_ONLY_PRECISION, COLLATION_NAME_ONLY_PRECISION
 
 KEYS = {"birth": ("born",), "phone": ("phone8",), "either": ("born", "phone8")}
 
@@ -64,6 +67,14 @@ def key_pairs(left: pd.DataFrame, right: pd.DataFrame, same: bool, key: str) -> 
     return pd.concat(found).drop_duplicates(["index_x", "index_y"])
 
 
+def name_pairs(left: list[str], right: list[str], lp: list[int], rp: list[int], same: bool) -> pd.DataFrame:
+    """Candidate pairs sharing the normalised name (person_x, person_y), each pair once."""
+    a = pd.DataFrame({"key": left, "person": lp}).reset_index()
+    b = pd.DataFrame({"key": right, "person": rp}).reset_index()
+    m = a.merge(b, on="key")
+    return m[m.index_x < m.index_y] if same else m
+
+
 def precision(pairs: pd.DataFrame) -> float:
     """Share of candidate pairs that are one person (1.0 when there is none)."""
     return float((pairs.person_x == pairs.person_y).mean()) if len(pairs) else 1.0
@@ -89,6 +100,13 @@ def plant(w, extracts: dict[str, pd.DataFrame], people: dict[str, list[int]], nu
                     break
                 _plant_one(w, recs, left, right, "phone" if key == "phone" else "birth", members, names,
                            extracts, people, formats, phone_text)
+    members |= {p for _, p in w.aliases}
+    for left, right in ((dedup, dedup), (other, dedup)):
+        while True:
+            found = name_pairs(names[left], names[right], recs[left].people, recs[right].people, left == right)
+            if precision(found) < COLLATION_NAME_ONLY_PRECISION:
+                break
+            _homonym(w, recs, left, right, members, names, extracts, people)
 
 
 def _plant_one(w, recs: dict[str, Records], left: str, right: str, key: str, members: set[int],
@@ -129,3 +147,42 @@ def _share_birth(w, person: int, target: int, x: int, code: str, extracts, peopl
         for i, p in enumerate(people[c]):
             if p == person and (df.birth_date.iat[i] or (c == code and i == x)):
                 df.at[i, "birth_date"] = day.strftime(formats[c][0])
+
+
+def _homonym(w, recs: dict[str, Records], left: str, right: str, members: set[int], names: dict[str, list[str]],
+             extracts, people) -> None:
+    """A person with one record in the two extracts takes the name of a person of `right` (a homonym);
+    their birth dates and phones differ, so only a name-only matcher links them."""
+    birth = w.persons.birth_date.tolist()
+    keys = {c: r.keys(birth) for c, r in recs.items()}
+    count: dict[int, int] = {}
+    for r in recs.values():
+        for p in r.people:
+            count[p] = count.get(p, 0) + 1
+    xs = [i for i, p in enumerate(recs[left].people) if count[p] == 1 and p not in members]
+    ys = [i for i, p in enumerate(recs[right].people) if p not in members]
+    services = {s["code"]: s for s in w.profile["services"]}
+    P, variants = w.persons, w.profile["names"]["variants"]
+    for y in (ys[int(j)] for j in w.rng.permutation(len(ys))):
+        target = recs[right].people[y]
+        for x in (xs[int(j)] for j in w.rng.permutation(len(xs))[:50]):
+            person = recs[left].people[x]
+            if person == target or P.sex.iat[person] != P.sex.iat[target]:
+                continue
+            sharing = [names[c][i] for c in recs for i in range(len(keys[c])) for col in ("born", "phone8")
+                       if keys[left][col].iat[x] and keys[c][col].iat[i] == keys[left][col].iat[x]
+                       and not (c == left and i == x)]
+            if any(fuzz.token_sort_ratio(names[right][y], n) > COLLATION_CONFUSER_SCORE_MAX for n in sharing):
+                continue
+            given, family = P.given_name.iat[target], P.family_name.iat[target]
+            P.at[person, "given_name"], P.at[person, "family_name"] = given, family
+            P.at[person, "full_name"] = full_name(given, family, w.profile["names"]["order"])
+            for c, df in extracts.items():
+                s = services[c]
+                for i, p in enumerate(people[c]):
+                    if p == person:
+                        df.at[i, "name"] = as_service_writes(given, family, s["spelling"], s["name_order"], variants,
+                                                             w.rng)
+            names[left][x] = names[right][y]
+            return
+    raise ValueError(f"no record of {left} can take the name of one of {right}: the extracts are too small")

@@ -342,7 +342,7 @@ OFFENCES = {
 
 def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Each service's records about people, in its own habits, duplicates included, and different
-    people sharing a birth date or a phone where exercise 03 collates (`confusers`)."""
+    people sharing a birth date, a phone or a name where exercise 03 collates (`confusers`)."""
     rng, p, P = w.rng, w.profile, w.persons
     variants = p["names"]["variants"]
     members_home = [m for n in w.networks for m, _ in n.members if not P.foreign_side.iat[m]]
@@ -391,10 +391,6 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             rec = first_record + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
             rows.append({"name": name, "birth_date": bd, "phone": phone, "town": town,
                          "recorded": rec.strftime(s["date_format"]), "offence": w.pick(OFFENCES[s["kind"]])})
-            if name != col['full_name'][person]:
-                written.setdefault(person, [])
-                if name not in written[person]:
-                    written[person].append(name)
         df = pd.DataFrame(rows)
         df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
         extracts[s["code"]] = df
@@ -402,8 +398,12 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     _partner_holds_core(w, extracts[partner], people_of[partner], numbers_of[partner], cell_lines, home_line)
     formats = {s["code"]: (s["date_format"], s["phone_format"]) for s in p["services"]}
     confusers.plant(w, extracts, people_of, numbers_of, formats, lambda e164, fmt: _service_phone(e164, fmt, rng))
+    full = P.full_name.tolist()  # after `confusers`, which gives a few people a homonym's name
     for code, df in extracts.items():
         truth += [(code, r, col['person_id'][person]) for r, person in zip(df.record_id, people_of[code])]
+        for name, person in zip(df.name, people_of[code]):
+            if name != full[person] and name not in written.setdefault(person, []):
+                written[person].append(name)
     # some variants are already known and noted in the person file
     for person in sorted(written):
         if rng.random() < 0.15:
