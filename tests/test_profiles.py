@@ -438,6 +438,7 @@ REMOVE = {  # one way to take each requirement away from the Mali profile
     "foreign_police": lambda d: d["services"][4].update(country="ML"),
     "cross_border_route": _drop("routes", lambda r: not {"Bobo-Dioulasso", "Ouagadougou", "Niamey", "Nouakchott"}
                                 & set(r["towns"])),
+    "cell_police": lambda d: d["services"][4].update(country="SN"),
     "border_post": _drop("posts", lambda p: p["leads_to"] not in ("BF", "NE", "MR")),
     "markets": _drop("markets", lambda m: False),
     "pill_crime": _drop("crimes", lambda c: c["kind"] not in ("amphetamine_pills", "tramadol", "falsified_medicine")),

@@ -806,6 +806,17 @@ def _border_post(d: dict) -> str | None:
             f"({', '.join(reached) or 'aucun'})")
 
 
+def _cell_police(d: dict) -> str | None:
+    """The cell lives in a reached neighbour with a border post; module 13 needs that country's police."""
+    reached = {p["leads_to"] for p in d["posts"] if p["kind"] == "border"} & set(_reached_neighbours(d))
+    police = sorted({s["country"] for s in d["services"] if s["kind"] == "foreign_police" and s["country"] != d["iso"]})
+    if reached & set(police):
+        return None
+    return (f"aucun service de type « foreign_police » d'un pays voisin où vivrait la cellule transfrontalière "
+            f"(pays qu'une route et un poste frontière atteignent : {', '.join(sorted(reached)) or 'aucun'} ; "
+            f"polices étrangères du profil : {', '.join(police) or 'aucune'})")
+
+
 def _pill_crime(d: dict) -> str | None:
     if any(c["kind"] in PILL_CRIMES for c in d["crimes"]):
         return None
@@ -844,6 +855,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 "members cross there, together, again and again",
                 ("modules/04-association-chart", "solutions/04-association-chart", "modules/13-joint-team"),
                 _border_post),
+    Requirement("cell_police", "services", "a foreign police service (kind foreign_police) of a neighbour that a "
+                "route and a border post reach: the cross-border cell lives there and the joint team reaches it "
+                "through that service", ("modules/13-joint-team", "solutions/13-joint-team"), _cell_police),
     Requirement("markets", "markets", "at least one market: test purchases are made there",
                 ("modules/01-intelligence-cycle", "solutions/01-intelligence-cycle"), _markets),
     Requirement("pill_crime", "crimes", "a crime sold as pills (amphetamine_pills, tramadol or falsified_medicine): "

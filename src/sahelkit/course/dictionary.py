@@ -141,6 +141,43 @@ def _signals_md(examples: str) -> str:
     return "\n".join([SIGNALS_INTRO, *rows, "", GRADE_RULE.format(examples=examples)])
 
 
+def planted_case_rows() -> list[tuple[str, str, str]]:
+    """(case, what is planted and why, the wrong method it defeats) for the cases planted apart from the signals."""
+    score = S.COLLATION_CONFUSER_SCORE_MAX
+    return [
+        ("shared birth date", "different people born the same day (many people's day of birth is unknown and "
+         "written 1 January), in the narcotics service's extract and between the counter-terrorism (or police) "
+         f"service's extract and it; their normalised names score at most {score} (token_sort_ratio)",
+         f"exercise 03: matching on the birth date without the names stays below "
+         f"{S.percent(S.COLLATION_KEY_ONLY_PRECISION)} precision"),
+        ("shared phone", "a record carrying another person's phone (a relative's, a shop's), in the same two "
+         f"places; names at most {score} apart as above",
+         f"exercise 03: matching on the phone, or on either key, without the names stays below "
+         f"{S.percent(S.COLLATION_KEY_ONLY_PRECISION)} precision"),
+        ("homonyms", "different people with the same name (a person with one record in the two extracts "
+         "takes the name of another), their birth dates and phones apart",
+         f"exercise 03: matching on the normalised name alone stays below "
+         f"{S.percent(S.COLLATION_NAME_ONLY_PRECISION)} precision"),
+        ("cell in the partner's records", "the cross-border cell lives in the country of a foreign police service "
+         "of the profile; that service holds every cell member among the broker's contacts, and one home member, "
+         "with their line; the home member's numbers and one cell member's are all written without the calling "
+         "code, the other cell members' first record too",
+         "exercise 13: reading the numbers with the service's country alone, or with the case's alone, reaches "
+         "fewer lines of the core than reading with both"),
+    ]
+
+
+def _planted_cases_md() -> str:
+    rows = ["## Planted cases that separate a method from its wrong neighbours", "",
+            "Not signals of the story but cases every country and seed holds, so that a plausible wrong method "
+            "gives a different answer from the one taught (tests/generator/test_discrimination_*.py). "
+            "Collation's shared keys use only people outside the planted networks with one record in the two "
+            "extracts compared, so no true pair is lost.", "",
+            "| case | what is planted | the wrong method it defeats |", "|---|---|---|"]
+    rows += [f"| {a} | {b} | {c} |" for a, b, c in planted_case_rows()]
+    return "\n".join(rows + [""])
+
+
 def _ranges() -> str:
     lines = ["| country | calling code | national length | operator | fictitious prefixes | mobile-money threshold |",
              "|---|---|---|---|---|---|"]
@@ -224,7 +261,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             _signals_md(ex), _profile_md()]
+             _signals_md(ex), _planted_cases_md(), _profile_md()]
     return "\n".join(parts)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..profiles import scaled_price
-from . import guarantee
+from . import confusers, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
 from .signals import INCONSISTENT_REPORTS
@@ -341,7 +341,8 @@ OFFENCES = {
 
 
 def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """Each service's records about people, in its own habits, duplicates included."""
+    """Each service's records about people, in its own habits, duplicates included, and different
+    people sharing a birth date, a phone or a name where exercise 03 collates (`confusers`)."""
     rng, p, P = w.rng, w.profile, w.persons
     variants = p["names"]["variants"]
     members_home = [m for n in w.networks for m, _ in n.members if not P.foreign_side.iat[m]]
@@ -351,14 +352,21 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     msisdn = w.phones.msisdn.to_numpy()
     swap = w.plan.swap
     extracts, truth, written = {}, [], {}
+    people_of: dict[str, list[int]] = {}
+    numbers_of: dict[str, list[str]] = {}
     first_record = year_start(w).replace(year=w.start.year - RECORD_YEARS)
     col = {c: P[c].tolist() for c in ("given_name", "family_name", "birth_date", "home_town", "full_name", "person_id")}
+    cell_lines, home_line = _core_lines(w)
+    partner = _cell_partner(w)
+    home_member = int(w.phones.user.iat[home_line])
     for s in p["services"]:
         if s["country"] == w.iso:
             subjects = [m for m in members_home if rng.random() < 0.5]
             pool = home
         else:
             subjects = list(cell) + [m for m in members_home if rng.random() < 0.2]
+            if s["code"] == partner and home_member not in subjects:
+                subjects.append(home_member)
             pool = foreign + home
         n_base = max(len(subjects), int(round(s["records"] * (1 - s["duplicate_rate"]))))
         rest = [i for i in rng.choice(pool, size=n_base - len(subjects), replace=True).tolist()]
@@ -366,14 +374,16 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
         n_dup = int(round(n_base * s["duplicate_rate"]))
         people = people + [people[int(i)] for i in rng.choice(len(people), n_dup, replace=False)]
         people = [people[int(i)] for i in rng.permutation(len(people))]
-        rows = []
+        rows, numbers = [], []
         for person in people:
             given, family = col['given_name'][person], col['family_name'][person]
             name = as_service_writes(given, family, s["spelling"], s["name_order"], variants, rng)
             line = w.primary[person]
             if person == swap.person:
                 line = swap.lines[int(rng.integers(len(swap.lines)))]
-            phone = _service_phone(msisdn[line], s["phone_format"], rng) if rng.random() < 0.9 else ""
+            number = msisdn[line] if rng.random() < 0.9 else ""
+            phone = _service_phone(number, s["phone_format"], rng) if number else ""
+            numbers.append(number)
             bd = dt.date.fromisoformat(col['birth_date'][person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
             town = col['home_town'][person] if rng.random() < 0.9 else ""
             if s["spelling"] == "ascii_upper":
@@ -381,16 +391,57 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             rec = first_record + dt.timedelta(days=int(rng.integers(0, 760 + w.days)))
             rows.append({"name": name, "birth_date": bd, "phone": phone, "town": town,
                          "recorded": rec.strftime(s["date_format"]), "offence": w.pick(OFFENCES[s["kind"]])})
-            if name != col['full_name'][person]:
-                written.setdefault(person, [])
-                if name not in written[person]:
-                    written[person].append(name)
         df = pd.DataFrame(rows)
         df.insert(0, "record_id", [f"{s['code']}-{i + 1:05d}" for i in range(len(df))])
         extracts[s["code"]] = df
-        truth += [(s["code"], r, col['person_id'][person]) for r, person in zip(df.record_id, people)]
+        people_of[s["code"]], numbers_of[s["code"]] = people, numbers
+    _partner_holds_core(w, extracts[partner], people_of[partner], numbers_of[partner], cell_lines, home_line)
+    formats = {s["code"]: (s["date_format"], s["phone_format"]) for s in p["services"]}
+    confusers.plant(w, extracts, people_of, numbers_of, formats, lambda e164, fmt: _service_phone(e164, fmt, rng))
+    full = P.full_name.tolist()  # after `confusers`, which gives a few people a homonym's name
+    for code, df in extracts.items():
+        truth += [(code, r, col['person_id'][person]) for r, person in zip(df.record_id, people_of[code])]
+        for name, person in zip(df.name, people_of[code]):
+            if name != full[person] and name not in written.setdefault(person, []):
+                written[person].append(name)
     # some variants are already known and noted in the person file
     for person in sorted(written):
         if rng.random() < 0.15:
             P.at[person, "aliases"] = ";".join(written[person][:2])
     return extracts, pd.DataFrame(truth, columns=["service", "record_id", "person_id"])
+
+
+def _core_lines(w: World) -> tuple[list[int], int]:
+    """The broker's contacts in the cross-border network: the cell members' lines, and one home line
+    (a home member's, else the broker's own)."""
+    net = w.cross_border_network
+    broker = w.primary[net.who("broker")[0]]
+    e = w.edges
+    near = sorted(set(e.b[e.a == broker].tolist()) | set(e.a[e.b == broker].tolist()))
+    users = w.phones.user.to_numpy()
+    members = {m for m, _ in net.members}
+    foreign = w.persons.foreign_side.to_numpy()
+    cell = [int(x) for x in near if users[x] in members and foreign[users[x]]]
+    home = [int(x) for x in near if users[x] in members and not foreign[users[x]]]
+    return cell, (home or [broker])[0]
+
+
+def _cell_partner(w: World) -> str:
+    """The foreign service the joint team reaches the cell through: the police of the cell's country."""
+    foreign = [s for s in w.profile["services"] if s["country"] != w.iso]
+    return next((s["code"] for s in foreign if s["country"] == w.cross_border_network.foreign_iso), foreign[0]["code"])
+
+
+def _partner_holds_core(w: World, df: pd.DataFrame, people: list[int], numbers: list[str], cell_lines: list[int],
+                        home_line: int) -> None:
+    """Every record of the core's cell members (and of one home member) carries their line. The home
+    member's and the first cell member's are all written without the calling code, the other cell
+    members' first record too: module 13 must read each number with both the service's country and
+    the case's, as either reading alone misses a line."""
+    msisdn, users = w.phones.msisdn.to_numpy(), w.phones.user.to_numpy()
+    for j, line in enumerate([home_line] + cell_lines):
+        rows = [i for i, p in enumerate(people) if p == users[line]]
+        for k, i in enumerate(rows):
+            style = "national" if k == 0 or j <= 1 else "e164_spaced"
+            numbers[i] = msisdn[line]
+            df.at[i, "phone"] = format_msisdn(msisdn[line], style)

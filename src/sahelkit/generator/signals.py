@@ -52,6 +52,12 @@ PILL_PURCHASES_MIN = 5
 INCONSISTENT_REPORTS = 5
 INCONSISTENT_SHARE_MAX = 0.10  # of all reports: the exceptions stay exceptions
 
+# collation: different people sharing a birth date or a phone (relatives, a shop's phone) in the
+# narcotics service's extract, and between the investigation service's extract and it
+COLLATION_KEY_ONLY_PRECISION = 0.85  # matching on a key alone, without the names, stays below this precision
+COLLATION_NAME_ONLY_PRECISION = 0.90  # homonyms: matching on the normalised name alone stays below this precision
+COLLATION_CONFUSER_SCORE_MAX = 75  # their normalised names score at most this (token_sort_ratio; exercise 03 keeps 90)
+
 
 def whole_minutes(seconds: int) -> int:
     """480 -> 8: whole minutes, rounded up, so that 'within N minutes' stays true."""

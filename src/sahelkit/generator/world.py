@@ -162,7 +162,8 @@ def choose_networks(w: World) -> None:
     """Three networks, each with its part in the story, their crimes drawn by weight.
 
     N1, the cross-border network: a cell in a neighbouring country (`profiles.neighbours`: a
-    country whose towns and numbering the profile lists), reached only through its
+    country whose towns and numbering the profile lists), preferably one whose police is among
+    the profile's services (module 13 reaches the cell through it), reached only through its
     broker; its courier changes handset; its leader's line is held by a straw holder.
     N2, the swapper network: its leader swaps SIMs; two of its couriers travel together.
     N3, the transport network: its leader owns a transport firm; two of its vehicles run in
@@ -178,10 +179,17 @@ def choose_networks(w: World) -> None:
         cross = [r for r in p["routes"] if any(country_of[t] in near for t in r["towns"])]
     if not cross:
         raise ValueError("no route reaches a neighbouring country: a cross-border cell needs one")
-    r1 = max(cross, key=lambda r: weight.get(r["crime"], 0))
+
+    def cell_country(route: dict) -> str:
+        return next((country_of[t] for t in route["towns"] if country_of[t] in near
+                     and (country_of[t] in border_to or not border_to)), "")
+
+    # module 13's joint team reaches the cell through a foreign police service of the cell's country
+    police = {s["country"] for s in p["services"] if s["kind"] == "foreign_police"}
+    served = [r for r in cross if cell_country(r) in police]
+    r1 = max(served or cross, key=lambda r: weight.get(r["crime"], 0))
     n1 = Network("N1", r1["crime"], r1["towns"], cast=CROSS_BORDER_CAST)
-    n1.foreign_iso = next(country_of[t] for t in r1["towns"] if country_of[t] in near
-                          and (country_of[t] in border_to or not border_to))
+    n1.foreign_iso = cell_country(r1)
     rest = [c["kind"] for c in p["crimes"] if c["kind"] != n1.crime and c["weight"] > 0]
     probs = np.array([weight[k] for k in rest], float)
     k = min(2, len(rest))
