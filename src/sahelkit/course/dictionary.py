@@ -103,8 +103,9 @@ def _signal_rows() -> list[tuple[str, str, str]]:
     return [
         ("broker", f"N1's broker is the only link between the cross-border cell and the rest, with "
          f"{S.BROKER_HOME_CONTACTS} personal contacts besides his network; his betweenness is in the top "
-         f"{S.BROKER_BETWEENNESS_TOP} of the call network while his degree is not in the top "
-         f"{S.BROKER_DEGREE_NOT_TOP} (guaranteed when every contact calls at least once: the workshop size and above)",
+         f"{S.BROKER_BETWEENNESS_TOP} of the call network (a busy trader, the decoy, has more) while his degree is "
+         f"not in the top {S.BROKER_DEGREE_NOT_TOP}, and his betweenness per contact is the highest of all "
+         "(guaranteed when every contact calls at least once: the workshop size and above)",
          "betweenness and degree of the call network (undirected, one edge per pair of msisdn that communicated)"),
         ("cross_border_cell", f"N1 members living in a neighbouring G5 country (reason for a joint investigation "
          f"team); each crosses {S.CELL_TRIPS[0]} to {S.CELL_TRIPS[1] - 1} times there and back, always at the post "
@@ -139,6 +140,37 @@ def _signals_md(examples: str) -> str:
     rows = ["| signal | what is planted, and its margin | technique that finds it |", "|---|---|---|"]
     rows += [f"| {a} | {b} | {c} |" for a, b, c in _signal_rows()]
     return "\n".join([SIGNALS_INTRO, *rows, "", GRADE_RULE.format(examples=examples)])
+
+
+DISCRIMINATION_INTRO = """## Cases that tell each exercise's method from its wrong neighbours
+
+Whatever the country and the seed, the generator plants the cases below, so that each plausible
+wrong method gives another answer than the method taught (tests/generator/test_discrimination.py
+computes both on every country and on other seeds, as the exercise's solution does).
+"""
+
+
+def discrimination_rows() -> list[tuple[str, str, str]]:
+    """(exercise part, wrong method, the planted case that makes it give another answer), numbers from `signals`."""
+    first, last = S.DEGREE_TIE_RANKS
+    return [
+        ("05 part 1 (top 5 by degree)", "ties broken by msisdn decreasing",
+         f"the lines at ranks {first} to {last} of degree have the same degree, so the tie crosses the cut at 5 "
+         "(at the workshop size and above)"),
+        ("05 part 2 (broker)", "highest raw betweenness (forgetting to divide by the degree)",
+         f"a busy trader (the decoy, named in the broker's detail in truth/signals.csv) with "
+         f"{S.DECOY_CONTACTS[0]} to {S.DECOY_CONTACTS[1] - 1} contacts across the country besides his town's has more "
+         "raw betweenness than the broker but less per contact; the broker's betweenness per contact is the highest "
+         "of all, strictly"),
+        ("05 part 2 (broker)", "highest betweenness divided by closeness",
+         "the decoy (or another busy line) comes first by that ratio"),
+    ]
+
+
+def _discrimination_md() -> str:
+    rows = ["| exercise | wrong method | planted case that separates it |", "|---|---|---|"]
+    rows += [f"| {a} | {b} | {c} |" for a, b, c in discrimination_rows()]
+    return "\n".join([DISCRIMINATION_INTRO, *rows, ""])
 
 
 def _ranges() -> str:
@@ -224,7 +256,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             _signals_md(ex), _profile_md()]
+             _signals_md(ex), _discrimination_md(), _profile_md()]
     return "\n".join(parts)
 
 

@@ -17,6 +17,14 @@ BROKER_BETWEENNESS_TOP = 3  # his betweenness is among the 3 highest of the call
 BROKER_DEGREE_NOT_TOP = 5  # ...while his degree is not among the 5 highest
 BROKER_HOME_CONTACTS = 3  # personal contacts at home besides his network
 
+# decoy: a busy innocent trader with MORE raw betweenness than the broker but so many contacts that his
+# betweenness per contact is lower: ranking by raw betweenness (or betweenness / closeness) points at him
+DECOY_CONTACTS = (70, 90)  # contacts across the country, from, up to excluded (a hub has about 30)
+
+# degree tie: the lines at these ranks of degree (1-based, highest first) have the same degree, so the
+# top 5 by degree depends on breaking ties by msisdn
+DEGREE_TIE_RANKS = (4, 6)
+
 # sim_swap: one handset, several SIMs in turn, each taking over at an equal share of the period
 SIM_SWAP_SIMS = 3
 

@@ -80,7 +80,8 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     broker = cross.who("broker")[0]
     sig("broker", cross.network_id, [msisdn[w.primary[broker]], pid[broker]],
         f"betweenness in the top {BROKER_BETWEENNESS_TOP} of the call network while degree is not in the top "
-        f"{BROKER_DEGREE_NOT_TOP}")
+        f"{BROKER_DEGREE_NOT_TOP}; his betweenness per contact is the highest, while a busy trader "
+        f"({msisdn[plan.decoy]}) has more raw betweenness over many more contacts")
     cell = [m for m, _ in cross.members if P.foreign_side.iat[m]]
     ftowns = sorted({P.home_town.iat[m] for m in cell})
     sig("cross_border_cell", cross.network_id, [pid[m] for m in cell],
