@@ -127,7 +127,8 @@ def _signal_rows() -> list[tuple[str, str, str]]:
         ("falsified_medicine", f"at least {S.PILL_PURCHASES_MIN} 'anti-fatigue' pills sold at the pill price "
          "containing amphetamine or tramadol", "filter purchases by product, price and lab result"),
         ("inconsistent_grading", f"{S.INCONSISTENT_REPORTS} reports graded better than their source's track record "
-         f"allows (under {S.percent(S.INCONSISTENT_SHARE_MAX)} of all reports)",
+         f"allows and {S.INCONSISTENT_TOO_LOW} graded worse (an A source graded B, a B source graded C), under "
+         f"{S.percent(S.INCONSISTENT_SHARE_MAX)} of all reports",
          "recompute the grade from sources.csv (rule below)"),
         ("answered_requirement / unanswered_requirement", "requirements with and without reports answering them",
          "reports.requirement_id"),
@@ -153,7 +154,17 @@ computes both on every country and on other seeds, as the exercise's solution do
 def discrimination_rows() -> list[tuple[str, str, str]]:
     """(exercise part, wrong method, the planted case that makes it give another answer), numbers from `signals`."""
     first, last = S.DEGREE_TIE_RANKS
+    bounds = "; ".join(f"{t}/{c}/{f} -> {_expected_grade(t, c, f)}" for t, c, f in S.BOUNDARY_SOURCES)
     return [
+        ("02 part 1 (grade from the track record)", "a bound misread: 'at most 5 reports' for X, 'more than' 90 % or "
+         "60 % confirmed, 'less than' 10 % false; or a condition dropped: 'none false' for A, 'at most 10 % false' "
+         "for B", f"one national source on each edge (reports_total/confirmed/false -> grade): {bounds}; each "
+         "writes at least one report graded as its record allows"),
+        ("02 part 2 (inconsistent reports)", "only the reports graded better than deserved",
+         f"{S.INCONSISTENT_TOO_LOW} reports are graded worse than their source deserves"),
+        ("02 part 3 (for the partners)", "the foreign partner's own reports not left out; H2 reports of a foreign "
+         "service sent to the national partner", "the foreign partner (the first foreign_police service) writes at "
+         "least one H1 and one H2 report"),
         ("05 part 1 (top 5 by degree)", "ties broken by msisdn decreasing",
          f"the lines at ranks {first} to {last} of degree have the same degree, so the tie crosses the cut at 5 "
          "(at the workshop size and above)"),

@@ -221,7 +221,14 @@ def _grading(tables, ids: list[str]) -> list[Margin]:
     deserved = {s: _expected_grade(*map(int, r)) for s, r in zip(src.index, src[cols].to_numpy())}
     mismatch = set(rep.report_id[rep.source_grade != rep.source_id.map(deserved)])
     planted = set(ids) - {""}
-    return [Margin("inconsistent_grading", "planted inconsistent reports", len(planted), "==", S.INCONSISTENT_REPORTS),
+    rank = {"A": 0, "B": 1, "C": 2, "X": 3}
+    given = rep.set_index("report_id")
+    worse = [r for r in planted if r in given.index and rank.get(given.source_grade[r], -1)
+             > rank.get(deserved.get(given.source_id[r]), 9)]
+    return [Margin("inconsistent_grading", "planted inconsistent reports", len(planted), "==",
+                   S.INCONSISTENT_REPORTS + S.INCONSISTENT_TOO_LOW),
+            Margin("inconsistent_grading", "planted reports graded worse than deserved", len(worse), "==",
+                   S.INCONSISTENT_TOO_LOW),
             Margin("inconsistent_grading", "reports whose inconsistency is not the planted one",
                    len(mismatch ^ planted), "==", 0),
             Margin("inconsistent_grading", "share of reports graded inconsistently", len(mismatch) / len(rep), "<",

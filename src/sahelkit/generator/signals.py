@@ -56,8 +56,9 @@ CELL_TRIPS = (4, 7)  # from, up to excluded; each trip is an exit and an entry (
 # falsified_medicine: market test purchases of 'anti-fatigue' pills found to contain drugs
 PILL_PURCHASES_MIN = 5
 
-# inconsistent_grading: reports whose source grade is better than the source's record allows
-INCONSISTENT_REPORTS = 5
+# inconsistent_grading: reports whose source grade is not the one the source's record allows
+INCONSISTENT_REPORTS = 5  # graded better than the record allows
+INCONSISTENT_TOO_LOW = 2  # graded worse: an A source graded B, a B source graded C
 INCONSISTENT_SHARE_MAX = 0.10  # of all reports: the exceptions stay exceptions
 
 
@@ -85,3 +86,15 @@ def count_words(n: int) -> str:
 def handset_change_when() -> str:
     """When the courier changes handset, in words."""
     return "half-way" if HANDSET_CHANGE_AT == 0.5 else f"at {percent(HANDSET_CHANGE_AT)} of the period"
+
+
+# boundary sources (exercise 02 part 1): track records (reports_total, reports_confirmed, reports_false) on
+# each edge of the grading rule (intel._expected_grade), each with the wrong reading it tells apart
+BOUNDARY_SOURCES = (
+    (5, 5, 0),  # exactly 5 reports: A, not X ("5 reports or fewer" would say X)
+    (20, 18, 0),  # exactly 90 % confirmed, none false: A ("more than 90 %" would say B)
+    (20, 12, 1),  # exactly 60 % confirmed, 5 % false: B ("more than 60 %" would say C)
+    (30, 24, 3),  # 80 % confirmed, exactly 10 % false: B ("less than 10 % false" would say C)
+    (20, 19, 1),  # 95 % confirmed but one false: B (forgetting "none false" would say A)
+    (20, 13, 3),  # 65 % confirmed but 15 % false: C (forgetting "at most 10 % false" would say B)
+)

@@ -13,6 +13,8 @@ from .signals import (
     BROKER_DEGREE_NOT_TOP,
     COLOCATION_WINDOW_S,
     CONVOY_GAP_S,
+    INCONSISTENT_REPORTS,
+    INCONSISTENT_TOO_LOW,
     STRUCTURING_BAND,
     count_words,
     handset_change_when,
@@ -106,7 +108,8 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     sig("falsified_medicine", pill_net, plan.pill_purchases,
         f"pills sold as anti-fatigue at {p['pills']['price']} {p['currency_label']} containing amphetamine or tramadol")
     sig("inconsistent_grading", "", plan.inconsistent_reports,
-        "source grade better than the source's track record allows")
+        f"source grade other than the source's track record allows: {INCONSISTENT_REPORTS} better, "
+        f"{INCONSISTENT_TOO_LOW} worse")
     for req, reps in plan.answered.items():
         if reps:
             sig("answered_requirement", "", [req] + reps, f"answered by {len(reps)} report(s)")
