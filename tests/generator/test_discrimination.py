@@ -40,6 +40,33 @@ def tables(country: str, seed: int | None) -> dict[str, pd.DataFrame]:
     return generate_case(load_profile(country), seed=seed)
 
 
+# --------------------------------------------------------------------------- exercise 00
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_00_counting_plates_names_another_post(case):
+    passages = tables(*case)["passages"]
+    right = passages["post_id"].value_counts().idxmax()
+    assert passages.groupby("post_id")["plate"].nunique().idxmax() != right
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_00_a_month_window_off_by_one_day_loses_a_report(case):
+    reports = tables(*case)["reports"].assign(date=lambda r: pd.to_datetime(r["date"]))
+    service = reports["service"].value_counts().idxmax()
+    month = reports.loc[reports["service"] == service, "date"].dt.strftime("%Y-%m").value_counts().idxmax()
+    right = reports[(reports["service"] == service) & (reports["date"].dt.strftime("%Y-%m") == month)]
+    first = pd.Timestamp(f"{month}-01")
+    last = first + pd.offsets.MonthEnd(0)
+    mine = reports[reports["service"] == service]
+    late_start = mine[(mine["date"] > first) & (mine["date"] <= last)]
+    early_end = mine[(mine["date"] >= first) & (mine["date"] < last)]
+    period = load_profile(case[0])["period"]
+    start, end = pd.Timestamp(period["start"]), pd.Timestamp(period["end"]) - pd.Timedelta(days=1)  # days with data
+    assert first < start or len(late_start) != len(right), "no report on the first day of the month"
+    assert last > end or len(early_end) != len(right), "no report on the last day of the month"
+    assert first >= start or last <= end, "the month is cut at both ends: neither edge can be tested"
+
+
+
 # --------------------------------------------------------------------------- exercise 02
 def derived_grade(sources: pd.DataFrame, x_below=operator.lt, share_at_least=operator.ge,
                   false_at_most=operator.le, none_false_for_a: bool = True, false_cap_for_b: bool = True) -> pd.Series:

@@ -156,6 +156,14 @@ def discrimination_rows() -> list[tuple[str, str, str]]:
     first, last = S.DEGREE_TIE_RANKS
     bounds = "; ".join(f"{t}/{c}/{f} -> {_expected_grade(t, c, f)}" for t, c, f in S.BOUNDARY_SOURCES)
     return [
+        ("00 part 2 (busiest post)", "counting different plates instead of rows",
+         f"the post with the most passages is not the post the most vehicles pass: either {S.SHUTTLE_VEHICLES} "
+         f"vehicles shuttle through a post until it leads by {S.SHUTTLE_LEAD} passages, or vehicles that never "
+         f"passed there pass once at the post most plates pass after the busiest, until it leads by "
+         f"{S.SHUTTLE_LEAD} plates (whichever takes fewer passages)"),
+        ("00 part 3 (a service's month)", "a month window off by one day at either end",
+         "the service with the most reports writes one on the first and one on the last day of its busiest month "
+         "(the days of that month within the period)"),
         ("02 part 1 (grade from the track record)", "a bound misread: 'at most 5 reports' for X, 'more than' 90 % or "
          "60 % confirmed, 'less than' 10 % false; or a condition dropped: 'none false' for A, 'at most 10 % false' "
          "for B", f"one national source on each edge (reports_total/confirmed/false -> grade): {bounds}; each "

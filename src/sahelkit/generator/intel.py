@@ -247,6 +247,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
         ents = ([P.person_id.iat[person]] if "{name}" in tpl else []) + ([ph] if "{phone}" in tpl else [])
         report([], text, ents, "", int(rng.integers(0, w.days)), background=True)
     rep = _for_discrimination(pd.DataFrame(rows), src, services)
+    rep = _month_edges(w, rep, src, services)
     order = np.lexsort((np.arange(len(rep)), rep.date_day.to_numpy()))
     rep = rep.iloc[order].reset_index(drop=True)
     rep.insert(0, "report_id", [f"R{i + 1:04d}" for i in range(len(rep))])
@@ -302,6 +303,32 @@ def _for_discrimination(rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataF
         i = free[0] if free else _take_background(rep, taken, liaison.iloc[0])
         taken.add(i)
         rep.loc[i, "handling_code"] = code
+    return rep
+
+
+def _month_edges(w: World, rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """Reports moved (no random draw) so that the service with the most reports writes one on the first and
+    one on the last day of its busiest month (within the period): exercise 00 part 3's SERVICE and MONTH,
+    so a month window off by one day loses a report. The reports moved are background reports of other
+    services, so the service and the month only gain; reports of the foreign partner and of the
+    boundary sources stay where `_for_discrimination` wants them."""
+    rep = rep.copy()
+    dates = pd.to_datetime(w.start) + pd.to_timedelta(rep.date_day, unit="D")
+    service = rep.service.value_counts().idxmax()
+    month = dates[rep.service == service].dt.strftime("%Y-%m").value_counts().idxmax()
+    first = pd.Timestamp(f"{month}-01")
+    edges = [max(first, pd.Timestamp(w.start)), min(first + pd.offsets.MonthEnd(0),
+                                                     pd.Timestamp(w.start) + pd.Timedelta(days=w.days - 1))]
+    keep = set(src.source_id.iloc[len(src) - len(BOUNDARY_SOURCES):]) | set(
+        src.source_id[src.service.isin(services.code[services.kind == "foreign_police"])])
+    movable = [int(i) for i in rep.index[rep.background & (rep.service != service) & ~rep.source_id.isin(keep)]]
+    writer = src[(src.service == service) & ~src.source_id.isin(keep)].iloc[0]
+    for day in sorted({(d - pd.Timestamp(w.start)).days for d in edges}):
+        if ((rep.service == service) & (rep.date_day == day)).any():
+            continue
+        i = movable.pop(0)
+        rep.loc[i, ["service", "source_id", "grade", "date_day"]] = [writer.service, writer.source_id, writer.grade,
+                                                                     day]
     return rep
 
 

@@ -98,3 +98,8 @@ BOUNDARY_SOURCES = (
     (20, 19, 1),  # 95 % confirmed but one false: B (forgetting "none false" would say A)
     (20, 13, 3),  # 65 % confirmed but 15 % false: C (forgetting "at most 10 % false" would say B)
 )
+
+# shuttle (exercise 00 part 2): a few vehicles cross one post so often that it has the most passages while
+# another post sees more different vehicles: counting plates instead of rows names another post
+SHUTTLE_VEHICLES = 2
+SHUTTLE_LEAD = 15  # passages (or, when cheaper, plates) by which the planted post leads (at least)
