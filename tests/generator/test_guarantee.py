@@ -6,7 +6,6 @@ run on a real case with a stricter bound than the stated one, so that it has wor
 """
 from __future__ import annotations
 
-import functools
 from itertools import combinations
 
 import networkx as nx
@@ -98,25 +97,51 @@ def test_structuring_apart_halves_an_innocent_senders_extra_transfers_under_the_
 
 
 def broker_margins(country: str, seed: int, top: int | None = None) -> list:
-    """The broker's margins in a generated case, the generator asked for `top` instead of the stated bound."""
-    original = guarantee.broker_stands_out
+    """The broker's betweenness and degree margins in a generated case, the generator asked for `top`
+    instead of the stated bound and, then, sparing no decoy (nor checking it)."""
+    original, decoy_check = guarantee.broker_stands_out, guarantee.decoy_stands_apart
     try:
         if top is not None:
-            guarantee.broker_stands_out = functools.partial(original, top=top)
+            guarantee.broker_stands_out = lambda *a, **k: original(*a, **{**k, "top": top, "spare": -1})
+            guarantee.decoy_stands_apart = lambda *a, **k: None
         profile = load_profile(country)
-        return [m for m in measure(generate_case(profile, seed=seed), profile) if m.signal == "broker"]
+        margins = [m for m in measure(generate_case(profile, seed=seed), profile) if m.signal == "broker"]
+        return margins[:2]
     finally:
-        guarantee.broker_stands_out = original
+        guarantee.broker_stands_out, guarantee.decoy_stands_apart = original, decoy_check
 
 
 def test_broker_stands_out_reroutes_the_rival_above_him():
-    """In this case an innocent busy phone outranks the broker (within the stated top 3); asked for the
-    first rank, the generator must reroute that phone's shortcuts until the broker is first."""
+    """In this case the decoy (a busy trader, planted to) outranks the broker (within the stated top 3);
+    asked for the first rank without sparing the decoy, the generator must reroute the shortcuts of
+    the lines above him until the broker is first."""
     bc, _ = broker_margins("niger", 3)
     assert bc.value == 2, "this case no longer has a rival above the broker: pick another seed"
     bc, deg = broker_margins("niger", 3, top=1)
     assert bc.value == 1
     assert deg.ok
+
+
+def test_broker_stands_out_gives_the_broker_the_most_betweenness_per_contact():
+    """A line of few contacts bridging busy ones can pass the broker per contact (mali seed 11); the
+    generator cuts that line's busiest shortcut. Asked for no betweenness rank at all, the reroutes
+    left are those of betweenness per contact."""
+    original = guarantee.broker_stands_out
+    rerouted = []
+
+    def spy(caller, callee, *a, **k):
+        rerouted.append(int((original(caller, callee, *a, **{**k, "top": 10**6}) != callee).sum()))
+        return original(caller, callee, *a, **k)
+
+    guarantee.broker_stands_out = spy
+    try:
+        profile = load_profile("mali")
+        margins = {m.measure: m for m in measure(generate_case(profile, seed=11), profile) if m.signal == "broker"}
+    finally:
+        guarantee.broker_stands_out = original
+    assert sum(rerouted) > 0, "this case no longer needs a reroute: pick another seed"
+    assert margins["betweenness-per-contact rank"].value == 1
+    assert margins["lines with equal betweenness per contact"].value == 1
 
 
 def test_pairs_of_finds_the_close_pairs_of_given_rows():

@@ -103,8 +103,9 @@ def _signal_rows() -> list[tuple[str, str, str]]:
     return [
         ("broker", f"N1's broker is the only link between the cross-border cell and the rest, with "
          f"{S.BROKER_HOME_CONTACTS} personal contacts besides his network; his betweenness is in the top "
-         f"{S.BROKER_BETWEENNESS_TOP} of the call network while his degree is not in the top "
-         f"{S.BROKER_DEGREE_NOT_TOP} (guaranteed when every contact calls at least once: the workshop size and above)",
+         f"{S.BROKER_BETWEENNESS_TOP} of the call network (a busy trader, the decoy, has more) while his degree is "
+         f"not in the top {S.BROKER_DEGREE_NOT_TOP}, and his betweenness per contact is the highest of all "
+         "(guaranteed when every contact calls at least once: the workshop size and above)",
          "betweenness and degree of the call network (undirected, one edge per pair of msisdn that communicated)"),
         ("cross_border_cell", f"N1 members living in a neighbouring G5 country (reason for a joint investigation "
          f"team); each crosses {S.CELL_TRIPS[0]} to {S.CELL_TRIPS[1] - 1} times there and back, always at the post "
@@ -126,7 +127,8 @@ def _signal_rows() -> list[tuple[str, str, str]]:
         ("falsified_medicine", f"at least {S.PILL_PURCHASES_MIN} 'anti-fatigue' pills sold at the pill price "
          "containing amphetamine or tramadol", "filter purchases by product, price and lab result"),
         ("inconsistent_grading", f"{S.INCONSISTENT_REPORTS} reports graded better than their source's track record "
-         f"allows (under {S.percent(S.INCONSISTENT_SHARE_MAX)} of all reports)",
+         f"allows and {S.INCONSISTENT_TOO_LOW} graded worse (an A source graded B, a B source graded C), under "
+         f"{S.percent(S.INCONSISTENT_SHARE_MAX)} of all reports",
          "recompute the grade from sources.csv (rule below)"),
         ("answered_requirement / unanswered_requirement", "requirements with and without reports answering them",
          "reports.requirement_id"),
@@ -176,6 +178,55 @@ def _planted_cases_md() -> str:
             "| case | what is planted | the wrong method it defeats |", "|---|---|---|"]
     rows += [f"| {a} | {b} | {c} |" for a, b, c in planted_case_rows()]
     return "\n".join(rows + [""])
+
+
+DISCRIMINATION_INTRO = """## Cases that tell each exercise's method from its wrong neighbours
+
+Whatever the country and the seed, the generator plants the cases below, so that each plausible
+wrong method gives another answer than the method taught (tests/generator/test_discrimination.py
+computes both on every country and on other seeds, as the exercise's solution does).
+"""
+
+
+def discrimination_rows() -> list[tuple[str, str, str]]:
+    """(exercise part, wrong method, the planted case that makes it give another answer), numbers from `signals`."""
+    first, last = S.DEGREE_TIE_RANKS
+    bounds = "; ".join(f"{t}/{c}/{f} -> {_expected_grade(t, c, f)}" for t, c, f in S.BOUNDARY_SOURCES)
+    return [
+        ("00 part 2 (busiest post)", "counting different plates instead of rows",
+         f"the post with the most passages is not the post the most vehicles pass: either {S.SHUTTLE_VEHICLES} "
+         f"vehicles shuttle through a post until it leads by {S.SHUTTLE_LEAD} passages, or vehicles that never "
+         f"passed there pass once at the post most plates pass after the busiest, until it leads by "
+         f"{S.SHUTTLE_LEAD} plates (whichever takes fewer passages)"),
+        ("00 part 3 (a service's month)", "a month window off by one day at either end",
+         "the service with the most reports writes one on the first and one on the last day of its busiest month "
+         "(the days of that month within the period)"),
+        ("02 part 1 (grade from the track record)", "a bound misread: 'at most 5 reports' for X, 'more than' 90 % or "
+         "60 % confirmed, 'less than' 10 % false; or a condition dropped: 'none false' for A, 'at most 10 % false' "
+         "for B", f"one national source on each edge (reports_total/confirmed/false -> grade): {bounds}; each "
+         "writes at least one report graded as its record allows"),
+        ("02 part 2 (inconsistent reports)", "only the reports graded better than deserved",
+         f"{S.INCONSISTENT_TOO_LOW} reports are graded worse than their source deserves"),
+        ("02 part 3 (for the partners)", "the foreign partner's own reports not left out; H2 reports of a foreign "
+         "service sent to the national partner", "the foreign partner (the first foreign_police service) writes at "
+         "least one H1 and one H2 report"),
+        ("05 part 1 (top 5 by degree)", "ties broken by msisdn decreasing",
+         f"the lines at ranks {first} to {last} of degree have the same degree, so the tie crosses the cut at 5 "
+         "(at the workshop size and above)"),
+        ("05 part 2 (broker)", "highest raw betweenness (forgetting to divide by the degree)",
+         f"a busy trader (the decoy, named in the broker's detail in truth/signals.csv) with "
+         f"{S.DECOY_CONTACTS[0]} to {S.DECOY_CONTACTS[1] - 1} contacts across the country besides his town's has more "
+         "raw betweenness than the broker but less per contact; the broker's betweenness per contact is the highest "
+         "of all, strictly"),
+        ("05 part 2 (broker)", "highest betweenness divided by closeness",
+         "the decoy (or another busy line) comes first by that ratio"),
+    ]
+
+
+def _discrimination_md() -> str:
+    rows = ["| exercise | wrong method | planted case that separates it |", "|---|---|---|"]
+    rows += [f"| {a} | {b} | {c} |" for a, b, c in discrimination_rows()]
+    return "\n".join([DISCRIMINATION_INTRO, *rows, ""])
 
 
 def _ranges() -> str:
@@ -261,7 +312,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             _signals_md(ex), _planted_cases_md(), _profile_md()]
+             _signals_md(ex), _discrimination_md(), _planted_cases_md(), _profile_md()]
     return "\n".join(parts)
 
 

@@ -206,10 +206,24 @@ def _signals_apart(w: World, caller: np.ndarray, callee: np.ndarray, t: np.ndarr
     cell_town = pd.factorize(w.cells.town)[0]
     cell = guarantee.colocation_apart(caller, t, cell, home_cell, travel, cell_town, w.plan.colocation.lines)
     if every_link:
-        broker = w.primary[w.cross_border_network.who("broker")[0]]
-        callee = guarantee.broker_stands_out(caller, callee, w.phones.msisdn.to_numpy(dtype=str), broker,
-                                             set(w.plan.swap.lines))
+        callee = _broker_decoy_tie(w, caller, callee)
     return cell, callee
+
+
+def _broker_decoy_tie(w: World, caller: np.ndarray, callee: np.ndarray, rounds: int = 5) -> np.ndarray:
+    """Callees such that the broker stands out, the lines at DEGREE_TIE_RANKS tie and the decoy outranks
+    the broker by raw betweenness only. Each step only removes links, and one can undo the other's work
+    (the broker's rival may be a tied line), so they take turns until both hold."""
+    names = w.phones.msisdn.to_numpy(dtype=str)
+    broker = w.primary[w.cross_border_network.who("broker")[0]]
+    swap = set(w.plan.swap.lines)
+    for _ in range(rounds):
+        callee = guarantee.degree_tie(caller, callee, names, swap | {broker, w.plan.decoy})
+        callee = guarantee.broker_stands_out(caller, callee, names, broker, swap, spare=w.plan.decoy)
+        if guarantee.degree_tied(caller, callee, names):
+            break
+    guarantee.decoy_stands_apart(caller, callee, names, broker, w.plan.decoy)
+    return callee
 
 
 # --------------------------------------------------------------------------- money

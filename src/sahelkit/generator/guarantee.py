@@ -19,6 +19,7 @@ from .signals import (
     COLOCATION_WINDOW_S,
     CONVOY_RIVAL_MAX,
     CONVOY_WINDOW_S,
+    DEGREE_TIE_RANKS,
     INCONSISTENT_REPORTS,
     PILL_PURCHASES_MIN,
     STRUCTURING_BAND,
@@ -284,16 +285,19 @@ def broker_ranks(lo: np.ndarray, hi: np.ndarray, names: np.ndarray, broker: int)
 
 def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, broker: int, avoid: set[int],
                       top: int = BROKER_BETWEENNESS_TOP, not_top: int = BROKER_DEGREE_NOT_TOP,
-                      rounds: int = 40) -> np.ndarray:
+                      rounds: int = 40, spare: int = -1) -> np.ndarray:
     """Callees such that the broker's betweenness in the call graph is in the `top` while his degree
-    is not in the `not_top`.
+    is not in the `not_top`, and his betweenness per contact is the highest of all, strictly.
 
     His betweenness comes from being the only way to the cell abroad; a busy innocent phone
-    linking towns can still outrank him. Then the rival just above him loses its busiest
-    shortcut: the calls over its link of highest edge betweenness go to each caller's busiest
-    other contact instead (callers, times, cells and handsets unchanged), one link per round.
+    linking towns can still outrank him, and a line with few contacts that bridges two busy ones can
+    have more betweenness per contact. Then the rival just above him (or the line highest per
+    contact) loses its busiest shortcut: the calls over its link of highest edge betweenness go
+    to each caller's busiest other contact instead (callers, times, cells and handsets
+    unchanged), one link per round.
     `names` (msisdn per line) breaks ties as a sorted table would; `avoid` are lines never made
-    the new callee (the SIM-swap lines, active only part of the time).
+    the new callee (the SIM-swap lines, active only part of the time); `spare` (the decoy, meant to
+    outrank him) is never the rival cut down.
     """
     callee = callee.copy()
     for _ in range(rounds):
@@ -303,11 +307,16 @@ def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray,
                                                                                broker)
         if deg_rank <= not_top:
             raise SignalError(f"broker: degree rank {deg_rank}, within the top {not_top}")
-        if bc_rank <= top:
-            return callee
         me = int(np.searchsorted(nodes, broker))
-        ahead = np.flatnonzero(bc > bc[me])
-        rival = int(ahead[np.argmin(bc[ahead])])
+        if bc_rank <= top:
+            per_contact = bc / np.diff(adj.indptr)
+            level = np.flatnonzero((per_contact >= per_contact[me]) & (np.arange(len(nodes)) != me))
+            if not len(level):
+                return callee
+            rival = int(level[np.argmax(per_contact[level])])
+        else:
+            ahead = np.flatnonzero((bc > bc[me]) & (nodes != spare))
+            rival = int(ahead[np.argmin(bc[ahead])])
         link = _busiest_shortcut(rival, me, dist, sigma, delta, adj)
         if link is None:
             raise SignalError("broker: no link of the rival can go without cutting the call graph")
@@ -349,3 +358,86 @@ def _reroute(caller: np.ndarray, callee: np.ndarray, v: int, u: int, avoid: set[
             raise SignalError("broker: a caller has no other contact to call instead")
         values, counts = np.unique(others, return_counts=True)
         callee[mine & (callee == b)] = values[np.argmax(counts)]
+
+
+def _pairs(caller: np.ndarray, callee: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct undirected pairs (lo, hi) of line indices that communicated."""
+    size = int(max(caller.max(), callee.max())) + 1
+    pairs = np.unique(np.minimum(caller, callee).astype(np.int64) * size + np.maximum(caller, callee))
+    return pairs // size, pairs % size
+
+
+def decoy_stands_apart(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, broker: int, decoy: int) -> None:
+    """Check that the decoy's raw betweenness passes the broker's while the broker keeps the highest
+    betweenness per contact of all lines (strictly), and that betweenness / closeness does not point at
+    the broker: the wrong rankings must give another answer than the taught one."""
+    lo, hi = _pairs(caller, callee)
+    _, _, bc, (dist, _, _), adj, nodes = broker_ranks(lo, hi, names, broker)
+    me, dec = int(np.searchsorted(nodes, broker)), int(np.searchsorted(nodes, decoy))
+    deg = np.diff(adj.indptr)
+    per_contact = bc / deg
+    if not bc[dec] > bc[me]:
+        raise SignalError(f"decoy: betweenness {bc[dec]:g}, not above the broker's {bc[me]:g}")
+    if int(np.argmax(per_contact)) != me or (per_contact == per_contact[me]).sum() > 1:
+        raise SignalError("decoy: the broker does not have the highest betweenness per contact")
+    if int(np.argmax(bc / closeness(dist))) == me:
+        raise SignalError("decoy: betweenness / closeness still points at the broker")
+
+
+def closeness(dist: np.ndarray) -> np.ndarray:
+    """networkx's closeness centrality from a (source x node) distance matrix (-1: unreachable)."""
+    reach = dist >= 0
+    total = np.where(reach, dist, 0).sum(axis=1).astype(float)
+    found = reach.sum(axis=1) - 1
+    n = dist.shape[0]
+    return np.where(total > 0, found / np.where(total > 0, total, 1) * found / max(n - 1, 1), 0.0)
+
+
+def degree_ranked(lo: np.ndarray, hi: np.ndarray, names: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(degree per line index, line indices in degree order: highest first, ties by name)."""
+    deg = np.bincount(np.r_[lo, hi], minlength=len(names))
+    nodes = np.flatnonzero(deg)
+    return deg, nodes[np.lexsort((names[nodes], -deg[nodes]))]
+
+
+def degree_tied(caller: np.ndarray, callee: np.ndarray, names: np.ndarray,
+                ranks: tuple[int, int] = DEGREE_TIE_RANKS) -> bool:
+    """Whether the lines at `ranks` of degree have the same degree."""
+    deg, order = degree_ranked(*_pairs(caller, callee), names)
+    return len(set(deg[order[ranks[0] - 1:ranks[1]]].tolist())) == 1
+
+
+def degree_tie(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, keep: set[int],
+               ranks: tuple[int, int] = DEGREE_TIE_RANKS, rounds: int = 60) -> np.ndarray:
+    """Callees such that the lines at `ranks` of degree have the same degree: a line above the last one
+    loses a contact, one at a time (the calls over that link go to each caller's busiest other
+    contact, as `broker_stands_out` does), until it is level. The contact lost is a line ranked
+    below, neither in `keep` nor left without a link, whose link is not a bridge of the graph."""
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    callee = callee.copy()
+    first, last = ranks
+    for _ in range(rounds):
+        lo, hi = _pairs(caller, callee)
+        deg, order = degree_ranked(lo, hi, names)
+        tied = order[first - 1:last]
+        target = deg[tied[-1]]
+        above = tied[deg[tied] > target]
+        if not len(above):
+            return callee
+        v = int(above[0])
+        top = set(order[:last + 1].tolist()) | keep
+        nbrs = np.r_[hi[lo == v], lo[hi == v]]
+        nbrs = [int(u) for u in nbrs[np.lexsort((nbrs, -deg[nbrs]))] if int(u) not in top and deg[u] >= 3]
+        n = len(names)
+        for u in nbrs:
+            cut = (lo == min(u, v)) & (hi == max(u, v))
+            adj = sparse.coo_matrix((np.ones((~cut).sum()), (lo[~cut], hi[~cut])), shape=(n, n))
+            if connected_components(adj, directed=False)[0] == connected_components(
+                    sparse.coo_matrix((np.ones(len(lo)), (lo, hi)), shape=(n, n)), directed=False)[0]:
+                _reroute(caller, callee, v, u, keep)
+                break
+        else:
+            raise SignalError(f"degree tie: no contact of line {v} can go without cutting the call graph")
+    raise SignalError(f"degree tie: ranks {first} to {last} not level after {rounds} rounds")

@@ -16,7 +16,7 @@ from ..profiles import scaled_price
 from . import confusers, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
-from .signals import INCONSISTENT_REPORTS
+from .signals import BOUNDARY_SOURCES, INCONSISTENT_REPORTS, INCONSISTENT_TOO_LOW
 from .world import PILL_CRIMES, World, year_start
 
 SOURCE_YEARS = 12  # tested sources were recruited during the years before the period's; untested ones last year
@@ -67,9 +67,21 @@ def build_sources(w: World, per_service: int = 5) -> pd.DataFrame:
             rows.append({"service": s["code"], "kind": kind,
                          "recruited": dt.date(year, int(rng.integers(1, 13)), int(rng.integers(1, 29))).isoformat(),
                          "reports_total": total, "reports_confirmed": conf, "reports_false": false})
+    rows += _boundary_sources(w)
     df = pd.DataFrame(rows)
     df.insert(0, "source_id", [f"SRC-{i + 1:03d}" for i in range(len(df))])
     return df
+
+
+def _boundary_sources(w: World) -> list[dict]:
+    """Human sources of the national services whose track records sit on the edges of the grading rule
+    (BOUNDARY_SOURCES), so that each misreading of a bound grades one of them differently; they are
+    the last rows of sources.csv, and `build_requirements_reports` gives each a report."""
+    home = [s["code"] for s in w.profile["services"] if s["country"] == w.iso]
+    return [{"service": home[i % len(home)], "kind": "human",
+             "recruited": dt.date(w.start.year - 2 - i % 3, 1 + i, 15).isoformat(),
+             "reports_total": total, "reports_confirmed": conf, "reports_false": false}
+            for i, (total, conf, false) in enumerate(BOUNDARY_SOURCES)]
 
 
 # --------------------------------------------------------------------------- texts
@@ -171,13 +183,14 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     src["grade"] = [_expected_grade(*r) for r in src[["reports_total", "reports_confirmed", "reports_false"]].itertuples(index=False)]
     rows = []
 
-    def report(service_pool, text, entities, req, day):
+    def report(service_pool, text, entities, req, day, background=False):
         cand = src[src.service.isin(service_pool)] if service_pool else src
         s = cand.iloc[int(rng.integers(len(cand)))]
         rows.append({"service": s.service, "date_day": day, "source_id": s.source_id, "grade": s.grade,
                      "info_grade": w.pick(["1", "2", "2", "2", "3", "3", "3", "4", "4"]),
                      "handling_code": "H3" if s.kind == "liaison" else w.pick(["H1", "H2", "H2", "H2", "H3"]),
-                     "text": text, "entity_ids": ";".join(entities), "requirement_id": req})
+                     "text": text, "entity_ids": ";".join(entities), "requirement_id": req,
+                     "background": background})
 
     for net in w.networks:
         req_idx = next((i for i, r in enumerate(reqs) if r[2] is net and i in answered), None)
@@ -232,25 +245,91 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
         text = tpl.format(name=P.full_name.iat[person], town=town, town2=w.pick(home_towns),
                           market=w.pick(markets)["name"], alias=alias, phone=format_msisdn(ph, "national_spaced"))
         ents = ([P.person_id.iat[person]] if "{name}" in tpl else []) + ([ph] if "{phone}" in tpl else [])
-        report([], text, ents, "", int(rng.integers(0, w.days)))
-    rep = pd.DataFrame(rows)
+        report([], text, ents, "", int(rng.integers(0, w.days)), background=True)
+    rep = _for_discrimination(pd.DataFrame(rows), src, services)
+    rep = _month_edges(w, rep, src, services)
     order = np.lexsort((np.arange(len(rep)), rep.date_day.to_numpy()))
     rep = rep.iloc[order].reset_index(drop=True)
     rep.insert(0, "report_id", [f"R{i + 1:04d}" for i in range(len(rep))])
     rep["date"] = [(w.start + dt.timedelta(days=int(d))).isoformat() for d in rep.date_day]
     # planted inconsistencies: a generous grade for a source whose record does not justify it,
     # preferably a poor (C) or untested (X) source; a B source graded A when there are too few
-    bad = rep.index[guarantee.misgradable(rep.grade.to_numpy())].tolist()
+    # and, so that "graded too high" is not the only mistake, a few graded lower than deserved
+    boundary = rep.source_id.isin(src.source_id.iloc[len(src) - len(BOUNDARY_SOURCES):]).to_numpy()
+    bad = [i for i in rep.index[guarantee.misgradable(rep.grade.to_numpy())].tolist() if not boundary[i]]
     k = min(INCONSISTENT_REPORTS, len(bad))
     picked = sorted(int(i) for i in rng.choice(bad, size=k, replace=False)) if k else []
     rep["source_grade"] = rep.grade
     rep.loc[picked, "source_grade"] = ["A" if rep.grade.iat[i] in ("B", "C") else w.pick(["A", "B"]) for i in picked]
-    w.plan.inconsistent_reports = rep.report_id.iloc[picked].tolist()
+    good = [i for i in rep.index[rep.grade.isin(["A", "B"])].tolist() if not boundary[i] and i not in picked]
+    low = sorted(int(i) for i in rng.choice(good, size=min(INCONSISTENT_TOO_LOW, len(good)), replace=False))
+    rep.loc[low, "source_grade"] = rep.grade.iloc[low].map({"A": "B", "B": "C"}).to_numpy()
+    w.plan.inconsistent_reports = rep.report_id.iloc[sorted(picked + low)].tolist()
     w.plan.answered = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
                        for i in range(len(reqs))}
     cols = ["report_id", "service", "date", "source_id", "source_grade", "info_grade", "handling_code", "text",
             "entity_ids", "requirement_id"]
     return requirements, rep[cols]
+
+
+def _take_background(rep: pd.DataFrame, taken: set[int], source: pd.Series) -> int:
+    """The first background report not yet moved, now written by `source` (its service, its grade)."""
+    i = next(int(j) for j in rep.index[rep.background] if int(j) not in taken)
+    taken.add(i)
+    rep.loc[i, ["service", "source_id", "grade"]] = [source.service, source.source_id, source.grade]
+    return i
+
+
+def _for_discrimination(rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """Reports moved so that exercise 02's wrong readings give other answers (no random draw):
+    each boundary source (the last rows of `src`) writes a report, graded as its record allows; the
+    foreign partner (the first foreign_police service) writes an H1 and an H2 report, so that
+    forgetting to leave out the partner's own reports, or to keep H2 reports of foreign services from
+    the national partner, changes the lists. Background reports are the ones moved."""
+    rep = rep.copy()
+    taken: set[int] = set()
+    for _, s in src.iloc[len(src) - len(BOUNDARY_SOURCES):].iterrows():
+        if not (rep.source_id == s.source_id).any():
+            _take_background(rep, taken, s)
+    partner = services.code[services.kind == "foreign_police"]
+    liaison = src[src.service.isin(partner.iloc[:1])]
+    if not len(liaison):
+        return rep
+    for code in ("H1", "H2"):
+        mine = rep.service == liaison.service.iat[0]
+        if (mine & (rep.handling_code == code)).any():
+            continue
+        free = [int(i) for i in rep.index[mine & (rep.handling_code == "H3")] if int(i) not in taken]
+        i = free[0] if free else _take_background(rep, taken, liaison.iloc[0])
+        taken.add(i)
+        rep.loc[i, "handling_code"] = code
+    return rep
+
+
+def _month_edges(w: World, rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
+    """Reports moved (no random draw) so that the service with the most reports writes one on the first and
+    one on the last day of its busiest month (within the period): exercise 00 part 3's SERVICE and MONTH,
+    so a month window off by one day loses a report. The reports moved are background reports of other
+    services, so the service and the month only gain; reports of the foreign partner and of the
+    boundary sources stay where `_for_discrimination` wants them."""
+    rep = rep.copy()
+    dates = pd.to_datetime(w.start) + pd.to_timedelta(rep.date_day, unit="D")
+    service = rep.service.value_counts().idxmax()
+    month = dates[rep.service == service].dt.strftime("%Y-%m").value_counts().idxmax()
+    first = pd.Timestamp(f"{month}-01")
+    edges = [max(first, pd.Timestamp(w.start)), min(first + pd.offsets.MonthEnd(0),
+                                                     pd.Timestamp(w.start) + pd.Timedelta(days=w.days - 1))]
+    keep = set(src.source_id.iloc[len(src) - len(BOUNDARY_SOURCES):]) | set(
+        src.source_id[src.service.isin(services.code[services.kind == "foreign_police"])])
+    movable = [int(i) for i in rep.index[rep.background & (rep.service != service) & ~rep.source_id.isin(keep)]]
+    writer = src[(src.service == service) & ~src.source_id.isin(keep)].iloc[0]
+    for day in sorted({(d - pd.Timestamp(w.start)).days for d in edges}):
+        if ((rep.service == service) & (rep.date_day == day)).any():
+            continue
+        i = movable.pop(0)
+        rep.loc[i, ["service", "source_id", "grade", "date_day"]] = [writer.service, writer.source_id, writer.grade,
+                                                                     day]
+    return rep
 
 
 # --------------------------------------------------------------------------- purchases and seizures

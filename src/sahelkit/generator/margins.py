@@ -117,8 +117,18 @@ def _broker(tables, broker: str) -> list[Margin]:
     def rank(score: np.ndarray) -> int:  # highest first, ties by msisdn, as a sorted table shows them
         return int(((score > score[me]) | ((score == score[me]) & (np.arange(n) < me))).sum()) + 1
 
+    per_contact = bc / deg
+    first, last = S.DEGREE_TIE_RANKS
+    by_degree = np.lexsort((np.arange(n), -deg))
     return [Margin("broker", "betweenness rank", rank(bc), "<=", S.BROKER_BETWEENNESS_TOP),
-            Margin("broker", "degree rank", rank(deg), ">", S.BROKER_DEGREE_NOT_TOP)]
+            Margin("broker", "degree rank", rank(deg), ">", S.BROKER_DEGREE_NOT_TOP),
+            Margin("broker", "betweenness-per-contact rank", rank(per_contact), "==", 1),
+            Margin("broker", "lines with equal betweenness per contact", int((per_contact == per_contact[me]).sum()),
+                   "==", 1),
+            # the decoy: some line has more raw betweenness than the broker (and less per contact: rank 1 above)
+            Margin("broker", "lines with more raw betweenness", int((bc > bc[me]).sum()), ">=", 1),
+            Margin("broker", f"distinct degrees at ranks {first}-{last}",
+                   len(set(deg[by_degree[first - 1:last]].tolist())), "==", 1)]
 
 
 def _sim_swap(tables, ids: list[str]) -> list[Margin]:
@@ -211,7 +221,14 @@ def _grading(tables, ids: list[str]) -> list[Margin]:
     deserved = {s: _expected_grade(*map(int, r)) for s, r in zip(src.index, src[cols].to_numpy())}
     mismatch = set(rep.report_id[rep.source_grade != rep.source_id.map(deserved)])
     planted = set(ids) - {""}
-    return [Margin("inconsistent_grading", "planted inconsistent reports", len(planted), "==", S.INCONSISTENT_REPORTS),
+    rank = {"A": 0, "B": 1, "C": 2, "X": 3}
+    given = rep.set_index("report_id")
+    worse = [r for r in planted if r in given.index and rank.get(given.source_grade[r], -1)
+             > rank.get(deserved.get(given.source_id[r]), 9)]
+    return [Margin("inconsistent_grading", "planted inconsistent reports", len(planted), "==",
+                   S.INCONSISTENT_REPORTS + S.INCONSISTENT_TOO_LOW),
+            Margin("inconsistent_grading", "planted reports graded worse than deserved", len(worse), "==",
+                   S.INCONSISTENT_TOO_LOW),
             Margin("inconsistent_grading", "reports whose inconsistency is not the planted one",
                    len(mismatch ^ planted), "==", 0),
             Margin("inconsistent_grading", "share of reports graded inconsistently", len(mismatch) / len(rep), "<",

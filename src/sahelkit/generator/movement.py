@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import guarantee, numbering
 from .plan import CellCrossings, Convoy
-from .signals import CELL_TRIPS, CONVOY_GAP_S, CONVOY_PASSAGES
+from .signals import CELL_TRIPS, CONVOY_GAP_S, CONVOY_PASSAGES, SHUTTLE_LEAD, SHUTTLE_VEHICLES
 from .world import PILL_CRIMES, World
 
 COMPANY_YEARS = 18  # companies were registered during the years before the period's
@@ -118,12 +118,47 @@ def build_passages(w: World, vehicles: pd.DataFrame, posts: pd.DataFrame, n: int
         rows.append((p1, post, t0, d))
         rows.append((p2, post, t0 + int(rng.integers(*CONVOY_GAP_S)), d))
         convoy.posts.append(post)
-    df = pd.concat([df, pd.DataFrame(rows, columns=df.columns)], ignore_index=True)
-    planted = np.r_[np.zeros(n, bool), np.ones(len(rows), bool)]
+    apart = _busiest_apart(w, df, set(convoy.plates) | {w.plan.courier_plate})
+    df = pd.concat([df, pd.DataFrame(rows, columns=df.columns), apart], ignore_index=True)
+    planted = np.r_[np.zeros(n, bool), np.ones(len(rows) + len(apart), bool)]
     df = df[guarantee.convoy_apart(pd.factorize(df.plate)[0], pd.factorize(df.post_id)[0], df.t.to_numpy(), planted)]
+    if df.post_id.value_counts().idxmax() == df.groupby("post_id").plate.nunique().idxmax():
+        raise guarantee.SignalError("busiest post: the most passages and the most vehicles at the same post")
     df = df.sort_values(["t", "plate"], kind="stable").reset_index(drop=True)
     df.insert(0, "passage_id", [f"V{i + 1:06d}" for i in range(len(df))])
     return df.rename(columns={"t": "time"})
+
+
+def _busiest_apart(w: World, df: pd.DataFrame, avoid: set[str]) -> pd.DataFrame:
+    """Planted passages (no random draw) after which the post with the most passages is not the post with the
+    most different vehicles, whichever costs fewer passages:
+
+    a shuttle: SHUTTLE_VEHICLES vehicles going back and forth through the busiest post among those fewer
+    plates pass, until it leads every post by SHUTTLE_LEAD passages; or a crowd: vehicles that never
+    passed there each pass once at the post most plates pass after the busiest one, until it leads it
+    by SHUTTLE_LEAD plates. Vehicles of the networks (`avoid`) are left out."""
+    rows_at = df.groupby("post_id").size().sort_index()
+    plates_at = df.groupby("post_id").plate.nunique().sort_index()
+    top_rows = rows_at.idxmax()
+    fewer = plates_at.index[plates_at < plates_at.max()]
+    post = rows_at[fewer].idxmax()
+    shuttle_cost = int(rows_at.drop(post).max() - rows_at[post]) + SHUTTLE_LEAD + 1
+    rival = plates_at.drop(top_rows).idxmax()
+    crowd_cost = int(plates_at[top_rows] - plates_at[rival]) + SHUTTLE_LEAD + 1
+    if shuttle_cost <= crowd_cost or rows_at[rival] + crowd_cost >= rows_at[top_rows] - SHUTTLE_LEAD:
+        seen = df[(df.post_id == post) & ~df.plate.isin(avoid)].plate.value_counts()
+        plates = sorted(seen.index, key=lambda p: (-seen[p], p))[:SHUTTLE_VEHICLES]
+        plates = [plates[i % len(plates)] for i in range(shuttle_cost)]
+    else:
+        post = rival
+        activity = df.plate.value_counts()
+        there = set(df.plate[df.post_id == post]) | avoid
+        plates = sorted((p for p in activity.index if p not in there), key=lambda p: (-activity[p], p))[:crowd_cost]
+    k = np.arange(len(plates))
+    slot = k // w.days  # the k-th passage of a day, an hour apart from 6 h
+    return pd.DataFrame({"plate": plates, "post_id": post,
+                         "t": (k % w.days) * 86400 + 6 * 3600 + (slot % 15) * 3600 + 1200 * (slot // 15),
+                         "direction": np.where(slot % 2 == 0, "out", "in")})
 
 
 def build_crossings(w: World, posts: pd.DataFrame, n_travellers: int = 90) -> pd.DataFrame:

@@ -69,6 +69,7 @@ class Plan:
     foreign_people: list[int] = field(default_factory=list)  # people living abroad around the cell
     imei_taken: set[str] = field(default_factory=set)  # IMEIs drawn so far: a new handset never reuses one
     swap: SimSwap | None = None
+    decoy: int = -1  # line of the busy trader with more raw betweenness than the broker (set by world)
     colocation: CoLocation | None = None
     handset: HandsetChange | None = None
     structuring: Structuring | None = None

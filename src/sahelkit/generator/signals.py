@@ -17,6 +17,14 @@ BROKER_BETWEENNESS_TOP = 3  # his betweenness is among the 3 highest of the call
 BROKER_DEGREE_NOT_TOP = 5  # ...while his degree is not among the 5 highest
 BROKER_HOME_CONTACTS = 3  # personal contacts at home besides his network
 
+# decoy: a busy innocent trader with MORE raw betweenness than the broker but so many contacts that his
+# betweenness per contact is lower: ranking by raw betweenness (or betweenness / closeness) points at him
+DECOY_CONTACTS = (70, 90)  # contacts across the country, from, up to excluded (a hub has about 30)
+
+# degree tie: the lines at these ranks of degree (1-based, highest first) have the same degree, so the
+# top 5 by degree depends on breaking ties by msisdn
+DEGREE_TIE_RANKS = (4, 6)
+
 # sim_swap: one handset, several SIMs in turn, each taking over at an equal share of the period
 SIM_SWAP_SIMS = 3
 
@@ -48,8 +56,9 @@ CELL_TRIPS = (4, 7)  # from, up to excluded; each trip is an exit and an entry (
 # falsified_medicine: market test purchases of 'anti-fatigue' pills found to contain drugs
 PILL_PURCHASES_MIN = 5
 
-# inconsistent_grading: reports whose source grade is better than the source's record allows
-INCONSISTENT_REPORTS = 5
+# inconsistent_grading: reports whose source grade is not the one the source's record allows
+INCONSISTENT_REPORTS = 5  # graded better than the record allows
+INCONSISTENT_TOO_LOW = 2  # graded worse: an A source graded B, a B source graded C
 INCONSISTENT_SHARE_MAX = 0.10  # of all reports: the exceptions stay exceptions
 
 # collation: different people sharing a birth date or a phone (relatives, a shop's phone) in the
@@ -83,3 +92,20 @@ def count_words(n: int) -> str:
 def handset_change_when() -> str:
     """When the courier changes handset, in words."""
     return "half-way" if HANDSET_CHANGE_AT == 0.5 else f"at {percent(HANDSET_CHANGE_AT)} of the period"
+
+
+# boundary sources (exercise 02 part 1): track records (reports_total, reports_confirmed, reports_false) on
+# each edge of the grading rule (intel._expected_grade), each with the wrong reading it tells apart
+BOUNDARY_SOURCES = (
+    (5, 5, 0),  # exactly 5 reports: A, not X ("5 reports or fewer" would say X)
+    (20, 18, 0),  # exactly 90 % confirmed, none false: A ("more than 90 %" would say B)
+    (20, 12, 1),  # exactly 60 % confirmed, 5 % false: B ("more than 60 %" would say C)
+    (30, 24, 3),  # 80 % confirmed, exactly 10 % false: B ("less than 10 % false" would say C)
+    (20, 19, 1),  # 95 % confirmed but one false: B (forgetting "none false" would say A)
+    (20, 13, 3),  # 65 % confirmed but 15 % false: C (forgetting "at most 10 % false" would say B)
+)
+
+# shuttle (exercise 00 part 2): a few vehicles cross one post so often that it has the most passages while
+# another post sees more different vehicles: counting plates instead of rows names another post
+SHUTTLE_VEHICLES = 2
+SHUTTLE_LEAD = 15  # passages (or, when cheaper, plates) by which the planted post leads (at least)

@@ -13,6 +13,8 @@ from .signals import (
     BROKER_DEGREE_NOT_TOP,
     COLOCATION_WINDOW_S,
     CONVOY_GAP_S,
+    INCONSISTENT_REPORTS,
+    INCONSISTENT_TOO_LOW,
     STRUCTURING_BAND,
     count_words,
     handset_change_when,
@@ -80,7 +82,8 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     broker = cross.who("broker")[0]
     sig("broker", cross.network_id, [msisdn[w.primary[broker]], pid[broker]],
         f"betweenness in the top {BROKER_BETWEENNESS_TOP} of the call network while degree is not in the top "
-        f"{BROKER_DEGREE_NOT_TOP}")
+        f"{BROKER_DEGREE_NOT_TOP}; his betweenness per contact is the highest, while a busy trader "
+        f"({msisdn[plan.decoy]}) has more raw betweenness over many more contacts")
     cell = [m for m, _ in cross.members if P.foreign_side.iat[m]]
     ftowns = sorted({P.home_town.iat[m] for m in cell})
     sig("cross_border_cell", cross.network_id, [pid[m] for m in cell],
@@ -105,7 +108,8 @@ def truth_tables(w: world.World) -> dict[str, pd.DataFrame]:
     sig("falsified_medicine", pill_net, plan.pill_purchases,
         f"pills sold as anti-fatigue at {p['pills']['price']} {p['currency_label']} containing amphetamine or tramadol")
     sig("inconsistent_grading", "", plan.inconsistent_reports,
-        "source grade better than the source's track record allows")
+        f"source grade other than the source's track record allows: {INCONSISTENT_REPORTS} better, "
+        f"{INCONSISTENT_TOO_LOW} worse")
     for req, reps in plan.answered.items():
         if reps:
             sig("answered_requirement", "", [req] + reps, f"answered by {len(reps)} report(s)")

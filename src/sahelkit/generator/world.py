@@ -17,7 +17,7 @@ from ..profiles import PILL_CRIMES, neighbours
 from . import numbering
 from .names import full_name
 from .plan import CoLocation, Plan, SimSwap
-from .signals import BROKER_HOME_CONTACTS, SIM_SWAP_SIMS
+from .signals import BROKER_HOME_CONTACTS, DECOY_CONTACTS, SIM_SWAP_SIMS
 
 N_HOME = 560  # people living in the country (the innocent background and the home members)
 N_FOREIGN = 70  # people in the neighbouring country around the cross-border cell
@@ -434,8 +434,26 @@ def build_contacts(w: World) -> None:
     la = np.array([_line(w, int(x), rng) for x in a])
     lb = np.array([_line(w, int(y), rng) for y in b])
     lo, hi = np.minimum(la, lb), np.maximum(la, lb)
-    e = pd.DataFrame({"a": lo, "b": hi, "w": wt}).groupby(["a", "b"], as_index=False, sort=True)["w"].sum()
+    e = pd.concat([pd.DataFrame({"a": lo, "b": hi, "w": wt}), _decoy(w, hubs, home_arr)])
+    e = e.groupby(["a", "b"], as_index=False, sort=True)["w"].sum()
     w.edges = _connect(w, e)
+
+
+def _decoy(w: World, hubs: list[int], home_arr: np.ndarray) -> pd.DataFrame:
+    """Links (a, b, w) of lines: a busy trader (a trader hub if there is one), on his first line, with
+    DECOY_CONTACTS more contacts all over the country. His raw betweenness passes the broker's while,
+    over so many contacts, his betweenness per contact stays low; `comms` checks both on the calls
+    (`guarantee.decoy_stands_apart`). Drawn from a child generator, so every other draw of the world
+    stays what it was without him."""
+    rng = w.rng.spawn(1)[0]
+    occupation = w.persons.occupation.to_numpy()
+    decoy = ([h for h in hubs if occupation[h] == "commerçant"] or hubs)[0]
+    w.plan.decoy = w.primary[decoy]
+    others = home_arr[home_arr != decoy]
+    contacts = rng.choice(others, size=min(len(others), int(rng.integers(*DECOY_CONTACTS))), replace=False)
+    lines = np.array([_line(w, int(b), rng) for b in contacts], dtype=np.int64)
+    return pd.DataFrame({"a": np.minimum(lines, w.plan.decoy), "b": np.maximum(lines, w.plan.decoy),
+                         "w": rng.gamma(1.0, 0.5, len(lines))})
 
 
 def _components(n: int, a: list[int], b: list[int]) -> list[list[int]]:
