@@ -86,24 +86,35 @@ def _boundary_sources(w: World) -> list[dict]:
 
 # --------------------------------------------------------------------------- texts
 NETWORK_TEXTS = [
-    "La source rapporte qu'un individu surnommé « {alias} » organise l'acheminement de {commodity} de {town2} vers {town}. Il serait joignable au {phone}.",
-    "Selon la source, « {alias} » a réceptionné un lot de {commodity} à {town} la semaine dernière ; le chargement aurait été transporté par le véhicule immatriculé {plate}.",
-    "La source indique que {name}, domicilié à {town}, sert d'intermédiaire entre « {alias} » et des fournisseurs installés à {town2}.",
-    "D'après la source, « {alias} » change régulièrement de puce téléphonique et éviterait d'appeler depuis son domicile de {town}.",
-    "La source signale des envois d'argent mobile répétés, chacun un peu en dessous de {threshold} {currency}, au profit de proches de « {alias} ».",
-    "Deux véhicules, dont le {plate}, circuleraient ensemble sur l'axe {town}-{town2} tôt le matin, selon un chauffeur de la gare routière.",
-    "La source affirme que « {alias} » rencontre des contacts venus de {town2} au marché de {town} ; ils communiqueraient par le {phone}.",
+    "La source rapporte qu'un individu surnommé « {alias} » organise l'acheminement de {commodity} de "
+    "{town2} vers {town}. Il serait joignable au {phone}.",
+    "Selon la source, « {alias} » a réceptionné un lot de {commodity} à {town} la semaine dernière ; le "
+    "chargement aurait été transporté par le véhicule immatriculé {plate}.",
+    "La source indique que {name}, domicilié à {town}, sert d'intermédiaire entre « {alias} » et des "
+    "fournisseurs installés à {town2}.",
+    "D'après la source, « {alias} » change régulièrement de puce téléphonique et éviterait d'appeler "
+    "depuis son domicile de {town}.",
+    "La source signale des envois d'argent mobile répétés, chacun un peu en dessous de {threshold} "
+    "{currency}, au profit de proches de « {alias} ».",
+    "Deux véhicules, dont le {plate}, circuleraient ensemble sur l'axe {town}-{town2} tôt le matin, "
+    "selon un chauffeur de la gare routière.",
+    "La source affirme que « {alias} » rencontre des contacts venus de {town2} au marché de {town} ; ils "
+    "communiqueraient par le {phone}.",
 ]
 PILL_TEXTS = [
-    "Des vendeuses du {market} écoulent des comprimés « {product} » à {price} {currency} l'unité ; elles seraient approvisionnées par « {alias} ».",
-    "Un client du {market} a fait un malaise après avoir consommé des comprimés « {product} » achetés {price} {currency} ; le grossiste serait « {alias} ».",
+    "Des vendeuses du {market} écoulent des comprimés « {product} » à {price} {currency} l'unité ; elles "
+    "seraient approvisionnées par « {alias} ».",
+    "Un client du {market} a fait un malaise après avoir consommé des comprimés « {product} » achetés "
+    "{price} {currency} ; le grossiste serait « {alias} ».",
 ]
 BACKGROUND_TEXTS = [
-    "La source signale un différend commercial entre {name} et un transporteur de {town}, sans lien apparent avec un trafic.",
+    "La source signale un différend commercial entre {name} et un transporteur de {town}, sans lien "
+    "apparent avec un trafic.",
     "Rumeurs de vente de carburant de contrebande au {market} ; aucun nom n'est cité par la source.",
     "La source rapporte que {name} aurait acheté un véhicule d'occasion à {town}. Information non recoupée.",
     "Présence inhabituelle de camions sur le parking de {town} ; la source ne connaît pas les propriétaires.",
-    "« {alias} », commerçant connu à {town}, aurait augmenté ses prix ; aucun lien avec une activité criminelle n'a été établi.",
+    "« {alias} », commerçant connu à {town}, aurait augmenté ses prix ; aucun lien avec une activité "
+    "criminelle n'a été établi.",
     "Vol de bétail signalé près de {town} ; les auteurs seraient venus de {town2} selon des éleveurs.",
     "La source indique que {name} cherche à vendre une parcelle à {town} ; rien de suspect à ce stade.",
     "Selon la source, le numéro {phone} appartiendrait à un revendeur de cartes de recharge de {town}.",
@@ -155,7 +166,8 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     cross, swapper, transport = w.cross_border_network, w.swapper_network, w.transport_network
     fi = cross.foreign_iso
     ftown = next(t for t in cross.route if country_of[t] == fi)
-    reqs.append((f"Identifier les relais du réseau à {ftown} ({fi}) et évaluer l'opportunité d'une équipe commune d'enquête.",
+    reqs.append((f"Identifier les relais du réseau à {ftown} ({fi}) et évaluer l'opportunité d'une équipe "
+                 "commune d'enquête.",
                  [P.person_id.iat[cross.who("leader")[0]]], cross))
     swapped = msisdn[w.plan.swap.lines[0]]
     reqs.append((f"Qui utilise le numéro {swapped} et par quels numéros a-t-il été remplacé ?", [swapped], swapper))
@@ -180,7 +192,8 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
 
     # reports
     src = sources.copy()
-    src["grade"] = [_expected_grade(*r) for r in src[["reports_total", "reports_confirmed", "reports_false"]].itertuples(index=False)]
+    record = src[["reports_total", "reports_confirmed", "reports_false"]]
+    src["grade"] = [_expected_grade(*r) for r in record.itertuples(index=False)]
     rows = []
 
     def report(service_pool, text, entities, req, day, background=False):
@@ -388,7 +401,8 @@ def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> 
         plate = w.plan.convoy.plates[0] if net is w.transport_network else (
             w.plan.courier_plate if net is w.cross_border_network else "")
         town = next((t for t in net.route if t in home_towns), home_towns[0])
-        rows.append({"day": int(rng.integers(5, w.days)), "town": town, "service": w.pick(codes), "commodity": c["commodity"],
+        rows.append({"day": int(rng.integers(5, w.days)), "town": town, "service": w.pick(codes),
+                     "commodity": c["commodity"],
                      "quantity": _quantity(c["unit"], rng, True),
                      "unit": c["unit"], "person_ids": P.person_id.iat[courier], "plates": plate})
     for _ in range(n_background):
@@ -463,7 +477,8 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
             number = msisdn[line] if rng.random() < 0.9 else ""
             phone = _service_phone(number, s["phone_format"], rng) if number else ""
             numbers.append(number)
-            bd = dt.date.fromisoformat(col['birth_date'][person]).strftime(s["date_format"]) if rng.random() < 0.93 else ""
+            born = dt.date.fromisoformat(col['birth_date'][person])
+            bd = born.strftime(s["date_format"]) if rng.random() < 0.93 else ""
             town = col['home_town'][person] if rng.random() < 0.9 else ""
             if s["spelling"] == "ascii_upper":
                 town = strip_accents(town).upper()

@@ -41,7 +41,8 @@ def build_orgs(w: World) -> pd.DataFrame:
         owners = fronts.get(kind, []) + [int(w.pick(home)) for _ in range(ORG_COUNTS[kind])]
         for owner in owners[:ORG_COUNTS[kind]]:
             tpl = w.pick(ORG_NAMES[kind])
-            name = tpl.format(family=P.family_name.iat[owner], given=P.given_name.iat[owner], town=P.home_town.iat[owner])
+            name = tpl.format(family=P.family_name.iat[owner], given=P.given_name.iat[owner],
+                              town=P.home_town.iat[owner])
             if name in names:
                 name = f"{name} ({P.home_town.iat[owner]})"
             if name in names:

@@ -218,7 +218,8 @@ def assign_members(w: World) -> None:
         for j, role in enumerate(net.cast):
             town = home_towns[j % len(home_towns)] if role != "leader" else home_towns[0]
             pool = P.index[(P.home_town == town) & adults & ~P.foreign_side & (P.sex == "M")].tolist()
-            pool = [i for i in pool if i not in taken] or [i for i in P.index[~P.foreign_side & adults] if i not in taken]
+            pool = [i for i in pool if i not in taken] or [
+                i for i in P.index[~P.foreign_side & adults] if i not in taken]
             who = int(w.pick(pool))
             taken.add(who)
             net.members.append((who, role))
