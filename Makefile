@@ -98,3 +98,5 @@ bench: setup
 	$(BIN)/python benchmarks/generate.py
 	$(BIN)/python benchmarks/notebooks.py
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/seal.py
+	$(BIN)/python benchmarks/signals.py   # every planted signal's margin, seeds 1-50 of every country
