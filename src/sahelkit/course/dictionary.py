@@ -172,7 +172,7 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
 def _planted_cases_md() -> str:
     rows = ["## Planted cases that separate a method from its wrong neighbours", "",
             "Not signals of the story but cases every country and seed holds, so that a plausible wrong method "
-            "gives a different answer from the one taught (tests/generator/test_discrimination_*.py). "
+            "gives a different answer from the one taught (tests/generator/test_discrimination*.py). "
             "Collation's shared keys use only people outside the planted networks with one record in the two "
             "extracts compared, so no true pair is lost.", "",
             "| case | what is planted | the wrong method it defeats |", "|---|---|---|"]
