@@ -119,13 +119,15 @@ def _plant_one(w, recs: dict[str, Records], left: str, right: str, key: str, mem
     for r in recs.values():
         for p in r.people:
             count[p] = count.get(p, 0) + 1
-    ys = [i for i in range(len(keys[right])) if keys[right][col].iat[i] and keys[right].person.iat[i] not in members]
+    values = {c: k[col].tolist() for c, k in keys.items()}  # plain lists: this loop reads them cell by cell
+    owners = keys[right].person.tolist()
+    ys = [i for i, v in enumerate(values[right]) if v and owners[i] not in members]
     xs = [i for i, p in enumerate(recs[left].people) if count[p] == 1 and p not in members]
     for y in (ys[int(j)] for j in w.rng.permutation(len(ys))):
-        value, target = keys[right][col].iat[y], keys[right].person.iat[y]
-        sharing = [names[c][i] for c in recs for i in range(len(keys[c])) if keys[c][col].iat[i] == value]
+        value, target = values[right][y], owners[y]
+        sharing = [names[c][i] for c in recs for i, v in enumerate(values[c]) if v == value]
         for x in (xs[int(j)] for j in w.rng.permutation(len(xs))):
-            if recs[left].people[x] == target or keys[left][col].iat[x] == value:
+            if recs[left].people[x] == target or values[left][x] == value:
                 continue
             if max(fuzz.token_sort_ratio(names[left][x], n) for n in sharing) > COLLATION_CONFUSER_SCORE_MAX:
                 continue

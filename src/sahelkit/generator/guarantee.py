@@ -413,9 +413,6 @@ def degree_tie(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, keep: 
     loses a contact, one at a time (the calls over that link go to each caller's busiest other
     contact, as `broker_stands_out` does), until it is level. The contact lost is a line ranked
     below, neither in `keep` nor left without a link, whose link is not a bridge of the graph."""
-    from scipy import sparse
-    from scipy.sparse.csgraph import connected_components
-
     callee = callee.copy()
     first, last = ranks
     for _ in range(rounds):
@@ -430,6 +427,9 @@ def degree_tie(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, keep: 
         top = set(order[:last + 1].tolist()) | keep
         nbrs = np.r_[hi[lo == v], lo[hi == v]]
         nbrs = [int(u) for u in nbrs[np.lexsort((nbrs, -deg[nbrs]))] if int(u) not in top and deg[u] >= 3]
+        from scipy import sparse  # only when a line must lose a contact: csgraph takes 0.2 s to import
+        from scipy.sparse.csgraph import connected_components
+
         n = len(names)
         for u in nbrs:
             cut = (lo == min(u, v)) & (hi == max(u, v))
