@@ -320,29 +320,50 @@ def _for_discrimination(rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataF
 
 
 def _month_edges(w: World, rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataFrame) -> pd.DataFrame:
-    """Reports moved (no random draw) so that the service with the most reports writes one on the first and
-    one on the last day of its busiest month (within the period): exercise 00 part 3's SERVICE and MONTH,
-    so a month window off by one day loses a report. The reports moved are background reports of other
-    services, so the service and the month only gain; reports of the foreign partner and of the
-    boundary sources stay where `_for_discrimination` wants them."""
+    """Reports moved (no random draw) so that the service with the most reports has a busiest month that
+    lies whole inside the period, and writes one report on its first and one on its last day: exercise 00
+    part 3's SERVICE and MONTH, so a month window off by one day at either end loses a report. The month
+    is the full month where the service already writes most; background reports of other services move
+    into it until it is strictly the busiest (so the service and the month only gain). Reports of the
+    foreign partner and of the boundary sources stay where `_for_discrimination` wants them. A period too
+    short to hold a whole month keeps the busiest month, cut by the period."""
     rep = rep.copy()
-    dates = pd.to_datetime(w.start) + pd.to_timedelta(rep.date_day, unit="D")
+    start = pd.Timestamp(w.start)
+    end = start + pd.Timedelta(days=w.days - 1)
     service = rep.service.value_counts().idxmax()
-    month = dates[rep.service == service].dt.strftime("%Y-%m").value_counts().idxmax()
-    first = pd.Timestamp(f"{month}-01")
-    edges = [max(first, pd.Timestamp(w.start)), min(first + pd.offsets.MonthEnd(0),
-                                                     pd.Timestamp(w.start) + pd.Timedelta(days=w.days - 1))]
     keep = set(src.source_id.iloc[len(src) - len(BOUNDARY_SOURCES):]) | set(
         src.source_id[src.service.isin(services.code[services.kind == "foreign_police"])])
     movable = [int(i) for i in rep.index[rep.background & (rep.service != service) & ~rep.source_id.isin(keep)]]
     writer = src[(src.service == service) & ~src.source_id.isin(keep)].iloc[0]
-    for day in sorted({(d - pd.Timestamp(w.start)).days for d in edges}):
-        if ((rep.service == service) & (rep.date_day == day)).any():
-            continue
+
+    def move(day: int) -> None:
         i = movable.pop(0)
-        rep.loc[i, ["service", "source_id", "grade", "date_day"]] = [writer.service, writer.source_id, writer.grade,
-                                                                     day]
-    return rep
+        rep.loc[i, ["service", "source_id", "grade", "date_day"]] = [writer.service, writer.source_id,
+                                                                     writer.grade, day]
+
+    def per_month() -> pd.Series:
+        dates = start + pd.to_timedelta(rep.date_day[rep.service == service], unit="D")
+        return dates.dt.strftime("%Y-%m").value_counts()
+
+    counts = per_month()
+    full = [m for m in pd.period_range(start, end, freq="M")
+            if m.start_time >= start and m.end_time.normalize() <= end]
+    if full:
+        month = max(full, key=lambda m: (counts.get(m.strftime("%Y-%m"), 0), -full.index(m)))
+        first, last = month.start_time, month.end_time.normalize()
+    else:
+        month = pd.Period(counts.idxmax(), freq="M")
+        first, last = max(month.start_time, start), min(month.end_time.normalize(), end)
+    for day in sorted({(first - start).days, (last - start).days}):
+        if not ((rep.service == service) & (rep.date_day == day)).any():
+            move(day)
+    label, middle = month.strftime("%Y-%m"), (first - start).days + (last - first).days // 2
+    while True:
+        counts = per_month()
+        others = counts.drop(label, errors="ignore")
+        if not len(others) or others.max() < counts.get(label, 0):
+            return rep
+        move(middle)
 
 
 # --------------------------------------------------------------------------- purchases and seizures
