@@ -61,7 +61,8 @@ def test_00_a_month_window_off_by_one_day_loses_a_report(case):
     early_end = mine[(mine["date"] >= first) & (mine["date"] < last)]
     period = load_profile(case[0])["period"]
     start, end = pd.Timestamp(period["start"]), pd.Timestamp(period["end"]) - pd.Timedelta(days=1)  # days with data
-    assert start <= first and last <= end, f"the busiest month {month} is cut by the period {start:%Y-%m-%d}..{end:%Y-%m-%d}"
+    assert start <= first and last <= end, \
+        f"the busiest month {month} is cut by the period {start:%Y-%m-%d}..{end:%Y-%m-%d}"
     assert len(late_start) != len(right), "no report on the first day of the month"
     assert len(early_end) != len(right), "no report on the last day of the month"
 

@@ -174,3 +174,24 @@ def test_misgradable_prefers_poor_and_untested_sources():
     grades = np.array(["A", "C", "B", "X", "B", "A"])
     assert guarantee.misgradable(grades, count=2).tolist() == [1, 3]
     assert guarantee.misgradable(grades, count=3).tolist() == [1, 2, 3, 4]
+
+
+def test_degree_tie_on_the_contacts_then_replayed_equals_degree_tie_on_every_call():
+    # A dense random call graph whose top degrees are not level: degree_tie must move calls. Run on
+    # the distinct (caller, callee) rows with their weights and replayed on every call, it must give
+    # exactly the callees it gives on the calls themselves (the generator relies on this at 1M calls).
+    rng = np.random.default_rng(11)
+    n_lines, n_calls = 60, 6000
+    edges = np.array(nx.barabasi_albert_graph(n_lines, 3, seed=11).edges())  # hubs of different degrees
+    pick, flip = rng.integers(0, len(edges), n_calls), rng.random(n_calls) < 0.5
+    caller = np.where(flip, edges[pick, 1], edges[pick, 0])
+    callee = np.where(flip, edges[pick, 0], edges[pick, 1])
+    names = np.array([f"+000{i:04d}" for i in range(n_lines)])
+    direct = guarantee.degree_tie(caller, callee, names, keep=set(), ranks=(1, 3))
+    assert (direct != callee).any(), "degree_tie had nothing to do: the test proves nothing"
+    lines, to, weight = guarantee.compress(caller, callee)
+    assert len(lines) < n_calls and weight.sum() == n_calls
+    log: list = []
+    guarantee.degree_tie(lines, to, names, keep=set(), ranks=(1, 3), weight=weight, log=log)
+    assert log
+    np.testing.assert_array_equal(guarantee.replay(caller, callee, log), direct)

@@ -217,13 +217,15 @@ def _broker_decoy_tie(w: World, caller: np.ndarray, callee: np.ndarray, rounds: 
     names = w.phones.msisdn.to_numpy(dtype=str)
     broker = w.primary[w.cross_border_network.who("broker")[0]]
     swap = set(w.plan.swap.lines)
+    lines, to, weight = guarantee.compress(caller, callee)  # the contacts, not the million calls
+    log: list = []
     for _ in range(rounds):
-        callee = guarantee.degree_tie(caller, callee, names, swap | {broker, w.plan.decoy})
-        callee = guarantee.broker_stands_out(caller, callee, names, broker, swap, spare=w.plan.decoy)
-        if guarantee.degree_tied(caller, callee, names):
+        to = guarantee.degree_tie(lines, to, names, swap | {broker, w.plan.decoy}, weight=weight, log=log)
+        to = guarantee.broker_stands_out(lines, to, names, broker, swap, spare=w.plan.decoy, weight=weight, log=log)
+        if guarantee.degree_tied(lines, to, names):
             break
-    guarantee.decoy_stands_apart(caller, callee, names, broker, w.plan.decoy)
-    return callee
+    guarantee.decoy_stands_apart(lines, to, names, broker, w.plan.decoy)
+    return guarantee.replay(caller, callee, log)
 
 
 # --------------------------------------------------------------------------- money

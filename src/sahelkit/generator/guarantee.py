@@ -285,7 +285,8 @@ def broker_ranks(lo: np.ndarray, hi: np.ndarray, names: np.ndarray, broker: int)
 
 def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, broker: int, avoid: set[int],
                       top: int = BROKER_BETWEENNESS_TOP, not_top: int = BROKER_DEGREE_NOT_TOP,
-                      rounds: int = 40, spare: int = -1) -> np.ndarray:
+                      rounds: int = 40, spare: int = -1, weight: np.ndarray | None = None,
+                      log: list | None = None) -> np.ndarray:
     """Callees such that the broker's betweenness in the call graph is in the `top` while his degree
     is not in the `not_top`, and his betweenness per contact is the highest of all, strictly.
 
@@ -297,7 +298,7 @@ def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray,
     unchanged), one link per round.
     `names` (msisdn per line) breaks ties as a sorted table would; `avoid` are lines never made
     the new callee (the SIM-swap lines, active only part of the time); `spare` (the decoy, meant to
-    outrank him) is never the rival cut down.
+    outrank him) is never the rival cut down. `weight` and `log`: see `_reroute`.
     """
     callee = callee.copy()
     for _ in range(rounds):
@@ -320,7 +321,7 @@ def broker_stands_out(caller: np.ndarray, callee: np.ndarray, names: np.ndarray,
         link = _busiest_shortcut(rival, me, dist, sigma, delta, adj)
         if link is None:
             raise SignalError("broker: no link of the rival can go without cutting the call graph")
-        _reroute(caller, callee, int(nodes[rival]), int(nodes[link]), {int(nodes[me])} | avoid)
+        _reroute(caller, callee, int(nodes[rival]), int(nodes[link]), {int(nodes[me])} | avoid, weight, log)
     raise SignalError(f"broker: not in the top {top} of betweenness after {rounds} rounds")
 
 
@@ -348,16 +349,41 @@ def _busiest_shortcut(v: int, broker: int, dist, sigma, delta, adj) -> int | Non
     return None
 
 
-def _reroute(caller: np.ndarray, callee: np.ndarray, v: int, u: int, avoid: set[int]) -> None:
-    """Calls between v and u go, from the same caller, to the caller's busiest other contact."""
+def _reroute(caller: np.ndarray, callee: np.ndarray, v: int, u: int, avoid: set[int],
+             weight: np.ndarray | None = None, log: list | None = None) -> None:
+    """Calls between v and u go, from the same caller, to the caller's busiest other contact.
+
+    The rows may stand for several calls each (`weight`, see `compress`); each move (caller, old
+    callee, new callee) is appended to `log`, to be replayed on every call (`replay`)."""
+    w = np.ones(len(caller), np.int64) if weight is None else weight
     for a, b in ((v, u), (u, v)):
-        mine = caller == a
-        others = np.r_[callee[mine], caller[callee == a]]
-        others = others[(others != b) & ~np.isin(others, list(avoid))]
-        if not len(others):
+        mine, into = caller == a, callee == a
+        others, counts = np.r_[callee[mine], caller[into]], np.r_[w[mine], w[into]]
+        keep = (others != b) & ~np.isin(others, list(avoid))
+        if not keep.any():
             raise SignalError("broker: a caller has no other contact to call instead")
-        values, counts = np.unique(others, return_counts=True)
-        callee[mine & (callee == b)] = values[np.argmax(counts)]
+        values, where = np.unique(others[keep], return_inverse=True)
+        c = int(values[np.argmax(np.bincount(where, weights=counts[keep]))])
+        callee[mine & (callee == b)] = c
+        if log is not None:
+            log.append((a, b, c))
+
+
+def compress(caller: np.ndarray, callee: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (caller, callee) rows and how many calls each stands for: the broker and degree
+    guarantees only need the call graph and each contact's number of calls, so they work on these
+    few thousand rows and their moves are replayed on the million calls once (`replay`)."""
+    size = int(max(caller.max(), callee.max())) + 1 if len(caller) else 1
+    key, count = np.unique(caller.astype(np.int64) * size + callee, return_counts=True)
+    return key // size, key % size, count
+
+
+def replay(caller: np.ndarray, callee: np.ndarray, log: list) -> np.ndarray:
+    """Callees once the moves logged by `_reroute` (caller, old callee, new callee) are made on every call, in order."""
+    callee = callee.copy()
+    for a, b, c in log:
+        callee[(caller == a) & (callee == b)] = c
+    return callee
 
 
 def _pairs(caller: np.ndarray, callee: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -408,11 +434,13 @@ def degree_tied(caller: np.ndarray, callee: np.ndarray, names: np.ndarray,
 
 
 def degree_tie(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, keep: set[int],
-               ranks: tuple[int, int] = DEGREE_TIE_RANKS, rounds: int = 60) -> np.ndarray:
+               ranks: tuple[int, int] = DEGREE_TIE_RANKS, rounds: int = 60, weight: np.ndarray | None = None,
+               log: list | None = None) -> np.ndarray:
     """Callees such that the lines at `ranks` of degree have the same degree: a line above the last one
     loses a contact, one at a time (the calls over that link go to each caller's busiest other
     contact, as `broker_stands_out` does), until it is level. The contact lost is a line ranked
-    below, neither in `keep` nor left without a link, whose link is not a bridge of the graph."""
+    below, neither in `keep` nor left without a link, whose link is not a bridge of the graph.
+    `weight` and `log`: see `_reroute`."""
     callee = callee.copy()
     first, last = ranks
     for _ in range(rounds):
@@ -436,7 +464,7 @@ def degree_tie(caller: np.ndarray, callee: np.ndarray, names: np.ndarray, keep: 
             adj = sparse.coo_matrix((np.ones((~cut).sum()), (lo[~cut], hi[~cut])), shape=(n, n))
             if connected_components(adj, directed=False)[0] == connected_components(
                     sparse.coo_matrix((np.ones(len(lo)), (lo, hi)), shape=(n, n)), directed=False)[0]:
-                _reroute(caller, callee, v, u, keep)
+                _reroute(caller, callee, v, u, keep, weight, log)
                 break
         else:
             raise SignalError(f"degree tie: no contact of line {v} can go without cutting the call graph")
