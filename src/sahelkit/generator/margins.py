@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..schema import TABLES, TRUTH_TABLES
 from . import signals as S
-from .guarantee import brandes
+from .guarantee import Graph, brandes
 from .intel import _expected_grade
 
 SIGNALS = ("broker", "sim_swap", "handset_change", "co_location", "structuring", "convoy", "cross_border_cell",
@@ -102,14 +102,12 @@ def _best_other(counts: pd.Series, pair: tuple[str, str]) -> int:
 # --------------------------------------------------------------------------- signals
 def _broker(tables, broker: str) -> list[Margin]:
     """Betweenness and degree ranks in the call network: one undirected link per pair that communicated."""
-    from scipy import sparse
-
     calls = tables["calls"]
     names, codes = np.unique(np.r_[calls.caller.to_numpy(str), calls.callee.to_numpy(str)], return_inverse=True)
     a, b = codes[:len(calls)], codes[len(calls):]
     lo, hi = np.unique(np.c_[np.minimum(a, b), np.maximum(a, b)], axis=0).T
     n = len(names)
-    adj = sparse.coo_matrix((np.ones(2 * len(lo)), (np.r_[lo, hi], np.r_[hi, lo])), shape=(n, n)).tocsr()
+    adj = Graph(lo, hi, n)
     bc = brandes(adj)[2].sum(axis=0) / 2
     deg = np.diff(adj.indptr)
     me = int(np.searchsorted(names, broker))
