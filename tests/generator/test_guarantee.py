@@ -42,7 +42,7 @@ def test_brandes_matches_networkx():
     assert np.allclose(ours, [theirs[v] for v in nodes], atol=1e-6)
 
 
-def test_graph_sums_like_its_scipy_adjacency_and_counts_components_like_networkx():
+def test_graph_is_its_scipy_adjacency_and_counts_components_like_networkx():
     from scipy import sparse
 
     rng = np.random.default_rng(3)

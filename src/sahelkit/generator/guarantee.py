@@ -239,24 +239,23 @@ def misgradable(grade: np.ndarray, count: int = INCONSISTENT_REPORTS) -> np.ndar
 class Graph:
     """An undirected graph on nodes 0..n-1 as neighbour lists (CSR: node v's neighbours are
     indices[indptr[v]:indptr[v + 1]], sorted), built from its links (lo, hi). `graph @ m` adds up
-    m's rows over each node's neighbours, as its scipy sparse adjacency matrix would, in the same
-    order (the same floating-point sums), without importing scipy (0.2-0.8 s for each `generate`)."""
+    m's rows over each node's neighbours: the product with its adjacency matrix, made by
+    scipy.sparse (7 times faster than any numpy way, 0.1 s to import); connectivity is counted
+    here (`components`), as scipy's csgraph would cost 0.3 s to import on each `generate`."""
 
     def __init__(self, lo: np.ndarray, hi: np.ndarray, n: int):
         key = np.unique(np.r_[lo, hi].astype(np.int64) * n + np.r_[hi, lo])
         rows, self.indices = key // n, key % n
         self.indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n))]
         self.shape = (n, n)
+        self._matrix = None
 
     def __matmul__(self, m: np.ndarray) -> np.ndarray:
-        # each node's k-th neighbour added in turn: the sums scipy makes, in its order (np.add.reduceat
-        # sums in another order, and the last bit decides ties in the broker's guarantees)
-        deg = np.diff(self.indptr)
-        out = np.zeros((self.shape[0],) + m.shape[1:])
-        for k in range(int(deg.max(initial=0))):
-            rows = np.flatnonzero(deg > k)
-            out[rows] += m[self.indices[self.indptr[rows] + k]]
-        return out
+        if self._matrix is None:
+            from scipy import sparse
+
+            self._matrix = sparse.csr_matrix((np.ones(len(self.indices)), self.indices, self.indptr), shape=self.shape)
+        return self._matrix @ m
 
     def without(self, v: int, u: int) -> Graph:
         """The same graph without the link (v, u)."""
