@@ -213,3 +213,26 @@ def test_degree_tie_on_the_contacts_then_replayed_equals_degree_tie_on_every_cal
     guarantee.degree_tie(lines, to, names, keep=set(), ranks=(1, 3), weight=weight, log=log)
     assert log
     np.testing.assert_array_equal(guarantee.replay(caller, callee, log), direct)
+
+
+def test_key_pairs_are_exactly_the_record_pairs_sharing_a_key():
+    import pandas as pd
+
+    from sahelkit.generator.confusers import key_pairs
+
+    rng = np.random.default_rng(8)
+
+    def records(n):
+        return pd.DataFrame({"person": rng.integers(0, 30, n),
+                             "born": rng.choice(["", "1980-01-02", "1975-05-06", "1990-12-30"], n),
+                             "phone8": rng.choice(["", "70000001", "70000002", "70000003", "70000004"], n)})
+
+    left, right = records(40), records(35)
+    for same, (a, b) in ((True, (left, left)), (False, (left, right))):
+        for key, cols in (("birth", ["born"]), ("phone", ["phone8"]), ("either", ["born", "phone8"])):
+            found = key_pairs(a, b, same, key)
+            brute = {(i, j) for i in range(len(a)) for j in range(len(b)) if (i < j or not same)
+                     and any(a[c].iat[i] != "" and a[c].iat[i] == b[c].iat[j] for c in cols)}
+            assert set(zip(found.index_x, found.index_y)) == brute and len(found) == len(brute)
+            assert (found.person_x.to_numpy() == a.person.to_numpy()[found.index_x]).all()
+            assert (found.person_y.to_numpy() == b.person.to_numpy()[found.index_y]).all()

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
@@ -59,12 +60,27 @@ class Records:
 
 def key_pairs(left: pd.DataFrame, right: pd.DataFrame, same: bool, key: str) -> pd.DataFrame:
     """Candidate pairs (record rows i, j, their persons) sharing the key(s) named by `key`, each pair once."""
-    found = []
+    found_i, found_j = [], []
     for col in KEYS[key]:
-        lk, rk = left[left[col] != ""], right[right[col] != ""]
-        m = lk.reset_index().merge(rk.reset_index(), on=col)[["index_x", "index_y", "person_x", "person_y"]]
-        found.append(m[m.index_x < m.index_y] if same else m)
-    return pd.concat(found).drop_duplicates(["index_x", "index_y"])
+        i, j = _equal(left[col].to_numpy(str), right[col].to_numpy(str))
+        keep = i < j if same else slice(None)
+        found_i.append(i[keep])
+        found_j.append(j[keep])
+    pair = np.unique(np.concatenate(found_i) * len(right) + np.concatenate(found_j))
+    i, j = pair // max(len(right), 1), pair % max(len(right), 1)
+    return pd.DataFrame({"index_x": i, "index_y": j, "person_x": left.person.to_numpy()[i],
+                         "person_y": right.person.to_numpy()[j]})
+
+
+def _equal(lv: np.ndarray, rv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (i, j) with lv[i] == rv[j] != "": rv sorted once, each lv[i] finds its run of equals
+    (a pandas merge per call cost 0.3 s of each `generate`)."""
+    order = np.argsort(rv, kind="stable")
+    ranked = rv[order]
+    lo = np.searchsorted(ranked, lv, "left")
+    count = np.where(lv == "", 0, np.searchsorted(ranked, lv, "right") - lo)
+    i = np.repeat(np.arange(len(lv)), count)
+    return i, order[np.arange(len(i)) - np.repeat(np.cumsum(count) - count - lo, count)]
 
 
 def name_pairs(left: list[str], right: list[str], lp: list[int], rp: list[int], same: bool) -> pd.DataFrame:
