@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,6 +18,7 @@ from sahelkit.course.bundle import (
     PYTHON_VERSIONS,
     build_bundle,
     install_text,
+    package_modules,
     pip_target_arguments,
     runtime_requirements,
     target_environment,
@@ -218,3 +220,27 @@ def test_every_requirement_has_a_wheel_for_each_laptop(tmp_path, platform, versi
            "setuptools", "wheel"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, f"{platform} Python {version}:\n{proc.stderr[-3000:]}"
+
+
+def test_proposals_a_run_left_behind_are_not_shipped(tmp_path):
+    """Module 13 writes its draft JIT proposal (HTML and Word) beside the notebook: a trainer who ran
+    it before making the bundle must not hand one case's proposal to every participant."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("exercises", "datasets", "src", "pyproject.toml", "requirements.lock"):
+        (repo / name).symlink_to(REPO / name)
+    shutil.copytree(REPO / "modules", repo / "modules")
+    stray = ["proposition_ece_mali.html", "proposition_ece_mali.docx", "proposition_ece_niger-2.docx"]
+    for name in stray:
+        (repo / "modules" / name).write_bytes(b"projet d'un cas")
+    info = build_bundle(COUNTRY, tmp_path / "b.zip", repo=repo)
+    modules = [name for name in info["files"] if name.startswith("modules/")]
+    assert modules == sorted(f"modules/{nb.name}" for nb in (REPO / "modules").glob("*.ipynb"))
+    assert not [name for name in info["files"] if "proposition_ece" in name]
+
+
+def test_the_participant_package_writes_module_13_s_proposal():
+    """Module 13 writes its proposal with sahelkit.document, which needs python-docx: both are shipped."""
+    notebooks = sorted((REPO / "modules").glob("*.ipynb"))
+    assert "document.py" in package_modules(REPO / "src" / "sahelkit", notebooks)
+    assert {"python-docx", "lxml"} <= _names(runtime_requirements(REPO))

@@ -2,7 +2,8 @@
 
     sahelkit bundle --country mali --out sahel-ci-mali.zip [--wheels --platform win_amd64 --python-version 3.12]
 
-The zip holds the teaching notebooks (modules/), the exercises as released (exercises/), one
+The zip holds the teaching notebooks (modules/), the exercises as released (exercises/), without
+the files a trainer's run left beside them (module 13's draft JIT proposals: GENERATED), one
 country's case data without its ground truth (datasets/<country>/ minus truth/, its profile,
 datasets/README.md), the part of the sahelkit package that loads the data, a pyproject.toml and
 requirements.lock to install it, and a README in French (LISEZMOI.md). Nothing that holds
@@ -32,6 +33,9 @@ from ..paths import PACKAGE, REPO
 # the command line are the trainer's tools. Participants get the top-level modules that load data.
 NEVER = ("generator", "course", "grading", "cli")
 SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
+# What notebooks write next to themselves when a trainer runs them (module 13's draft JIT proposal,
+# as HTML and Word): one case's results, never handed to participants.
+GENERATED = ("proposition_ece_*.html", "proposition_ece_*.docx")
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME")
 
 
@@ -111,6 +115,11 @@ def bundle_arguments(p: argparse.ArgumentParser) -> None:
 
 def _skipped(rel: Path) -> bool:
     return any(fnmatch.fnmatch(part, pat) for part in rel.parts for pat in SKIP)
+
+
+def generated(rel: Path) -> bool:
+    """True for a file a notebook wrote when it ran (GENERATED), which the bundle leaves out."""
+    return any(fnmatch.fnmatch(rel.name, pattern) for pattern in GENERATED)
 
 
 def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str]:
@@ -311,8 +320,8 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
             if p.is_file() and not _skipped(rel) and not exclude(rel):
                 files[f"{prefix}/{rel.as_posix()}"] = p.read_bytes()
 
-    add_tree(repo / "modules", "modules")
-    add_tree(repo / "exercises", "exercises")
+    add_tree(repo / "modules", "modules", exclude=generated)
+    add_tree(repo / "exercises", "exercises", exclude=generated)
     add_tree(data, f"datasets/{slug}", exclude=lambda rel: rel.parts[0] == "truth")
     files["datasets/README.md"] = (repo / "datasets" / "README.md").read_bytes()
     profile = repo / "datasets" / "profiles" / f"{slug}.yaml"
