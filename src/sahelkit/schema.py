@@ -28,6 +28,8 @@ class Column:
     imei: bool = False  # IMEI_DIGITS digits, the last a Luhn check digit
     town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
     codes: str | None = None  # a standard code list the values belong to: codes.COUNTRY_CODES or CURRENCY_CODES
+    e164: bool = False  # a phone number in E.164 (+ and 8 to 15 digits)
+    accepted: str | None = None  # how a value may be written, when check-data's message must say more than the kind
 
 
 @dataclass(frozen=True)
