@@ -28,6 +28,8 @@ class Column:
     imei: bool = False  # IMEI_DIGITS digits, the last a Luhn check digit
     town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
     codes: str | None = None  # a standard code list the values belong to: codes.COUNTRY_CODES or CURRENCY_CODES
+    e164: bool = False  # a phone number in E.164 (+ and 8 to 15 digits)
+    accepted: str | None = None  # how a value may be written, when check-data's message must say more than the kind
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,17 @@ EXTRACT = Table("extracts/<CODE>", "One file per service: the service's own reco
     C("recorded", "str", "date recorded, in the service's date format", "14-03-26"),
     C("offence", "str", "offence or reason for the record", "détention de tramadol"),
 ), key="record_id")
+
+SERVICE_RECORDS = Table("service_records", "A service's own extract in week 2 (the mentoring notebook), once the "
+                        "analyst has said which of its columns is the name, the phone, the date and the place, and "
+                        "the values are normalised. Checked under the service's own column names.", (
+    C("nom", "str", "name as the service wrote it", "TRAORE Moussa"),
+    C("telephone", "str", "phone in E.164, read with the profile's numbering when written without country code",
+      "+22310482931", nullable=True, e164=True),
+    C("date", "date", "date of the record, read from JJ/MM/AAAA or AAAA-MM-JJ, with or without a time", "2026-03-14",
+      accepted="une date lisible (JJ/MM/AAAA ou AAAA-MM-JJ, avec ou sans heure)"),
+    C("lieu", "str", "town, in any spelling of the profile's towns", "Sikasso", nullable=True, town=TOWN_ANY_SPELLING),
+))
 
 TRUTH_TABLES: tuple[Table, ...] = (
     Table("truth/networks", "Planted criminal networks.", (

@@ -70,3 +70,27 @@ def test_modules_run_as_participants_have_them(tmp_path):
     )
     tail = proc.stdout[-6000:]
     assert proc.returncode == 0, f"a module needs the ground truth:\n{tail}\n{proc.stderr[-2000:]}"
+
+
+@pytest.mark.parametrize("style", ["A", "B"])
+def test_mentoring_runs_on_a_service_extract(style: str, tmp_path):
+    """The week-2 notebook runs on each foreign-format example extract given as a service's folder
+    (A: `;`, Latin-1, JJ/MM/AAAA, numbers without country code; B: other column names, capitals,
+    dates with a time), and writes only into the results folder it creates there."""
+    import sahelkit
+    from sahelkit import extracts
+
+    folder = tmp_path / "service"
+    source = extracts.write_example(folder, sahelkit.load("mali"), style)
+    before = source.read_bytes()
+    env = dict(os.environ, SAHELKIT_COUNTRY="mali", SAHELKIT_SERVICE_DIR=str(folder), MPLBACKEND="agg",
+               PYTHONWARNINGS=WARNINGS_AS_ERRORS)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "modules/mentoring.ipynb"], cwd=REPO, env=env, text=True, capture_output=True, timeout=600)
+    assert proc.returncode == 0, f"mentoring failed on extract {style}:\n{proc.stdout[-6000:]}\n{proc.stderr[-2000:]}"
+    assert sorted(p.name for p in folder.iterdir()) == sorted([source.name, extracts.RESULTS_FOLDER])
+    assert source.read_bytes() == before
+    written = {p.name for p in (folder / extracts.RESULTS_FOLDER).iterdir()}
+    assert {extracts.RESULTS_MARK, "problemes.csv", "fiches_normalisees.csv", "mesures.csv", "schema.graphml",
+            "chronologie.png", "schema.png"} <= written

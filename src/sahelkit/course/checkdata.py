@@ -16,57 +16,32 @@ Nothing is written, ever: the check only reads.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..codes import code_list
 from ..countries import UnknownCountryError, available, resolve_country
 from ..generator.numbering import luhn_digit
 from ..paths import CASE_PROFILE
-from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TOWN_ANY_SPELLING, TRUTH_TABLES, Column, Table
+from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TRUTH_TABLES, Column, Table
+from ..validation import (
+    E164_EXPECTED,
+    HEADER,
+    MSISDN,
+    Problem,
+    check_column,
+    check_towns,
+    flag,
+    numbered_frame,
+    parse_rows,
+    rows_at_fault,
+)
 
-PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", "une date valide (AAAA-MM-JJ)"),
-            "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S",
-                         "une date-heure valide (AAAA-MM-JJTHH:MM:SS)")}
-MSISDN = re.compile(r"\+\d{8,15}")
+__all__ = ["Problem", "check_dataset", "rows_at_fault"]  # Problem and rows_at_fault live in ..validation
+
 SEPARATORS = (";", "\t", "|")  # what a spreadsheet may use instead of the comma
-ROWS_SHOWN = 5  # row numbers listed in a problem's line; the count gives the rest
-EXAMPLES_SHOWN = 3  # distinct offending values quoted in a problem's line
-HEADER = 1  # the spreadsheet's number of the header line; data rows start after it
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One kind of problem in one column of one file, with every row (spreadsheet numbering) it is on."""
-
-    file: str
-    what: str
-    column: str | None = None
-    rows: tuple[int, ...] = ()
-    examples: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if len(self.rows) == 1:
-            where.append(f"ligne {self.rows[0]}")
-        elif self.rows:
-            more = "…" if len(self.rows) > ROWS_SHOWN else ""
-            where.append(f"{len(self.rows)} lignes ({', '.join(map(str, self.rows[:ROWS_SHOWN]))}{more})")
-        if self.column:
-            where.append(self.column)
-        shown = ", ".join(f"« {v} »" for v in self.examples)
-        return f"{', '.join(where)} : {self.what}" + (f" : {shown}" if shown else "")
-
-
-def rows_at_fault(problems: list[Problem]) -> int:
-    """How many data rows (not header lines, not printed lines) have at least one problem."""
-    return len({(p.file, r) for p in problems for r in p.rows if r > HEADER})
 
 
 # --------------------------------------------------------------------------- reading
@@ -85,15 +60,6 @@ def _separator(header: list[str], expected: list[str]) -> str | None:
     """The character a header was split on instead of commas, if it was."""
     joined = ",".join(header)
     return next((s for s in SEPARATORS if len(set(joined.split(s)) & set(expected)) >= 2), None)
-
-
-def _parse(rel: str, text: str, problems: list[Problem]) -> list[list[str]] | None:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        return list(reader)
-    except csv.Error as e:
-        problems.append(Problem(rel, f"CSV illisible ({e}) : guillemet non fermé ?", rows=(reader.line_num,)))
-        return None
 
 
 def _header(rel: str, table: Table, header: list[str], problems: list[Problem]) -> bool:
@@ -122,7 +88,7 @@ def _read(folder: Path, table: Table, rel: str, problems: list[Problem]) -> pd.D
         problems.append(Problem(rel, "fichier manquant"))
         return None
     text = _decode(rel, path.read_bytes(), problems)
-    rows = None if text is None else _parse(rel, text, problems)
+    rows = None if text is None else parse_rows(rel, text, problems)
     if rows is None:
         return None
     if not rows:
@@ -131,62 +97,12 @@ def _read(folder: Path, table: Table, rel: str, problems: list[Problem]) -> pd.D
     header = rows[0]
     if not _header(rel, table, header, problems):
         return None
-    numbered = [(n, r) for n, r in enumerate(rows[1:], start=HEADER + 1) if r]  # blank lines: skipped, as pandas
-    good = [[n] + r for n, r in numbered if len(r) == len(header)]
-    bad = [(n, len(r)) for n, r in numbered if len(r) != len(header)]
-    if bad:
-        problems.append(Problem(rel, f"nombre de champs différent de l'en-tête ({len(header)}) : une virgule de "
-                                     "trop dans une valeur, ou un guillemet non fermé ?",
-                                rows=tuple(n for n, _ in bad), examples=_firsts(f"{k} champs" for _, k in bad)))
-    return pd.DataFrame(good, columns=["_row"] + header, dtype=object)
-
-
-def _firsts(values) -> tuple[str, ...]:
-    out: list[str] = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-            if len(out) == EXAMPLES_SHOWN:
-                break
-    return tuple(out)
-
-
-def _flag(problems: list[Problem], rel: str, df: pd.DataFrame, mask: pd.Series, col: str, what: str,
-          show=str) -> None:
-    """One Problem for every row of `df` where `mask` holds, quoting the first offending values."""
-    mask = mask.fillna(False).astype(bool)
-    if not mask.any():
-        return
-    bad = df[mask]
-    problems.append(Problem(rel, what, column=col, rows=tuple(int(r) for r in bad["_row"]),
-                            examples=_firsts(show(v) for v in bad[col])))
+    return numbered_frame(rel, header, rows[1:], problems)
 
 
 # --------------------------------------------------------------------------- one column at a time
 def _check_column(rel: str, c: Column, df: pd.DataFrame, problems: list[Problem]) -> None:
-    s = df[c.name]
-    filled = s != ""
-    if not c.nullable:
-        _flag(problems, rel, df, ~filled, c.name, "vide, une valeur est requise")
-    if c.kind in PATTERNS:
-        pattern, fmt, label = PATTERNS[c.kind]
-        ok = s.str.fullmatch(pattern) & pd.to_datetime(s.where(filled, None), format=fmt, errors="coerce").notna()
-        _flag(problems, rel, df, filled & ~ok, c.name, f"n'est pas {label}")
-    elif c.kind in ("int", "float"):
-        num = pd.to_numeric(s.where(filled, None), errors="coerce")
-        bad = filled & num.isna()
-        if c.kind == "int":
-            bad |= filled & ~s.str.fullmatch(r"-?\d+")
-        _flag(problems, rel, df, bad, c.name, "n'est pas un nombre entier" if c.kind == "int" else
-              "n'est pas un nombre (point décimal, pas de virgule)")
-        if c.lo is not None:
-            out = filled & ~bad & ((num < c.lo) | (num > c.hi))
-            _flag(problems, rel, df, out, c.name, f"hors de l'intervalle [{c.lo:g}, {c.hi:g}]")
-    if c.values is not None:
-        _flag(problems, rel, df, filled & ~s.isin(c.values), c.name,
-              f"n'est pas une valeur permise ({' | '.join(c.values)})")
-    if c.codes is not None:
-        _flag(problems, rel, df, filled & ~s.isin(code_list(c.codes)), c.name, f"n'est pas un code {c.codes}")
+    check_column(rel, c, df, problems)
     if c.imei:
         _check_imei(rel, c.name, df, problems)
 
@@ -220,7 +136,7 @@ def _check_imei(rel: str, col: str, df: pd.DataFrame, problems: list[Problem]) -
     kinds = df[col].map(verdicts)
     for what in sorted({w for w in verdicts.values() if w}):
         counted = what in (IMEI_ZEROS_LOST, IMEI_LENGTH)
-        _flag(problems, rel, df, kinds == what, col, what, show=lambda v, c=counted: f"{v} ({len(v)} chiffres)"
+        flag(problems, rel, df, kinds == what, col, what, show=lambda v, c=counted: f"{v} ({len(v)} chiffres)"
               if c else v)
 
 
@@ -228,7 +144,7 @@ def _check_key(rel: str, key: str, df: pd.DataFrame, problems: list[Problem]) ->
     s = df[key]
     dup = s.duplicated(keep="first") & (s != "")
     first = df.drop_duplicates(key).set_index(key)["_row"]
-    _flag(problems, rel, df, dup, key, "identifiant en double", show=lambda v: f"{v} (déjà ligne {first.get(v, '?')})")
+    flag(problems, rel, df, dup, key, "identifiant en double", show=lambda v: f"{v} (déjà ligne {first.get(v, '?')})")
 
 
 def _values(df: pd.DataFrame | None, col: str) -> set[str]:
@@ -245,9 +161,9 @@ def _check_ref(rel: str, c: Column, df: pd.DataFrame, frames: dict[str, pd.DataF
     if c.multi:
         missing = s.str.split(";").map(lambda xs: [x for x in xs if x and x not in known])
         rows = df.assign(**{c.name: missing.map(";".join)})
-        _flag(problems, rel, rows, missing.map(bool), c.name, f"absent de {c.ref}")
+        flag(problems, rel, rows, missing.map(bool), c.name, f"absent de {c.ref}")
     else:
-        _flag(problems, rel, df, (s != "") & ~s.isin(known), c.name, f"absent de {c.ref}")
+        flag(problems, rel, df, (s != "") & ~s.isin(known), c.name, f"absent de {c.ref}")
 
 
 # --------------------------------------------------------------------------- towns of the profile
@@ -275,24 +191,12 @@ def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | N
 
 def _check_towns(frames: dict[str, pd.DataFrame | None], tables: dict[str, Table], profile: tuple[str, dict],
                  problems: list[Problem]) -> None:
-    """Every town column names a town of the profile; a near miss is shown with the profile's spelling."""
-    from ..profiles import closest, plain
-
+    """Every town column names a town of the profile."""
     shown, data = profile
     towns = [t["name"] for t in data["towns"]]
-    plain_towns = {plain(t) for t in towns}
-
-    def near(v: str) -> str:
-        best = closest(v, towns)  # the same near-miss rule as the profile's own checks
-        return f"{v} (vouliez-vous dire {best} ?)" if best else v
-
     for name, df in frames.items():
         for c in (c for c in tables[name].columns if c.town and df is not None):
-            s = df[c.name]
-            ok = s.isin(towns) | (s == "")
-            if c.town == TOWN_ANY_SPELLING:
-                ok |= s.map(plain).isin(plain_towns)
-            _flag(problems, f"{name}.csv", df, ~ok, c.name, f"n'est pas une ville du profil {shown}", show=near)
+            check_towns(f"{name}.csv", c, df, towns, shown, problems)
 
 
 # --------------------------------------------------------------------------- rules across tables
@@ -300,13 +204,13 @@ def _extra_rules(frames: dict[str, pd.DataFrame | None], problems: list[Problem]
     """Rules beyond one column: E.164 numbers, track records that add up."""
     ph = frames.get("phones")
     if ph is not None:
-        _flag(problems, "phones.csv", ph, ~ph.msisdn.str.fullmatch(MSISDN.pattern), "msisdn",
-              "n'est pas au format E.164 (+ suivi de 8 à 15 chiffres)")
+        flag(problems, "phones.csv", ph, ~ph.msisdn.str.fullmatch(MSISDN.pattern), "msisdn",
+              f"n'est pas {E164_EXPECTED}")
     src = frames.get("sources")
     if src is not None:
         nums = src[["reports_total", "reports_confirmed", "reports_false"]].apply(pd.to_numeric, errors="coerce")
         bad = (nums.reports_confirmed + nums.reports_false) > nums.reports_total
-        _flag(problems, "sources.csv", src, bad, "reports_total",
+        flag(problems, "sources.csv", src, bad, "reports_total",
               "inférieur à reports_confirmed + reports_false")
     _verified_rules(frames, problems)
 
@@ -321,18 +225,18 @@ def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[Probl
                   if name.startswith("extracts/") and df is not None}
     bad = pd.Series([svc in in_extract and rid not in in_extract[svc] for svc, rid in zip(ver.service, ver.record_id)],
                     index=ver.index, dtype=bool)
-    _flag(problems, rel, ver, bad, "record_id", "n'est pas un enregistrement de l'extrait de son service")
+    flag(problems, rel, ver, bad, "record_id", "n'est pas un enregistrement de l'extrait de son service")
     truth = frames.get("truth/records")
     if truth is None:
         return
     person = dict(zip(truth.record_id, truth.person_id))
     wrong = pd.Series([rid in person and person[rid] != pid for rid, pid in zip(ver.record_id, ver.person_id)],
                       index=ver.index, dtype=bool)
-    _flag(problems, rel, ver, wrong, "person_id", "n'est pas la personne que truth/records.csv donne pour cet "
+    flag(problems, rel, ver, wrong, "person_id", "n'est pas la personne que truth/records.csv donne pour cet "
           "enregistrement")
     listed, verified_people = set(ver.record_id), set(ver.person_id)
     left_out = truth[truth.person_id.isin(verified_people) & ~truth.record_id.isin(listed)]
-    _flag(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
+    flag(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
           f"enregistrement d'une personne vérifiée, absent de {rel}")
 
 
