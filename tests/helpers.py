@@ -36,6 +36,19 @@ PROFILE_FIXTURES = REPO / "tests" / "fixtures" / "profiles"  # countries the kit
 ASSIGNMENTS = sorted(p.name for p in (REPO / "solutions").iterdir() if p.is_dir() and p.name[:2].isdigit())
 MODULES = sorted((REPO / "modules").glob("[0-9][0-9]-*.ipynb"))
 BIN = Path(sys.executable).parent
+# Every check on every country (and every seed of the signal sweep); a normal run spreads them.
+FULL_MATRIX = os.environ.get("SAHELKIT_FULL_MATRIX") == "1"
+PER_ITEM = 2  # countries each teaching notebook and each assignment's grading run on in a normal run
+
+
+def countries_for(index: int, countries: list[str] | None = None, per_item: int = PER_ITEM) -> list[str]:
+    """The countries the index-th item (a teaching notebook, an assignment) is checked on: all of them
+    under SAHELKIT_FULL_MATRIX=1, else `per_item` of them taken in turn, so that every few items
+    cover every country and each item still meets more than one country."""
+    countries = COUNTRIES if countries is None else countries
+    if FULL_MATRIX or per_item >= len(countries):
+        return list(countries)
+    return [countries[(index * per_item + k) % len(countries)] for k in range(per_item)]
 
 
 def read_profile(path: Path) -> dict:

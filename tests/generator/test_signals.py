@@ -10,7 +10,6 @@ the same sweep as a table of margins).
 from __future__ import annotations
 
 import functools
-import os
 
 import pandas as pd
 import phonenumbers
@@ -20,7 +19,7 @@ import sahelkit
 from sahelkit.generator import signals as S
 from sahelkit.generator.margins import SIGNALS, broken, case_tables, generated, measure
 from sahelkit.profiles import load_profile
-from tests.helpers import COUNTRIES
+from tests.helpers import COUNTRIES, FULL_MATRIX
 
 # Seeds whose background once came within a signal's margin (convoy: mali 25, burkina-faso 11,
 # niger 32, chad 12 and 36, mauritania 34 and 123; broker second by betweenness: burkina-faso 27,
@@ -28,7 +27,7 @@ from tests.helpers import COUNTRIES
 SPREAD_SEEDS = {"mali": (25, 7), "burkina-faso": (11, 27), "niger": (32, 3), "chad": (12, 36),
                 "mauritania": (34, 123)}
 FULL_SEEDS = range(1, 51)
-SWEEP = [(c, s) for c in COUNTRIES for s in (FULL_SEEDS if os.environ.get("SAHELKIT_FULL_MATRIX") == "1"
+SWEEP = [(c, s) for c in COUNTRIES for s in (FULL_SEEDS if FULL_MATRIX
                                              else SPREAD_SEEDS.get(c, (1, 2)))]
 
 

@@ -1,28 +1,44 @@
-"""Every notebook in modules/ and solutions/ runs top to bottom on every country's data.
+"""Every notebook in modules/ and solutions/ runs top to bottom on the countries' data.
 
 nbval (lax mode: outputs are not compared, errors fail) runs in a subprocess per country, since
 the country is chosen by the SAHELKIT_COUNTRY environment variable the kernels inherit. Python
 warnings are turned into errors, because a warning written to stderr makes nbgrader fail the
 participant's test cell.
+
+Every solution runs on every country: its cells hold the hidden tests, so this shows that each
+solution earns full marks on every country's data. Each teaching notebook runs on two countries, in
+turn (`countries_for`), so that every country runs some, and on one of the two cases made from a
+profile; SAHELKIT_FULL_MATRIX=1 runs every notebook everywhere.
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.helpers import COUNTRIES, PROFILE_FIXTURES, REPO, case_from_profile, next_year, read_profile
+from tests.helpers import (
+    COUNTRIES,
+    PROFILE_FIXTURES,
+    REPO,
+    case_from_profile,
+    countries_for,
+    next_year,
+    read_profile,
+)
 
 WARNINGS_AS_ERRORS = "error::FutureWarning,error::UserWarning,error::RuntimeWarning"
+TEACHING = sorted((REPO / "modules").glob("*.ipynb"))
+SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
 
 
-def _run_notebooks(country: str, **env_extra: str) -> None:
+def _run_notebooks(country: str, notebooks: list[Path], **env_extra: str) -> None:
     env = dict(os.environ, SAHELKIT_COUNTRY=country, MPLBACKEND="agg", PYTHONWARNINGS=WARNINGS_AS_ERRORS, **env_extra)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         "modules", "solutions"],
+         *(str(nb.relative_to(REPO)) for nb in notebooks)],
         cwd=REPO, env=env, text=True, capture_output=True, timeout=1500,
     )
     tail = proc.stdout[-6000:]
@@ -32,7 +48,15 @@ def _run_notebooks(country: str, **env_extra: str) -> None:
 
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_notebooks_run(country: str):
-    _run_notebooks(country)
+    teaching = [nb for i, nb in enumerate(TEACHING) if country in countries_for(i)]
+    _run_notebooks(country, teaching + SOLUTIONS)
+
+
+def test_every_notebook_runs_somewhere_and_every_country_runs_some():
+    """The spread of teaching notebooks over countries leaves no notebook and no country out."""
+    runs = {c: [nb for i, nb in enumerate(TEACHING) if c in countries_for(i)] for c in COUNTRIES}
+    assert set(TEACHING) == {nb for nbs in runs.values() for nb in nbs}
+    assert all(runs.values()), runs
 
 
 MALI = read_profile(REPO / "datasets" / "profiles" / "mali.yaml")
@@ -46,13 +70,15 @@ NEW_CASES = {  # made from a profile file alone, without touching the code
 @pytest.mark.parametrize("case", sorted(NEW_CASES))
 def test_notebooks_run_on_a_case_made_from_a_profile(case: str, tmp_path):
     """A coordinator's new profile (another country, or next year's period) is generated into a
-    data folder of its own, passes check-data, and every teaching notebook and solution runs on it."""
+    data folder of its own, passes check-data, and the notebooks run on it: every teaching notebook and
+    solution on one of the two cases in turn, on both under SAHELKIT_FULL_MATRIX=1."""
     from sahelkit.course.checkdata import check_dataset
 
     profile = NEW_CASES[case]()
     folder = case_from_profile(tmp_path / "datasets", profile)
     assert check_dataset(folder) == []
-    _run_notebooks(profile["slug"], SAHELKIT_DATA=str(tmp_path / "datasets"))
+    notebooks = [nb for i, nb in enumerate(TEACHING + SOLUTIONS) if case in countries_for(i, sorted(NEW_CASES), 1)]
+    _run_notebooks(profile["slug"], notebooks, SAHELKIT_DATA=str(tmp_path / "datasets"))
 
 
 def test_modules_run_as_participants_have_them(tmp_path):
