@@ -147,6 +147,21 @@ def run_grade(course: Path, *args: str, timeout: int = 600) -> subprocess.Comple
                           env=env, text=True, capture_output=True, timeout=timeout)
 
 
+def gradebook_scores(course: Path, assignment: str) -> dict:
+    """Every gradebook value autograde writes, per participant and cell."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    out[(sub.student.id, g.name)] = (g.auto_score, g.needs_manual_grade)
+                for c in nb.comments:
+                    out[(sub.student.id, "comment", c.name)] = c.auto_comment
+    return out
+
+
 WRONG = REPO / "tests" / "wrong_answers"
 
 
