@@ -239,14 +239,18 @@ def fetch_missing(ws: Paths) -> list[str]:
 
 
 # --------------------------------------------------------------------------- identity and configuration
-def identity(ws: Paths, given: str | None, ask=input) -> tuple[str, str]:
-    """(name, id) of the participant: given now, else kept from an earlier start, else asked once."""
+def identity(ws: Paths, given: str | None, ask=None) -> tuple[str, str]:
+    """(name, id) of the participant: given now, else kept from an earlier start, else asked once.
+
+    `ask` puts the question (default: the terminal's input(), when there is a terminal)."""
     if not given and ws.identity.is_file():
         kept = json.loads(ws.identity.read_text(encoding="utf-8"))
         return kept["nom"], kept["identifiant"]
+    if ask is None and sys.stdin is not None and sys.stdin.isatty():
+        ask = input
     name = (given or "").strip()
     while not normalise_id(name):
-        if not sys.stdin or not sys.stdin.isatty():
+        if ask is None:
             raise WorkspaceError("premier lancement : donnez votre prénom et votre nom, par exemple "
                                  "make lab PARTICIPANT=\"Aminata Traoré\" (ou --participant \"Aminata Traoré\")")
         name = ask("Premier lancement. Votre prénom et votre nom (ils nommeront vos rendus) : ").strip()
