@@ -15,7 +15,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
 # SAHELKIT_DATA names the folder that holds the country folders, as for `sahelkit generate` and
-# sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab opens ~/atelier/donnees/<country>.
+# sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab copies ~/atelier/donnees/<country>
+# (without truth/) into the participant's workspace, where the notebooks read it.
 # Made absolute here, because each notebook runs in its own folder (modules/, exercises/...).
 ifneq ($(SAHELKIT_DATA),)
 override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
