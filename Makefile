@@ -15,14 +15,15 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
 # SAHELKIT_DATA names the folder that holds the country folders, as for `sahelkit generate` and
-# sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab opens ~/atelier/donnees/<country>.
+# sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab copies ~/atelier/donnees/<country>
+# (without truth/) into the participant's workspace, where the notebooks read it.
 # Made absolute here, because each notebook runs in its own folder (modules/, exercises/...).
 ifneq ($(SAHELKIT_DATA),)
 override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
 export SAHELKIT_DATA
 endif
 
-.PHONY: setup lab test browser exercises data check-data bench clean-venv
+.PHONY: setup lab lab-trainer handin test browser exercises data check-data bench clean-venv
 
 setup: $(STAMP)
 
@@ -54,11 +55,30 @@ endef
 check-python:
 	$(CHECK_PYTHON)
 
+# The participant's JupyterLab: a workspace of its own (atelier/, git-ignored) with the modules, the
+# exercises (fetched through nbgrader's exchange) and the case data without truth/; no solutions/,
+# no tests, no instructor panels (src/sahelkit/workspace.py says why). Refreshed at each start, it
+# keeps whatever the participant wrote. The first start asks for the participant's name, or:
+# make lab PARTICIPANT="Aminata Traoré"
+WORKSPACE   ?= atelier
+PARTICIPANT ?=
 lab: setup
 	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
+	$(BIN)/python -m sahelkit.workspace lab --workspace "$(WORKSPACE)" --source "$(CURDIR)" \
+		$(if $(PARTICIPANT),--participant "$(PARTICIPANT)") --ip=$(HOST) --port=$(PORT)
+
+# The trainer's JupyterLab: the whole kit (solutions, truth, Formgrader, Create Assignment).
+lab-trainer: setup
+	@echo "Opening the trainer's JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
 	@echo "Données des cas : $(or $(SAHELKIT_DATA),$(CURDIR)/datasets) (variable SAHELKIT_DATA)."
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/modules/index.ipynb
+
+# What the participant handed in (Assignments panel > Submit), as one zip named after them, on the
+# trainer's USB stick: make handin TO=/media/CLE
+TO ?=
+handin:
+	$(BIN)/python -m sahelkit.workspace handin --workspace "$(WORKSPACE)" --to "$(TO)"
 
 # Debian's chromium drives the browser tests; install it when missing and we are root.
 browser:

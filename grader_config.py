@@ -12,7 +12,9 @@ c = get_config()  # noqa: F821 -- provided by traitlets when it runs a config fi
 here = os.path.dirname(os.path.abspath(__file__))
 
 # --- the course -------------------------------------------------------------------------
-c.CourseDirectory.course_id = "sahel-ci"
+from sahelkit.workspace import COURSE_ID  # noqa: E402 -- the participant's exchange uses the same
+
+c.CourseDirectory.course_id = COURSE_ID
 # Trainers' versions (solutions and hidden tests) live in solutions/, participants' in exercises/.
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"

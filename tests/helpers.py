@@ -30,6 +30,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sahelkit.workspace import FOLDER
+
 REPO = Path(__file__).resolve().parents[1]
 COUNTRIES = sorted(p.stem for p in (REPO / "datasets" / "profiles").glob("*.yaml"))
 PROFILE_FIXTURES = REPO / "tests" / "fixtures" / "profiles"  # countries the kit does not ship (a sixth one)
@@ -158,6 +160,21 @@ def run_grade(course: Path, *args: str, timeout: int = 600) -> subprocess.Comple
                           env=env, text=True, capture_output=True, timeout=timeout)
 
 
+def gradebook_scores(course: Path, assignment: str) -> dict:
+    """Every gradebook value autograde writes, per participant and cell."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            for nb in sub.notebooks:
+                for g in nb.grades:
+                    out[(sub.student.id, g.name)] = (g.auto_score, g.needs_manual_grade)
+                for c in nb.comments:
+                    out[(sub.student.id, "comment", c.name)] = c.auto_comment
+    return out
+
+
 WRONG = REPO / "tests" / "wrong_answers"
 
 
@@ -167,8 +184,10 @@ def wrong_answers(assignment: str) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- browser
-# What a participant's course folder holds: the kit's notebooks and its nbgrader settings.
-COURSE_PARTS = ("modules", "exercises", "solutions", "grader_config.py", "nbgrader_config.py")
+# What the browser tests copy of the kit: the notebooks, the case data and the nbgrader settings.
+COURSE_PARTS = ("modules", "exercises", "solutions", "datasets", "grader_config.py", "nbgrader_config.py")
+PARTICIPANT = "Aminata Traoré"
+"""The participant the browser tests open `make lab` as (its first start would ask for the name)."""
 
 CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
@@ -208,22 +227,24 @@ def copy_course(dest: Path) -> Path:
     return dest
 
 
-def make_lab_command(course: Path, port: int) -> list[str]:
-    """`make lab`'s JupyterLab command line, as the Makefile writes it, for `course` and `port`.
+def make_lab_command(course: Path, port: int, target: str = "lab") -> list[str]:
+    """The command line that starts JupyterLab in `make lab` (the participant's workspace) or
+    `make lab-trainer` (the whole kit), as the Makefile writes it, for `course` and `port`.
 
     `make -n` prints the recipe without running it; `-o` keeps make from (re)building the venv.
     """
     stamp = Path(sys.prefix) / ".installed"
     proc = subprocess.run(
-        ["make", "-n", "--no-print-directory", "-C", str(course), "-f", str(REPO / "Makefile"), "lab",
-         f"VENV={sys.prefix}", f"PORT={port}", "HOST=127.0.0.1", "-o", str(stamp)],
+        ["make", "-n", "--no-print-directory", "-C", str(course), "-f", str(REPO / "Makefile"), target,
+         f"VENV={sys.prefix}", f"PORT={port}", "HOST=127.0.0.1", f"PARTICIPANT={PARTICIPANT}", "-o", str(stamp)],
         text=True, capture_output=True, timeout=60)
     if proc.returncode != 0:
-        raise AssertionError(f"`make -n lab` failed:\n{proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"`make -n {target}` failed:\n{proc.stdout}\n{proc.stderr}")
     recipe = proc.stdout.replace("\\\n", " ")
-    lines = [line for line in recipe.splitlines() if re.search(r"\bjupyter\S*\s+lab\b", line)]
+    lines = [line for line in recipe.splitlines()
+             if re.search(r"\bjupyter\S*\s+lab\b|\bsahelkit\.workspace\s+lab\b", line)]
     if len(lines) != 1:
-        raise AssertionError(f"cannot find the single `jupyter lab` line in `make -n lab`:\n{proc.stdout}")
+        raise AssertionError(f"cannot find the single line starting JupyterLab in `make -n {target}`:\n{proc.stdout}")
     return shlex.split(lines[0])
 
 
@@ -232,7 +253,8 @@ class LabServer:
     url: str          # the address the server prints, with the token filled in
     base: str         # http://127.0.0.1:PORT
     token: str
-    course: Path
+    course: Path      # the copy of the kit
+    root: Path        # the server's root_dir: the participant's workspace, or the kit for the trainer
     log: Path
     proc: subprocess.Popen
 
@@ -255,14 +277,15 @@ def private_jupyter_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_lab(workdir: Path, token: str, timeout: float = 90) -> LabServer:
-    """Start `make lab`'s JupyterLab on a free port in a copy of the course; wait until it answers."""
+def start_lab(workdir: Path, token: str, timeout: float = 90, target: str = "lab") -> LabServer:
+    """Start the JupyterLab of `make lab` (or `make lab-trainer`) on a free port in a copy of the
+    course; wait until it answers."""
     course = copy_course(workdir / "course")
     env = private_jupyter_env(workdir / "jupyter-home")
     last_error = ""
     for attempt in range(3):  # a free port can be taken by another process before the server binds it
         port = free_port()
-        cmd = make_lab_command(course, port) + [
+        cmd = make_lab_command(course, port, target) + [
             f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
         log = workdir / f"jupyter-lab-{attempt}.log"
         with open(log, "wb") as out:
@@ -292,7 +315,8 @@ def start_lab(workdir: Path, token: str, timeout: float = 90) -> LabServer:
         if printed is None:
             stop_lab_process(proc)
             raise AssertionError(f"JupyterLab printed no address with a token:\n{log.read_text()[-4000:]}")
-        return LabServer(url=f"{printed}?token={token}", base=base, token=token, course=course,
+        root = course / FOLDER if target == "lab" else course
+        return LabServer(url=f"{printed}?token={token}", base=base, token=token, course=course, root=root,
                          log=log, proc=proc)
     raise AssertionError(f"JupyterLab could not bind a free port:\n{last_error[-4000:]}")
 

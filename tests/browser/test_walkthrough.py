@@ -1,10 +1,11 @@
 """The kit in a real browser: JupyterLab as `make lab` starts it, driven in headless Chromium.
 
-What a participant and a trainer meet on day one: the landing notebook opens, the Nbgrader menu
-is there, no pop-up asks to fetch news (the workshop is offline), an exercise runs down to its
-first unanswered stub, ipywidgets render, nbgrader's Validate button runs the validator, and
-Formgrader lists the course's assignments. A screenshot of each step is saved in screenshots/
-(git-ignored) for a person to look at.
+What a participant and a trainer meet on day one: in the participant's lab (`make lab`) the
+landing notebook opens, the Nbgrader menu is there, no pop-up asks to fetch news (the workshop is
+offline), an exercise runs down to its first unanswered stub, ipywidgets render and nbgrader's
+Validate button runs the validator; in the trainer's lab (`make lab-trainer`) Formgrader lists the
+course's assignments. A screenshot of each step is saved in screenshots/ (git-ignored) for a person
+to look at.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def lab(tmp_path, chromium):
 
 
 @pytest.fixture
-def page(lab, chromium):
+def page(chromium):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
@@ -92,7 +93,16 @@ def unexpected_errors(cells: list[dict]) -> list[dict]:
     return [c for c in cells for e in c["errors"] if "NotImplementedError" not in e]
 
 
-def test_participant_and_trainer_walkthrough(lab, page):
+@pytest.fixture
+def trainer_lab(tmp_path, chromium):
+    server = start_lab(tmp_path / "trainer", token=secrets.token_hex(16), target="lab-trainer")
+    try:
+        yield server
+    finally:
+        stop_lab_process(server.proc)
+
+
+def test_participant_walkthrough(lab, page):
     # 1. The address `make lab` prints opens the landing notebook, with the Nbgrader menu.
     print(f"JupyterLab log: {lab.log}")
     page.goto(lab.url)
@@ -162,14 +172,18 @@ def test_participant_and_trainer_walkthrough(lab, page):
     select.scroll_into_view_if_needed()
     shot(page, "04-teaching-widget")
 
-    # 5. Formgrader (Nbgrader menu) lists the course's assignment.
+    # 5. Still no news pop-up after the whole session.
+    toasts = page.locator(".Toastify__toast", has_text=re.compile(r"news|nouvelles", re.I))
+    assert toasts.count() == 0, f"a news notification appeared: {toasts.all_inner_texts()}"
+
+
+def test_trainer_opens_formgrader(trainer_lab, page):
+    """`make lab-trainer` opens the whole kit, where Formgrader (Nbgrader menu) lists the course's assignments."""
+    page.goto(trainer_lab.url)
+    notebook_panel(page, LANDING)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Nbgrader$")).click()
     page.locator('.lm-Menu-item[data-command="nbgrader:open-formgrader"]').click()
     frame = page.frame_locator("#jp-main-dock-panel iframe").first
     frame.locator("body", has_text=ASSIGNMENT).wait_for(state="visible", timeout=KERNEL_MS)
     frame.locator(f"a:text-is('{ASSIGNMENT}'), td:text-is('{ASSIGNMENT}')").first.wait_for(state="visible")
     shot(page, "05-formgrader")
-
-    # 6. Still no news pop-up after the whole session.
-    toasts = page.locator(".Toastify__toast", has_text=re.compile(r"news|nouvelles", re.I))
-    assert toasts.count() == 0, f"a news notification appeared: {toasts.all_inner_texts()}"

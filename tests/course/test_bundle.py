@@ -58,7 +58,8 @@ def test_bundle_has_what_a_participant_needs(bundle):
     assert f"datasets/{COUNTRY}/verified_records.csv" in files, "the verified sample (module 03) is missing"
     assert "src/sahelkit/__init__.py" in files and "src/sahelkit/load.py" in files
     readme = files["LISEZMOI.md"].decode()
-    assert "jupyter lab" in readme and ".zip" in readme and "pip install" in readme
+    assert "python -m sahelkit.workspace lab" in readme and "pip install" in readme
+    assert "Submit" in readme and "python -m sahelkit.workspace handin --to" in readme
 
 
 def test_bundle_holds_no_answers(bundle):
@@ -93,6 +94,25 @@ def test_exercises_in_bundle_are_the_released_ones_without_solutions(bundle):
             for h in hidden:
                 secret = h.split("### BEGIN HIDDEN TESTS", 1)[1].split("### END HIDDEN TESTS", 1)[0].strip()
                 assert not secret or secret not in text, f"{name}: hidden tests of {gid} are in the bundle"
+
+
+def test_a_bundle_is_a_workspace_whose_exercises_are_released_in_its_exchange(bundle, tmp_path):
+    """The bundle opens with the workspace command: the Assignments panel lists its exercises as
+    fetched (released in its exchange, already in exercises/), and nothing is fetched twice."""
+    out, meta, files = bundle
+    outbound = ".sahelkit/echange/sahel-ci/outbound/"
+    for name in [n for n in files if n.startswith("exercises/")]:
+        assert files[outbound + name[len("exercises/"):]] == files[name], name
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / meta["top"]
+    env = {k: v for k, v in os.environ.items() if k not in ("SAHELKIT_DATA", "PYTHONPATH")}
+    env["PYTHONPATH"] = str(root / "src")
+    proc = subprocess.run([sys.executable, "-m", "sahelkit.workspace", "lab", "--participant", "Aminata Traoré",
+                           "--prepare-only"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "aminata.traore" in proc.stdout and "récupérés" not in proc.stdout, proc.stdout
+    assert f"Données des cas : {root / 'datasets'}" in proc.stdout
 
 
 def test_bundled_package_loads_the_data_offline(bundle, tmp_path):

@@ -7,7 +7,6 @@ import os
 import shutil
 import time
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -15,20 +14,8 @@ from nbgrader.api import Gradebook
 
 from sahelkit.grading import simulate
 from sahelkit.grading.command import main as grade_main
+from tests.helpers import gradebook_scores as scores
 from tests.helpers import grading_course, make_course, nbgrader, run_grade
-
-
-def scores(course: Path, assignment: str) -> dict:
-    """Every gradebook value autograde writes, per participant and cell."""
-    out = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        for sub in gb.assignment_submissions(assignment):
-            for nb in sub.notebooks:
-                for g in nb.grades:
-                    out[(sub.student.id, g.name)] = (g.auto_score, g.needs_manual_grade)
-                for c in nb.comments:
-                    out[(sub.student.id, "comment", c.name)] = c.auto_comment
-    return out
 
 
 @pytest.fixture(scope="module")

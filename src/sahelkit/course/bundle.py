@@ -124,7 +124,7 @@ def generated(rel: Path) -> bool:
 
 def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str]:
     """The package files the loader and the notebooks import, following relative imports."""
-    wanted = {"__init__"}
+    wanted = {"__init__", "workspace"}  # workspace: the participant opens JupyterLab and hands in with it
     for nb in notebooks:
         text = nb.read_text(encoding="utf-8")
         wanted |= set(re.findall(r"(?:from|import) sahelkit\.([a-z_]+)", text))
@@ -231,11 +231,14 @@ Ouvrez ensuite un terminal **dans ce dossier**, puis :
 Dans un terminal ouvert dans ce dossier :
 
     .venv\\Scripts\\activate          (Windows)   ou   source .venv/bin/activate   (Linux, macOS)
-    jupyter lab
+    python -m sahelkit.workspace lab
 
-Le navigateur s'ouvre. À gauche, ouvrez `modules/` pour le cours, `exercises/` pour les exercices.
-Les données du pays sont chargées automatiquement (`case = sahelkit.load()`).
-Enregistrez souvent (Ctrl+S).
+La première fois, la commande demande votre prénom et votre nom : ils nomment vos rendus, ne les
+changez plus ensuite. Elle affiche une adresse ; ouvrez-la dans le navigateur. À gauche, ouvrez
+`modules/` pour le cours, `exercises/` pour les exercices. Les données du pays sont chargées
+automatiquement (`case = sahelkit.load()`). Enregistrez souvent (Ctrl+S). Un notebook resté sans
+rien exécuter pendant une heure est arrêté pour ménager la mémoire du portable : relancez-le avec
+*Run* > *Run All Cells*.
 
 ## Rendre un exercice
 
@@ -243,11 +246,17 @@ Enregistrez souvent (Ctrl+S).
    qu'il n'y a pas d'erreur en rouge. Enregistrez (Ctrl+S).
 2. **Ne renommez pas** le notebook, **ne supprimez pas** et ne modifiez pas les cellules de test
    (elles sont remises d'origine à la correction).
-3. Compressez le dossier de l'exercice (clic droit > *Envoyer vers* > *Dossier compressé*, ou
-   `zip -r`) et nommez l'archive **prénom.nom-NN-exercice.zip**, par exemple
-   `aminata.traore-01-intelligence-cycle.zip`.
-4. Remettez l'archive au formateur (clé USB ou dossier partagé), avant l'heure indiquée.
-   Si vous rendez deux fois, c'est le rendu le plus récent qui compte.
+3. Menu *Nbgrader* > *Assignment List* : à côté de l'exercice, cliquez **Submit**. Il apparaît
+   dans *Submitted assignments*, avec l'heure. Vous pouvez rendre plusieurs fois : c'est le
+   rendu le plus récent qui compte.
+4. Pour remettre vos rendus au formateur, branchez sa clé USB et tapez, dans un terminal ouvert
+   dans ce dossier (environnement activé) :
+
+       python -m sahelkit.workspace handin --to E:\\        (Windows : la lettre de la clé)
+       python -m sahelkit.workspace handin --to /media/CLE  (Linux, macOS : le dossier de la clé)
+
+   Cela écrit sur la clé **une seule archive à votre nom** (`prenom.nom.zip`), avec le dernier
+   rendu de chaque exercice. Rien à nommer ni à compresser à la main.
 
 Le lendemain, le formateur vous remet votre retour (`feedback`) : une page HTML avec vos points par
 partie et le message de chaque test qui a échoué.
@@ -322,6 +331,11 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
 
     add_tree(repo / "modules", "modules", exclude=generated)
     add_tree(repo / "exercises", "exercises", exclude=generated)
+    # The same exercises as released in the workspace's nbgrader exchange, so that the Assignments
+    # panel lists them and Submit hands them in (sahelkit/workspace.py).
+    from ..workspace import COURSE_ID, Paths
+    outbound = (Paths(Path()).exchange / COURSE_ID / "outbound").as_posix()
+    add_tree(repo / "exercises", outbound, exclude=generated)
     add_tree(data, f"datasets/{slug}", exclude=lambda rel: rel.parts[0] == "truth")
     files["datasets/README.md"] = (repo / "datasets" / "README.md").read_bytes()
     profile = repo / "datasets" / "profiles" / f"{slug}.yaml"

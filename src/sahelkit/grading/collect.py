@@ -15,15 +15,15 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 import shutil
 import time
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from ..workspace import normalise_id  # the one rule, shared with the participant's hand-in
 
 JUNK = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".DS_Store", "Thumbs.db"}
 MAX_ZIP_BYTES = 500 * 1024 * 1024  # a zip that unpacks to more than this is refused, not unpacked
@@ -31,13 +31,6 @@ MAX_ZIP_BYTES = 500 * 1024 * 1024  # a zip that unpacks to more than this is ref
 
 class UsageError(ValueError):
     """A problem with what the trainer asked for (a path, a roster), reported with exit code 2."""
-
-
-def normalise_id(text: str) -> str:
-    """A participant id that survives accents, case and separators: "Aminata Traoré" -> "aminata.traore"."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"[^a-z0-9]+", ".", text.lower())
-    return text.strip(".")
 
 
 # --------------------------------------------------------------------------- roster

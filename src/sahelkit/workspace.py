@@ -1,0 +1,421 @@
+"""The participant's workspace: what a participant's JupyterLab shows, and how the work leaves it.
+
+    python -m sahelkit.workspace lab [--source KIT] [--participant "Prénom Nom"] [jupyter lab options]
+    python -m sahelkit.workspace handin --to /media/CLE
+
+`make lab` opens JupyterLab in a folder of its own (atelier/, git-ignored), never at the root of
+the kit: the modules, the exercises and the case data without truth/, nothing else. The folder is
+the server's root_dir, so no file browser click, /files/ or /api/contents/ address can reach
+solutions/, truth/, tests/ or the gradebook: Jupyter refuses any path outside its root. Hiding
+them with ContentsManager.hide_globs would not do: it only hides names from listings, and the
+same files stay one URL away. The server also reads a Jupyter configuration folder of its own
+(JUPYTER_CONFIG_DIR=atelier/.sahelkit/jupyter), where nbgrader's instructor panels (Create
+Assignment, Formgrader, Courses) are disabled and locked and Formgrader's server extension is off;
+`make lab-trainer` opens the whole kit with the ordinary configuration, and is not touched by it.
+
+The folder is refreshed at every start from the kit (--source): a file the participant changed is
+kept as it is, and nothing is ever deleted (a manifest records what this command wrote). The
+exercises go through nbgrader's own exchange, inside the folder (.sahelkit/echange): released from
+the kit's exercises/, fetched into atelier/exercises/ once, so the Assignments panel lists them and
+Submit hands one in under the participant's identity, asked at the first start and kept. `handin`
+then writes everything handed in as one zip named after the participant, for the trainer's USB
+stick, which `sahelkit grade --submissions` reads as it is.
+
+A participant's bundle is such a workspace already (see sahelkit/course/bundle.py): the same
+command, without --source, opens it.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COURSE_ID = "sahel-ci"
+"""nbgrader's course id, for the trainer's gradebook (grader_config.py) and the participant's exchange."""
+FOLDER = "atelier"
+"""The workspace `make lab` builds at the root of the kit (git-ignored)."""
+STATE = ".sahelkit"
+"""Inside a workspace: its Jupyter configuration, the exchange, the identity and the manifest (hidden)."""
+LANDING = "modules/index.ipynb"
+EXERCISES = "exercises"
+IDLE_KERNEL_MINUTES = 60
+"""A kernel idle this long is shut down, even with its tab open: a module's session is 45 to 90
+minutes, so a kernel untouched for an hour belongs to an earlier one; rerunning a notebook takes seconds."""
+CULL_CHECK_MINUTES = 5
+"""How often the server looks for idle kernels."""
+INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader",
+                      "@jupyter/nbgrader:course-list")
+"""nbgrader's JupyterLab plugins for trainers; the participant keeps the Assignments list and Validate."""
+INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+OFFLINE_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
+"""The news pop-up: the workshop is offline (the Makefile disables it for the trainer's server too)."""
+SKIP = ("__pycache__", ".ipynb_checkpoints", ".DS_Store", "*.pyc", "proposition_ece_*")
+
+
+class WorkspaceError(ValueError):
+    """A problem the participant or trainer can act on; the message (French) says what to do."""
+
+
+def normalise_id(text: str) -> str:
+    """A participant id that survives accents, case and separators: "Aminata Traoré" -> "aminata.traore".
+
+    The one rule for the identity a participant gives, the zip `handin` writes and the names
+    `sahelkit grade` reads from files."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^a-z0-9]+", ".", text.lower())
+    return text.strip(".")
+
+
+@dataclass
+class Paths:
+    """Where each part of a workspace lives."""
+
+    root: Path
+
+    @property
+    def state(self) -> Path:
+        return self.root / STATE
+
+    @property
+    def config(self) -> Path:
+        return self.state / "jupyter"
+
+    @property
+    def exchange(self) -> Path:
+        return self.state / "echange"
+
+    @property
+    def cache(self) -> Path:
+        return self.state / "cache"
+
+    @property
+    def exercises(self) -> Path:
+        return self.root / EXERCISES
+
+    @property
+    def identity(self) -> Path:
+        return self.state / "participant.json"
+
+    @property
+    def manifest(self) -> Path:
+        return self.state / "copies.json"
+
+    @property
+    def inbound(self) -> Path:
+        return self.exchange / COURSE_ID / "inbound"
+
+
+# --------------------------------------------------------------------------- building from the kit
+@dataclass
+class Sync:
+    """What a refresh did: files written, and files kept because the participant changed them."""
+
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+def _skipped(rel: Path) -> bool:
+    import fnmatch
+    return any(fnmatch.fnmatch(part, pattern) for part in rel.parts for pattern in SKIP)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def wanted_files(source: Path, data: Path) -> dict[str, Path]:
+    """What a workspace holds from the kit, by path inside it: modules, and every case without truth/."""
+    files: dict[str, Path] = {}
+    for p in sorted((source / "modules").rglob("*")):
+        rel = p.relative_to(source)
+        if p.is_file() and not _skipped(rel):
+            files[rel.as_posix()] = p
+    readme = source / "datasets" / "README.md"
+    if readme.is_file():
+        files["datasets/README.md"] = readme
+    from .paths import CASE_PROFILE
+    for case in sorted(d for d in data.iterdir() if (d / CASE_PROFILE).is_file()) if data.is_dir() else ():
+        for p in sorted(case.rglob("*")):
+            rel = p.relative_to(case)
+            if p.is_file() and rel.parts[0] != "truth" and not _skipped(rel):
+                files[f"datasets/{case.name}/{rel.as_posix()}"] = p
+    return files
+
+
+def sync(files: dict[str, Path], ws: Paths) -> Sync:
+    """Copy the kit's files into the workspace without losing a participant's change.
+
+    A file is (re)written when it is missing, or when it still holds what this command wrote last
+    time (the manifest's digest); a file the participant changed is kept and reported. Nothing is
+    deleted, not even a file the kit no longer has."""
+    manifest = json.loads(ws.manifest.read_text(encoding="utf-8")) if ws.manifest.is_file() else {}
+    done = Sync()
+    for rel, src in files.items():
+        data = src.read_bytes()
+        dest = ws.root / rel
+        if dest.is_file():
+            current = _digest(dest.read_bytes())
+            if current == _digest(data):
+                manifest[rel] = current
+                continue
+            if manifest.get(rel) != current:
+                done.kept.append(rel)
+                continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        partial = dest.with_name(dest.name + ".part")
+        partial.write_bytes(data)
+        partial.replace(dest)
+        manifest[rel] = _digest(data)
+        done.written.append(rel)
+    ws.manifest.parent.mkdir(parents=True, exist_ok=True)
+    ws.manifest.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+    return done
+
+
+def _exchange(cls, config):
+    """An nbgrader exchange action, built as nbgrader's own apps build it."""
+    from nbgrader.auth import Authenticator
+    from nbgrader.coursedir import CourseDirectory
+
+    return cls(coursedir=CourseDirectory(config=config), authenticator=Authenticator(config=config), config=config)
+
+
+def _exchange_config(ws: Paths, student_id: str = "*"):
+    from traitlets.config import Config
+
+    c = Config()
+    c.CourseDirectory.course_id = COURSE_ID
+    c.CourseDirectory.student_id = student_id
+    c.Exchange.root = str(ws.exchange)
+    c.Exchange.cache = str(ws.cache)
+    c.Exchange.assignment_dir = str(ws.exercises)
+    return c
+
+
+def release(source: Path, ws: Paths) -> list[str]:
+    """Release the kit's exercises/ into the workspace's exchange, with nbgrader's own exchange code.
+
+    The outbound copies are the exchange's, never the participant's: replacing them loses nothing."""
+    from nbgrader.exchange.default import ExchangeReleaseAssignment
+
+    ws.exchange.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.name for p in (source / EXERCISES).iterdir() if p.is_dir() and p.name[:2].isdigit())
+    for name in names:
+        config = _exchange_config(ws)
+        config.CourseDirectory.root = str(source)
+        config.CourseDirectory.release_directory = EXERCISES
+        config.CourseDirectory.assignment_id = name
+        config.CourseDirectory.ignore = [*SKIP, "feedback"]
+        config.ExchangeReleaseAssignment.force = True
+        _exchange(ExchangeReleaseAssignment, config).start()
+    return names
+
+
+def fetch_missing(ws: Paths) -> list[str]:
+    """Fetch, with nbgrader's exchange, every released exercise the workspace does not have yet.
+
+    Done at the start so that the landing notebook's links work from the first minute; a
+    participant who deletes an exercise folder gets a fresh copy from the Assignments panel."""
+    from nbgrader.exchange.default import ExchangeFetchAssignment
+
+    outbound = ws.exchange / COURSE_ID / "outbound"
+    fetched = []
+    for folder in sorted(outbound.iterdir()) if outbound.is_dir() else ():
+        if folder.is_dir() and not (ws.exercises / folder.name).exists():
+            ws.exercises.mkdir(parents=True, exist_ok=True)
+            config = _exchange_config(ws)
+            config.CourseDirectory.assignment_id = folder.name
+            _exchange(ExchangeFetchAssignment, config).start()
+            fetched.append(folder.name)
+    return fetched
+
+
+# --------------------------------------------------------------------------- identity and configuration
+def identity(ws: Paths, given: str | None, ask=None) -> tuple[str, str]:
+    """(name, id) of the participant: given now, else kept from an earlier start, else asked once.
+
+    `ask` puts the question (default: the terminal's input(), when there is a terminal)."""
+    if not given and ws.identity.is_file():
+        kept = json.loads(ws.identity.read_text(encoding="utf-8"))
+        return kept["nom"], kept["identifiant"]
+    if ask is None and sys.stdin is not None and sys.stdin.isatty():
+        ask = input
+    name = (given or "").strip()
+    while not normalise_id(name):
+        if ask is None:
+            raise WorkspaceError("premier lancement : donnez votre prénom et votre nom, par exemple "
+                                 "make lab PARTICIPANT=\"Aminata Traoré\" (ou --participant \"Aminata Traoré\")")
+        name = ask("Premier lancement. Votre prénom et votre nom (ils nommeront vos rendus) : ").strip()
+    ws.identity.parent.mkdir(parents=True, exist_ok=True)
+    ws.identity.write_text(json.dumps({"nom": name, "identifiant": normalise_id(name)}, ensure_ascii=False),
+                           encoding="utf-8")
+    return name, normalise_id(name)
+
+
+def configure(ws: Paths, student_id: str) -> None:
+    """The Jupyter configuration only the participant's server reads (its JUPYTER_CONFIG_DIR)."""
+    ws.config.mkdir(parents=True, exist_ok=True)
+    c = _exchange_config(ws, student_id)
+    # A .py file: nbgrader warns at every refresh of the Assignments panel when it finds none.
+    nbgrader = "c = get_config()  # noqa: F821\n" + "".join(
+        f"c.{section}.{key} = {value!r}\n" for section in ("CourseDirectory", "Exchange")
+        for key, value in sorted(c[section].items()))
+    server = {
+        "ServerApp": {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}},
+        "MappingKernelManager": {"cull_idle_timeout": IDLE_KERNEL_MINUTES * 60,
+                                 "cull_interval": CULL_CHECK_MINUTES * 60,
+                                 "cull_connected": True, "cull_busy": False},
+    }
+    off = {name: True for name in INSTRUCTOR_PLUGINS + OFFLINE_PLUGINS}
+    page = {"disabledExtensions": off, "lockedExtensions": off}
+    for rel, content in (("nbgrader_config.py", nbgrader), ("jupyter_server_config.json", server),
+                         ("labconfig/page_config.json", page)):
+        path = ws.config / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = content if isinstance(content, str) else json.dumps(content, indent=1, sort_keys=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def server_environment(ws: Paths, data: Path | None) -> dict[str, str]:
+    """The server's (and its kernels') environment: its own Jupyter config, the workspace's data."""
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(ws.config))
+    if data is not None:
+        env["SAHELKIT_DATA"] = str(data)
+    return env
+
+
+def lab_command(ws: Paths, extra: list[str]) -> list[str]:
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={ws.root}",
+           f"--LabApp.default_url=/lab/tree/{LANDING}", "--no-browser"]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")  # JupyterLab refuses to run as root unless told to
+    return cmd + extra
+
+
+def prepare(root: Path, source: Path | None, participant: str | None, data: Path | None = None) -> dict:
+    """Build or refresh the workspace, settle the identity, write the configuration; say what was done."""
+    ws = Paths(Path(root).resolve())
+    report: dict = {"workspace": ws.root}
+    if source is not None:
+        source = Path(source).resolve()
+        if ws.root == source:
+            raise WorkspaceError(f"{ws.root} : l'atelier doit être un autre dossier que le kit")
+        from .paths import data_dir
+        data = Path(data) if data else (data_dir() if os.environ.get("SAHELKIT_DATA") else source / "datasets")
+        report["sync"] = sync(wanted_files(source, data), ws)
+        report["released"] = release(source, ws)
+    report["name"], report["id"] = identity(ws, participant)
+    report["fetched"] = fetch_missing(ws)
+    configure(ws, report["id"])
+    report["data"] = ws.root / "datasets" if (ws.root / "datasets").is_dir() else None
+    return report
+
+
+def _print_report(report: dict) -> None:
+    print(f"Atelier du participant : {report['workspace']}")
+    print(f"Participant : {report['name']} (identifiant {report['id']} ; pour le changer : --participant)")
+    done: Sync | None = report.get("sync")
+    if done and done.written:
+        print(f"{len(done.written)} fichiers du kit copiés ou mis à jour.")
+    for rel in done.kept if done else ():
+        print(f"  gardé tel quel (vous l'avez modifié) : {rel}")
+    if report["fetched"]:
+        print(f"Exercices récupérés dans {EXERCISES}/ : {', '.join(report['fetched'])}")
+    if report["data"]:
+        print(f"Données des cas : {report['data']}")
+
+
+# --------------------------------------------------------------------------- hand-in
+def latest_submissions(ws: Paths, student_id: str) -> dict[str, Path]:
+    """The newest submission of each exercise this participant handed in (nbgrader's inbound folders)."""
+    found: dict[str, tuple[str, Path]] = {}
+    for folder in sorted(ws.inbound.iterdir()) if ws.inbound.is_dir() else ():
+        parts = folder.name.split("+")
+        stamp = folder / "timestamp.txt"
+        if len(parts) >= 3 and parts[0] == student_id and stamp.is_file():
+            when = stamp.read_text(encoding="utf-8").strip()
+            if parts[1] not in found or when > found[parts[1]][0]:
+                found[parts[1]] = (when, folder)
+    return {name: folder for name, (_, folder) in sorted(found.items())}
+
+
+def _zip_time(stamp: str) -> tuple:
+    from dateutil.parser import parse
+    when = parse(stamp)
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)  # a zip stores local time
+    return when.timetuple()[:6]
+
+
+def handin(root: Path, dest: Path) -> tuple[Path, dict[str, Path]]:
+    """Write <dest>/<participant id>.zip: the newest submission of each exercise, one folder each."""
+    ws = Paths(Path(root).resolve())
+    if not ws.identity.is_file():
+        raise WorkspaceError(f"{ws.root} n'est pas un atelier ouvert au moins une fois (make lab) : rien à rendre")
+    student_id = json.loads(ws.identity.read_text(encoding="utf-8"))["identifiant"]
+    latest = latest_submissions(ws, student_id)
+    if not latest:
+        raise WorkspaceError("aucun exercice rendu pour l'instant : dans JupyterLab, menu Nbgrader > Assignment List, "
+                             "cliquez « Submit » à côté de l'exercice, puis relancez cette commande")
+    dest = Path(dest)
+    if not dest.is_dir():
+        raise WorkspaceError(f"{dest} : dossier introuvable ; branchez la clé USB et donnez son dossier")
+    out = dest / f"{student_id}.zip"
+    partial = dest / f".{student_id}.zip.part"
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, folder in latest.items():
+            when = _zip_time((folder / "timestamp.txt").read_text(encoding="utf-8").strip())
+            for p in sorted(folder.rglob("*")):
+                if p.is_file() and not _skipped(p.relative_to(folder)):
+                    info = zipfile.ZipInfo(f"{name}/{p.relative_to(folder).as_posix()}", date_time=when)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    zf.writestr(info, p.read_bytes())
+    partial.replace(out)
+    return out, latest
+
+
+# --------------------------------------------------------------------------- command line
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m sahelkit.workspace", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    lab = sub.add_parser("lab", help="préparer l'atelier et ouvrir JupyterLab")
+    lab.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
+    lab.add_argument("--source", type=Path, help="racine du kit d'où copier modules, exercices et données")
+    lab.add_argument("--participant", help="prénom et nom du participant (demandés au premier lancement sinon)")
+    lab.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
+    out = sub.add_parser("handin", help="écrire vos exercices rendus dans une archive sur la clé USB")
+    out.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
+    out.add_argument("--to", type=Path, required=True, metavar="DOSSIER", help="dossier de la clé USB")
+    args, extra = p.parse_known_args(argv)
+    try:
+        if args.command == "handin":
+            if extra:
+                p.error(f"arguments inconnus : {' '.join(extra)}")
+            path, latest = handin(args.workspace, args.to)
+            print(f"{path} : {len(latest)} exercice(s) rendu(s) : {', '.join(latest)}. Remettez la clé au formateur.")
+            return 0
+        report = prepare(args.workspace, args.source, args.participant)
+    except WorkspaceError as exc:
+        print(f"sahelkit : {exc}", file=sys.stderr)
+        return 2
+    _print_report(report)
+    if args.prepare_only:
+        return 0
+    ws = Paths(report["workspace"])
+    try:
+        return subprocess.call(lab_command(ws, extra), env=server_environment(ws, report["data"]))
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
