@@ -220,6 +220,9 @@ def discrimination_rows() -> list[tuple[str, str, str]]:
          "of all, strictly"),
         ("05 part 2 (broker)", "highest betweenness divided by closeness",
          "the decoy (or another busy line) comes first by that ratio"),
+        ("06 part 3 (SIM swap)", "the handset's SIMs listed by msisdn instead of by first use",
+         f"the {S.SIM_SWAP_SIMS} SIMs of the swap handset, in the order they are used, are never in increasing "
+         "msisdn order (when drawn so, the first and last later SIMs exchange numbers)"),
     ]
 
 

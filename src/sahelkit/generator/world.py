@@ -291,6 +291,7 @@ def _swap_sims(w: World, rows: pd.DataFrame, swapper: int, later: tuple[int, ...
     """One handset, SIM_SWAP_SIMS SIMs in turn over the period; the later ones held by straw holders."""
     P = w.persons
     first = w.primary[swapper]
+    _not_in_number_order(rows, (first,) + later)
     days = [k * w.days // SIM_SWAP_SIMS for k in range(1, SIM_SWAP_SIMS)]
     rows.loc[list(later), "imei"] = rows.at[first, "imei"]
     rows.loc[list(later), "operator"] = rows.at[first, "operator"]
@@ -302,6 +303,16 @@ def _swap_sims(w: World, rows: pd.DataFrame, swapper: int, later: tuple[int, ...
         P.index[(P.sex == "F") & ~P.foreign_side].tolist()
     rows.loc[list(later), "holder"] = [int(w.pick(home_women)) for _ in later]
     return SimSwap(swapper, (first,) + later, tuple(w.secs(day) for day in days))
+
+
+def _not_in_number_order(rows: pd.DataFrame, lines: tuple[int, ...]) -> None:
+    """The swapped SIMs, in the order they are used, are never in increasing number order: listing them
+    sorted by msisdn instead of by first use (exercise 06 part 3) must give another order. When they are,
+    the first and last later SIMs exchange numbers (no random draw: other seeds keep their bytes)."""
+    numbers = rows.loc[list(lines), "msisdn"].tolist()
+    if numbers == sorted(numbers) and len(lines) > 2:
+        a, b = lines[1], lines[-1]
+        rows.loc[[a, b], "msisdn"] = [rows.at[b, "msisdn"], rows.at[a, "msisdn"]]
 
 
 def _same_operator_couriers(w: World, rows: pd.DataFrame, taken_num: set[str]) -> None:
