@@ -850,7 +850,8 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 _foreign_police, ("foreign_police",)),
     Requirement("cross_border_route", "routes", "a route through a town of a neighbour (a country whose towns and "
                 "numbering are listed): the cross-border cell lives there and the broker links it to the rest",
-                ("modules/05-who-matters", "solutions/05-who-matters"), _cross_border_route),
+                ("modules/05-who-matters", "solutions/05-who-matters", "modules/09-mobile-money",
+                 "solutions/09-mobile-money"), _cross_border_route),
     Requirement("border_post", "posts", "a border post leading to a neighbour that a route reaches: the cell's "
                 "members cross there, together, again and again",
                 ("modules/04-association-chart", "solutions/04-association-chart", "modules/13-joint-team"),

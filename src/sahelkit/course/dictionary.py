@@ -166,6 +166,21 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "code, the other cell members' first record too",
          "exercise 13: reading the numbers with the service's country alone, or with the case's alone, reaches "
          "fewer lines of the core than reading with both"),
+        ("money: the busy trader", f"the calls' decoy pays his suppliers {S.MONEY_TRADER_TRANSFERS} times, each "
+         f"from {S.MONEY_TRADER_BAND[0]:g} up to {S.MONEY_TRADER_BAND[1]:g} times the reporting threshold; no other "
+         f"sender makes more than {S.MONEY_ABOVE_RIVAL_MAX} transfers at or above it",
+         "exercise 09: summing amounts, or counting transfers at or above the threshold, names him instead of "
+         "the structuring financier"),
+        ("money: fan-out and fan-in", "the swapper network's financier pays many different lines once each, and "
+         "many different lines pay the cross-border network's leader once each; each leads every other account by "
+         f"{S.MONEY_FAN_MARGIN} different counterparts, and the busiest account by number of transfers (sent, "
+         f"received) leads them by {S.MONEY_FAN_MARGIN} transfers",
+         "exercise 09: counting transfers instead of different counterparts names the busiest account"),
+        ("money: across the border", f"the cross-border network's broker sends {S.MONEY_CROSS_OUT} transfers to the "
+         f"cell abroad and receives {S.MONEY_CROSS_IN} from it, each from {S.percent(S.MONEY_CROSS_BAND[0])} up to "
+         f"{S.percent(S.MONEY_CROSS_BAND[1])} of the threshold; the cell's agents are in its town",
+         "exercise 09: the total sent abroad alone, or the number of transfers, is not the total across the "
+         "border"),
     ]
 
 
@@ -223,6 +238,17 @@ def discrimination_rows() -> list[tuple[str, str, str]]:
         ("06 part 3 (SIM swap)", "the handset's SIMs listed by msisdn instead of by first use",
          f"the {S.SIM_SWAP_SIMS} SIMs of the swap handset, in the order they are used, are never in increasing "
          "msisdn order (when drawn so, the first and last later SIMs exchange numbers)"),
+        ("09 part 2 (structuring sender)", "the sum of amounts sent; the number of transfers at or above the "
+         "threshold; the number of all transfers",
+         f"the busy trader's {S.MONEY_TRADER_TRANSFERS} transfers of {S.MONEY_TRADER_BAND[0]:g} to "
+         f"{S.MONEY_TRADER_BAND[1]:g} times the threshold outweigh the financier's {S.STRUCTURING_TRANSFERS} just "
+         "under it; the busiest account sends more transfers than he does"),
+        ("09 part 3 (fan-out, fan-in)", "transfers counted instead of different counterparts; sender and receiver "
+         "swapped", f"a fan-out and a fan-in account lead by {S.MONEY_FAN_MARGIN} counterparts while the busiest "
+         f"account leads them by {S.MONEY_FAN_MARGIN} transfers"),
+        ("09 part 4 (across the border)", "only the transfers sent abroad; the number of transfers; a number read "
+         "as national when it begins like one ('+22')", f"the cell abroad sends {S.MONEY_CROSS_IN} transfers back; "
+         "the cell's numbers share their first digits with the case's in most countries"),
     ]
 
 

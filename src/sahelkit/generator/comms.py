@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import guarantee
+from . import guarantee, money
 from .numbering import serial_ids
 from .plan import HandsetChange, Structuring
 from .signals import (
@@ -271,12 +271,24 @@ def build_transfers(w: World, n: int = 3000) -> pd.DataFrame:
     rows = pd.concat([rows, st], ignore_index=True)
     rows["s"] = _remap_swap(w, rows.s.to_numpy(), rows.t.to_numpy())
     rows["r"] = _remap_swap(w, rows.r.to_numpy(), rows.t.to_numpy())
-    rows["amount"] = guarantee.structuring_apart(rows.s.to_numpy(), rows.amount.to_numpy(), rows.t.to_numpy(),
-                                                 rows.s.to_numpy() == fin, thr, unit)
+    rows = money.plant(w, rows, fin, thr, unit)
     rows = rows.sort_values(["t", "s", "r"], kind="stable").reset_index(drop=True)
-    town = w.phones.town.to_numpy()[rows.s.to_numpy()]
-    ag = [by_town[tw][int(u * len(by_town[tw]))] if tw in by_town else int(u * len(agents))
-          for tw, u in zip(town, rng.random(len(rows)))]
+    # the world's generator draws one number per background row, as without the planted ones
+    extra = rows.extra.to_numpy()
+    u = np.empty(len(rows))
+    u[~extra] = rng.random(int((~extra).sum()))
+    u[extra] = w.rng.spawn(1)[0].random(int(extra.sum()))
+    keep = ~rows["drop"].to_numpy()
+    rows, u = rows[keep].reset_index(drop=True), u[keep]
+    s, t = rows.s.to_numpy(), rows.t.to_numpy()
+    amount = guarantee.above_apart(s, rows.amount.to_numpy(), t, s == w.plan.decoy, thr, unit)
+    rows["amount"] = guarantee.structuring_apart(s, amount, t, s == fin, thr, unit)
+    town = w.phones.town.to_numpy()[s]
+    for tw in sorted(set(town) - set(by_town)):  # senders abroad: an agent of their town
+        by_town[tw] = [len(agents)]
+        agents.append(tw)
+        agent_ids.append(f"AG-{len(agents):04d}")
+    ag = [by_town[tw][int(x * len(by_town[tw]))] for tw, x in zip(town, u)]
     msisdn = w.phones.msisdn.to_numpy()
     out = pd.DataFrame({
         "transfer_id": [f"T{i + 1:05d}" for i in range(len(rows))],

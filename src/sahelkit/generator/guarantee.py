@@ -21,6 +21,7 @@ from .signals import (
     CONVOY_WINDOW_S,
     DEGREE_TIE_RANKS,
     INCONSISTENT_REPORTS,
+    MONEY_ABOVE_RIVAL_MAX,
     PILL_PURCHASES_MIN,
     STRUCTURING_BAND,
     STRUCTURING_RIVAL_MAX,
@@ -206,6 +207,22 @@ def structuring_apart(sender: np.ndarray, amount: np.ndarray, t: np.ndarray, pla
     rank = np.arange(len(s)) - np.repeat(start, np.diff(np.r_[start, len(s)]))
     late = watched[rank >= rival_max]
     amount[late] = amount[late] // 2 // unit * unit
+    return amount
+
+
+def above_apart(sender: np.ndarray, amount: np.ndarray, t: np.ndarray, planted: np.ndarray, threshold: int,
+                unit: int, rival_max: int = MONEY_ABOVE_RIVAL_MAX) -> np.ndarray:
+    """Amounts such that no sender but the planted one (the busy trader) makes more than `rival_max`
+    transfers at or above the threshold: an innocent sender's later ones are split in four, below the
+    band watched for structuring."""
+    amount = amount.copy()
+    above = np.flatnonzero((amount >= threshold) & ~planted)
+    above = above[np.lexsort((above, t[above], sender[above]))]
+    s = sender[above]
+    start = np.r_[0, np.flatnonzero(s[1:] != s[:-1]) + 1]
+    rank = np.arange(len(s)) - np.repeat(start, np.diff(np.r_[start, len(s)]))
+    late = above[rank >= rival_max]
+    amount[late] = np.maximum(amount[late] // 4 // unit * unit, unit)
     return amount
 
 

@@ -44,6 +44,17 @@ STRUCTURING_BAND = (0.90, 0.995)  # each amount, as a share of the threshold: fr
 STRUCTURING_WATCH = 0.80  # "just under the threshold", as a participant scans it: from 80 % up to 100 %
 STRUCTURING_RIVAL_MAX = 2  # no other sender makes more transfers in the watched band
 
+# money (exercise 09): cases that tell the counts taught from their wrong neighbours, whatever the seed
+MONEY_TRADER_TRANSFERS = 8  # the busy trader (the decoy) pays his suppliers this many times...
+MONEY_TRADER_BAND = (2.0, 3.0)  # ...each from 2 up to 3 times the threshold: reported, legal, more money in all
+MONEY_ABOVE_RIVAL_MAX = 2  # no other sender makes more transfers at or above the threshold
+MONEY_FAN_MARGIN = 5  # the fan-in and fan-out accounts lead every other by this many different counterparts,
+# while the busiest account by number of transfers leads them by this many transfers
+MONEY_SMALL_BAND = (0.01, 0.10)  # amounts of the fan and extra transfers, as a share of the threshold
+MONEY_CROSS_OUT = 5  # the cross-border network's broker sends this many transfers to the cell abroad...
+MONEY_CROSS_IN = 2  # ...and the cell sends this many back to him
+MONEY_CROSS_BAND = (0.20, 0.60)  # their amounts, as a share of the threshold
+
 # convoy: two plates of one network pass checkpoints together
 CONVOY_PASSAGES = 6  # joint passages, each at a checkpoint on a different day
 CONVOY_GAP_S = (60, 480)  # the second plate passes this many seconds after the first (from, up to excluded)
