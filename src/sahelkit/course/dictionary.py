@@ -313,7 +313,7 @@ def _maps_md() -> str:
     codes = ", ".join(f["properties"]["iso"] for f in data["features"])
     return "\n".join([
         "## Map outlines (maps/borders.geojson)", "",
-        "The maps of the notebooks (`sahelkit.maps`, module 08) are drawn offline from this file alone: no "
+        "The maps of the notebooks (src/sahelkit/maps.py, module 08) are drawn offline from this file alone: no "
         "map tiles, no network. It holds the outlines of the countries the profiles name (their towns' "
         "countries and where their border posts lead) and of every country touching a profile's country, "
         f"simplified to {mapdata.SIMPLIFY_DEGREES} degree and rounded to {mapdata.DIGITS} decimals: {codes}.", "",
