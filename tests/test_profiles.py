@@ -444,6 +444,7 @@ REMOVE = {  # one way to take each requirement away from the Mali profile
     "pill_crime": _drop("crimes", lambda c: c["kind"] not in ("amphetamine_pills", "tramadol", "falsified_medicine")),
     "checkpoints": lambda d: d.update(posts=[p for p in d["posts"] if p["kind"] == "border"] + [
         p for p in d["posts"] if p["kind"] == "checkpoint"][:2]),
+    "pill_route": _drop("posts", lambda p: p["leads_to"] != "BF"),
 }
 
 

@@ -823,6 +823,28 @@ def _pill_crime(d: dict) -> str | None:
     return f"aucun crime de type {_kinds(PILL_CRIMES)}"
 
 
+def pill_entry(d: dict) -> tuple[list[str], str | None]:
+    """The amphetamine pills' route and the name of its entry post: the border post of a route town that
+    leads to the country the route starts in, the first along the route (module 08); None without one."""
+    route = next((r["towns"] for r in d["routes"] if r["crime"] == "amphetamine_pills"), [])
+    country_of = {t["name"]: t["country"] for t in d["towns"]}
+    if not route or country_of.get(route[0]) == d["iso"]:
+        return route, None
+    gates = [(route.index(p["town"]), p["name"]) for p in d["posts"]
+             if p["kind"] == "border" and p["leads_to"] == country_of.get(route[0]) and p["town"] in route]
+    return route, min(gates)[1] if gates else None
+
+
+def _pill_route(d: dict) -> str | None:
+    route, entry = pill_entry(d)
+    if entry is not None:
+        return None
+    if not route:
+        return "aucune route de type « amphetamine_pills »"
+    return (f"la route « amphetamine_pills » ({' - '.join(route)}) doit partir d'un autre pays et passer par une "
+            "ville dont un poste frontière (kind: border) mène (leads_to) à ce pays : le poste d'entrée des comprimés")
+
+
 def _markets(d: dict) -> str | None:
     return None if d["markets"] else "aucun marché"
 
@@ -866,6 +888,9 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 ("signal:falsified_medicine",), _pill_crime),
     Requirement("checkpoints", "posts", f"at least {CONVOY_MIN_CHECKPOINTS} checkpoints: the planted convoy passes "
                 "them minutes apart", ("signal:convoy",), _checkpoints),
+    Requirement("pill_route", "routes", "a route of the amphetamine pills (crime amphetamine_pills) that starts in "
+                "another country and passes a town whose border post leads there: the pills' entry post",
+                ("modules/08-flow-and-maps", "solutions/08-flow-and-maps"), _pill_route),
 )
 
 

@@ -57,6 +57,8 @@ def test_bundle_has_what_a_participant_needs(bundle):
     assert data and all(f"datasets/{COUNTRY}/{rel}" in files for rel in data)
     assert f"datasets/{COUNTRY}/verified_records.csv" in files, "the verified sample (module 03) is missing"
     assert "src/sahelkit/__init__.py" in files and "src/sahelkit/load.py" in files
+    assert "src/sahelkit/maps.py" in files, "module 08 draws its maps with sahelkit.maps"
+    assert "datasets/maps/borders.geojson" in files, "the maps' country outlines are missing"
     readme = files["LISEZMOI.md"].decode()
     assert "python -m sahelkit.workspace lab" in readme and "pip install" in readme
     assert "Submit" in readme and "python -m sahelkit.workspace handin --to" in readme
@@ -73,7 +75,7 @@ def test_bundle_holds_no_answers(bundle):
                 assert marker.encode() not in content, f"{name} contains {marker}"
     # no other country's data either
     assert not [n for n in files if n.startswith("datasets/") and n.count("/") > 1
-                and n.split("/")[1] not in (COUNTRY, "profiles")]
+                and n.split("/")[1] not in (COUNTRY, "profiles", "maps")]
 
 
 def test_exercises_in_bundle_are_the_released_ones_without_solutions(bundle):

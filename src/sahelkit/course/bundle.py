@@ -128,6 +128,8 @@ def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str
     for nb in notebooks:
         text = nb.read_text(encoding="utf-8")
         wanted |= set(re.findall(r"(?:from|import) sahelkit\.([a-z_]+)", text))
+        for names in re.findall(r"from sahelkit import ([a-z_, ]+)", text):  # `from sahelkit import maps`
+            wanted |= {n.strip() for n in names.split(",")}
     todo, seen = sorted(wanted), set()
     while todo:
         name = todo.pop()
@@ -338,6 +340,9 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     add_tree(repo / "exercises", outbound, exclude=generated)
     add_tree(data, f"datasets/{slug}", exclude=lambda rel: rel.parts[0] == "truth")
     files["datasets/README.md"] = (repo / "datasets" / "README.md").read_bytes()
+    borders = repo / "datasets" / "maps" / "borders.geojson"  # the maps' outlines (sahelkit.maps), offline
+    if "maps.py" in pkg_files and borders.exists():
+        files["datasets/maps/borders.geojson"] = borders.read_bytes()
     profile = repo / "datasets" / "profiles" / f"{slug}.yaml"
     if profile.exists():
         files[f"datasets/profiles/{slug}.yaml"] = profile.read_bytes()

@@ -23,6 +23,7 @@ from ..profiles import (
     load_profile,
 )
 from ..schema import EXTRACT, TABLES, TRUTH_TABLES, Table
+from . import mapdata
 
 README_PATH = PROFILES_DIR.parent / "README.md"
 
@@ -58,6 +59,7 @@ Fictitious phone ranges used (national number = prefix + random digits):
 datasets/
   README.md              this file (generated)
   profiles/<country>.yaml  country profiles (edit these)
+  maps/borders.geojson   country outlines for the maps (see "Map outlines" below; not generated from a profile)
   <country>/             one generated case per country: {countries}
     *.csv                the tables below
     extracts/<CODE>.csv  one raw extract per service
@@ -332,6 +334,31 @@ def _profile_md() -> str:
     return "\n".join(out) + "\n"
 
 
+def _maps_md() -> str:
+    """Where the outlines of the maps come from, their licence and how the file was made."""
+    import json
+
+    data = json.loads(mapdata.BORDERS_FILE.read_text(encoding="utf-8"))
+    codes = ", ".join(f["properties"]["iso"] for f in data["features"])
+    return "\n".join([
+        "## Map outlines (maps/borders.geojson)", "",
+        "The maps of the notebooks (src/sahelkit/maps.py, module 08) are drawn offline from this file alone: no "
+        "map tiles, no network. It holds the outlines of the countries the profiles name (their towns' "
+        "countries and where their border posts lead) and of every country touching a profile's country, "
+        f"simplified to {mapdata.SIMPLIFY_DEGREES} degree and rounded to {mapdata.DIGITS} decimals: {codes}.", "",
+        "| | |", "|---|---|",
+        f"| source | {data['source']} |",
+        f"| licence | {data['licence']} |",
+        "| attribution | Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com. |",
+        "| made by | `python -m sahelkit.course.mapdata countries-50m.json` (the file of the npm package "
+        "`world-atlas`) |",
+        "| fields | `iso` (ISO 3166-1 alpha-2 code, from the numeric code through the CLDR), `name` (Natural "
+        "Earth's, in English; the maps write names in French through Babel) |",
+        "",
+        "Boundaries are drawn as Natural Earth draws them (de facto); they imply no position on any border.",
+        ""])
+
+
 def render() -> str:
     """The full text of datasets/README.md."""
     ex = ", ".join(f"{t}/{c}/{f} -> {_expected_grade(t, c, f)}" for t, c, f in
@@ -341,7 +368,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             _signals_md(ex), _discrimination_md(), _planted_cases_md(), _profile_md()]
+             _signals_md(ex), _discrimination_md(), _planted_cases_md(), _maps_md(), _profile_md()]
     return "\n".join(parts)
 
 
