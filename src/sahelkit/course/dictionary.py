@@ -166,6 +166,12 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "code, the other cell members' first record too",
          "exercise 13: reading the numbers with the service's country alone, or with the case's alone, reaches "
          "fewer lines of the core than reading with both"),
+        ("the seizure before which calls are followed", "the latest seizure naming both a person and a vehicle is a "
+         "planted network's: its courier and his vehicle (background seizures from that day on name no vehicle); "
+         f"the courier's line calls in the {S.SEIZURE_WINDOW_HOURS} hours before its day",
+         f"exercise 07: from the courier's line, over the calls of those {S.SEIZURE_WINDOW_HOURS} hours, any path "
+         "in the call graph (time ignored) reaches more lines than chains of calls in time order, and following "
+         "calls from caller to callee only reaches fewer"),
     ]
 
 
