@@ -168,10 +168,12 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "fewer lines of the core than reading with both"),
         ("the seizure before which calls are followed", "the latest seizure naming both a person and a vehicle is a "
          "planted network's: its courier and his vehicle (background seizures from that day on name no vehicle); "
-         f"the courier's line calls in the {S.SEIZURE_WINDOW_HOURS} hours before its day",
+         f"the courier's line calls in the {S.SEIZURE_WINDOW_HOURS} hours before its day; the cross-border "
+         "network's seizure names its courier and a vehicle he owns",
          f"exercise 07: from the courier's line, over the calls of those {S.SEIZURE_WINDOW_HOURS} hours, any path "
          "in the call graph (time ignored) reaches more lines than chains of calls in time order, and following "
-         "calls from caller to callee only reaches fewer"),
+         "calls from caller to callee only reaches fewer; a timeline that keeps an event twice for one person (named "
+         "and through his vehicle) has more rows"),
     ]
 
 
