@@ -183,6 +183,14 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          f"{S.percent(S.MONEY_CROSS_BAND[1])} of the threshold; the cell's agents are in its town",
          "exercise 09: the total sent abroad alone, or the number of transfers, is not the total across the "
          "border"),
+        ("the seizure before which calls are followed", "the latest seizure naming both a person and a vehicle is a "
+         "planted network's: its courier and his vehicle (background seizures from that day on name no vehicle); "
+         f"the courier's line calls in the {S.SEIZURE_WINDOW_HOURS} hours before its day; the cross-border "
+         "network's seizure names its courier and a vehicle he owns",
+         f"exercise 07: from the courier's line, over the calls of those {S.SEIZURE_WINDOW_HOURS} hours, any path "
+         "in the call graph (time ignored) reaches more lines than chains of calls in time order, and following "
+         "calls from caller to callee only reaches fewer; a timeline that keeps an event twice for one person (named "
+         "and through his vehicle) has more rows"),
     ]
 
 

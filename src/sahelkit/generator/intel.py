@@ -434,11 +434,22 @@ def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> 
                      "quantity": _quantity(c["unit"], rng, False),
                      "unit": c["unit"], "person_ids": people,
                      "plates": vehicles.plate.iat[int(rng.integers(len(vehicles)))] if rng.random() < 0.3 else ""})
-    df = pd.DataFrame(rows).sort_values("day", kind="stable").reset_index(drop=True)
+    df = _network_seizure_last(pd.DataFrame(rows), len(w.networks))
+    df = df.sort_values("day", kind="stable").reset_index(drop=True)
     df.insert(0, "seizure_id", [f"S{i + 1:04d}" for i in range(len(df))])
     df.insert(1, "date", [(w.start + dt.timedelta(days=int(d))).isoformat() for d in df.day])
     return df.drop(columns="day")[["seizure_id", "date", "town", "service", "commodity", "quantity", "unit",
                                     "person_ids", "plates"]]
+
+
+def _network_seizure_last(df: pd.DataFrame, planted: int) -> pd.DataFrame:
+    """Exercise 07 studies the latest seizure that names both a person and a vehicle: make it a network's
+    (its courier and his vehicle), whose 48 hours before hold the network's calls. Background seizures
+    from that day on keep their persons but lose their vehicle; the first `planted` rows are the networks'."""
+    named = (df.person_ids != "") & (df.plates != "")
+    last = df.day[:planted][named[:planted]].max()
+    late = named & (df.index >= planted) & (df.day >= last)
+    return df.assign(plates=df.plates.where(~late, ""))
 
 
 # --------------------------------------------------------------------------- extracts

@@ -120,3 +120,7 @@ BOUNDARY_SOURCES = (
 # another post sees more different vehicles: counting plates instead of rows names another post
 SHUTTLE_VEHICLES = 2
 SHUTTLE_LEAD = 15  # passages (or, when cheaper, plates) by which the planted post leads (at least)
+
+# exercise 07: the latest seizure naming a person and a vehicle is a network courier's, and the calls of
+# the hours before it tell a chain of calls in time order from any path in the call graph
+SEIZURE_WINDOW_HOURS = 48
