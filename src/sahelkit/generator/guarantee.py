@@ -187,7 +187,9 @@ def _home_towns(keys: np.ndarray, phones: int, caller: np.ndarray, cell: np.ndar
     """(key, town, home=True, t=-1) for each pair and each town both its phones call from without travelling."""
     x, y = keys // phones, keys % phones
     stay = ~movable & np.isin(caller, np.r_[x, y])
-    calls_from = pd.DataFrame({"p": caller[stay], "town": cell_town[cell[stay]]}).drop_duplicates()
+    towns = int(cell_town.max()) + 1
+    code = np.unique(caller[stay].astype(np.int64) * towns + cell_town[cell[stay]])  # (phone, town), each once
+    calls_from = pd.DataFrame({"p": code // towns, "town": code % towns})
     both = (pd.DataFrame({"key": keys, "p": x}).merge(calls_from, on="p")
             .merge(pd.DataFrame({"key": keys, "p": y}).merge(calls_from, on="p"), on=["key", "town"]))
     return pd.DataFrame({"key": both.key.to_numpy(), "town": both.town.to_numpy(), "home": True, "t": -1})
