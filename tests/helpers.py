@@ -153,6 +153,48 @@ def wrong_answers(assignment: str) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
+
+def participant_notebook(assignment: str, cells: dict[str, str] | None = None):
+    """The released exercise as a participant who answered every part with the solution's code,
+    except the answer cells named in `cells` (a wrong answer's `cells:`): what Validate sees."""
+    import nbformat
+
+    source = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(REPO / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            code = "\n".join(line for line in answers[gid].splitlines()
+                             if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+            cell.source = (cells or {}).get(gid, code)
+    return nb
+
+
+def validate_as_participant(nb, folder: Path, country: str) -> dict:
+    """What the kit's Validate button answers for a notebook (sahelkit.course.validate), on one country."""
+    import nbformat
+    from nbgrader.apps import NbGrader
+
+    from sahelkit.course.validate import ParticipantValidator
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "exercise.ipynb"
+    nbformat.write(nb, path)
+    app = NbGrader()
+    app.config_file_paths.append([str(REPO)])
+    app.load_config_file()
+    old = os.environ.get("SAHELKIT_COUNTRY")
+    os.environ["SAHELKIT_COUNTRY"] = country
+    try:
+        return ParticipantValidator(config=app.config).validate(str(path))
+    finally:
+        if old is None:
+            os.environ.pop("SAHELKIT_COUNTRY")
+        else:
+            os.environ["SAHELKIT_COUNTRY"] = old
+
 # --------------------------------------------------------------------------- browser
 # What a participant's course folder holds: the kit's notebooks and its nbgrader settings.
 COURSE_PARTS = ("modules", "exercises", "solutions", "grader_config.py", "nbgrader_config.py")
