@@ -41,6 +41,7 @@ $(STAMP): pyproject.toml requirements.lock $(wildcard jupyter-config/*.json jupy
 	# wrong (sahelkit.course.validate, in place of nbgrader's validate_assignment), and kernels
 	# print only an error's last line (sahelkit.course.errors; `%xmode Context` shows the whole path).
 	cp jupyter-config/jupyter_server_config.d/sahelkit.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+	cp jupyter-config/jupyter_lab_config.json $(VENV)/etc/jupyter/
 	mkdir -p $(VENV)/etc/ipython
 	cp jupyter-config/ipython_kernel_config.json $(VENV)/etc/ipython/
 	mkdir -p .exchange

@@ -195,6 +195,7 @@ def validate_as_participant(nb, folder: Path, country: str) -> dict:
         else:
             os.environ["SAHELKIT_COUNTRY"] = old
 
+
 # --------------------------------------------------------------------------- browser
 # What a participant's course folder holds: the kit's notebooks and its nbgrader settings.
 COURSE_PARTS = ("modules", "exercises", "solutions", "grader_config.py", "nbgrader_config.py")
@@ -278,6 +279,12 @@ def private_jupyter_env(home: Path) -> dict[str, str]:
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / sub)
     env["JUPYTER_PLATFORM_DIRS"] = "0"
+    # The kit's Jupyter settings, which `make setup` copies into the venv (a venv set up before they
+    # changed gets them here): the French Validate, and short errors in the kernels.
+    env["JUPYTER_CONFIG_PATH"] = str(REPO / "jupyter-config")
+    profile = home / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "jupyter-config" / "ipython_kernel_config.json", profile)
     # As the Makefile's `export PATH`: nbgrader runs `alembic` and `jupyter` as subprocesses.
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"

@@ -71,19 +71,20 @@ def test_setup_installs_the_kits_jupyter_config():
     recipe = subprocess.run(["make", "-n", "-B", "setup"], cwd=REPO, capture_output=True, text=True).stdout
     assert "cp jupyter-config/jupyter_server_config.d/sahelkit.json .venv/etc/jupyter/jupyter_server_config.d/" \
         in recipe
+    assert "cp jupyter-config/jupyter_lab_config.json .venv/etc/jupyter/" in recipe
     assert "cp jupyter-config/ipython_kernel_config.json .venv/etc/ipython/" in recipe
     server = json.loads((CONFIG / "jupyter_server_config.d" / "sahelkit.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"] == {
         "nbgrader.server_extensions.validate_assignment": False, "sahelkit.course.validate": True}
-    assert server["LabApp"]["custom_css"] is True
+    # LabApp reads its own file (a .d folder only enables server extensions): it links custom.css in the page
+    assert json.loads((CONFIG / "jupyter_lab_config.json").read_text()) == {"LabApp": {"custom_css": True}}
     kernel = json.loads((CONFIG / "ipython_kernel_config.json").read_text())
     assert kernel["IPKernelApp"]["extensions"] == [errors.__name__]
 
 
 def test_the_server_answers_validate_in_french(tmp_path):
     """A JupyterLab with the kit's config serves the kit's Validate route, nbgrader's version route and the CSS."""
-    env = private_jupyter_env(tmp_path / "home")
-    env["JUPYTER_CONFIG_PATH"] = str(CONFIG)
+    env = private_jupyter_env(tmp_path / "home")   # with the kit's jupyter-config/, as `make setup` installs it
     token, port = secrets.token_hex(8), free_port()
     log = open(tmp_path / "lab.log", "wb")
     proc = subprocess.Popen([str(BIN / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -112,6 +113,7 @@ def test_the_server_answers_validate_in_french(tmp_path):
         import nbgrader
         assert json.loads(call(f"/nbgrader_version?version={nbgrader.__version__}")) == {"success": True}
         assert PASSED.encode() in call("/custom/custom.css")
+        assert b'href="/custom/custom.css"' in call("/lab")
     finally:
         stop_lab_process(proc)
         log.close()

@@ -87,18 +87,17 @@ def cell_line(error: NotebookNode) -> int | None:
 
 
 def describe_failure(cell: NotebookNode, error: NotebookNode, part: str) -> str:
-    """What the dialog says of one failing cell, in French."""
-    where = f"« {part} »" if part else "la cellule ci-dessus"
+    """What the dialog says of one failing cell, in French: the part, what happened, the message."""
+    where = f"« {part} »" if part else "La cellule ci-dessus"
     if utils.is_solution(cell) and UNANSWERED in str(error.get("evalue", "")):
-        return f"{where} : pas encore de réponse. Écrivez-la à la place de la ligne raise NotImplementedError."
+        return f"{where}\npas encore de réponse : écrivez-la et supprimez la ligne raise NotImplementedError."
     if utils.is_grade(cell):
         if error.ename == "AssertionError" and str(error.get("evalue", "")).strip():
-            return f"{where} : la vérification visible ne passe pas.\n{error.get('evalue').strip()}"
-        return (f"{where} : la vérification visible s'est arrêtée sur une erreur venue de votre réponse.\n"
-                f"{error_line(error)}")
+            return f"{where}\nla vérification visible ne passe pas :\n{error.get('evalue').strip()}"
+        return f"{where}\nla vérification visible s'arrête sur une erreur venue de votre réponse :\n{error_line(error)}"
     line = cell_line(error)
-    at = f", ligne {line} de votre cellule" if line else ""
-    return f"{where} : votre cellule s'arrête sur une erreur{at}.\n{error_line(error)}"
+    at = f" (ligne {line})" if line else ""
+    return f"{where}\nvotre cellule s'arrête sur une erreur{at} :\n{error_line(error)}"
 
 
 def failures(nb: NotebookNode) -> list[dict[str, str]]:
