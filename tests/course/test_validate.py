@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import time
@@ -33,6 +34,7 @@ from tests.helpers import (
 )
 
 CONFIG = REPO / "jupyter-config"
+PYTHON_ERROR = re.compile(r"\w+(Error|Exception): ")   # an English error a participant should not meet first
 
 
 def test_a_typo_in_an_answer_is_reported_from_that_cell_with_its_own_error(tmp_path):
@@ -161,7 +163,7 @@ def test_validate_names_each_wrong_answer_it_flags(tmp_path, assignment: str):
                             "mistake as its hint:")
         elif hint is not None and not any(hint in m for m in messages):
             problems.append(f"{entry['name']}: Validate should say {hint!r}, it says {messages or 'nothing'}")
-        elif hint is not None and any("Error:" in m for m in messages):
+        elif hint is not None and any(PYTHON_ERROR.search(m) for m in messages):
             problems.append(f"{entry['name']}: an untranslated Python error reaches the participant: {messages}")
     print(f"{assignment} on {country}: Validate flags {flagged} of {wrong} wrong answers")
     assert not problems, f"{assignment} on {country}:\n" + "\n".join(problems)
