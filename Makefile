@@ -27,7 +27,7 @@ endif
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock $(wildcard jupyter-config/*.json jupyter-config/*/*.json)
 	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -38,6 +38,13 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	# The workshop is offline: no news pop-up asking to fetch Jupyter news.
 	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
+	# The kit's Jupyter settings (jupyter-config/): Validate answers in French from the cell that went
+	# wrong (sahelkit.course.validate, in place of nbgrader's validate_assignment), and kernels
+	# print only an error's last line (sahelkit.course.errors; `%xmode Context` shows the whole path).
+	cp jupyter-config/jupyter_server_config.d/sahelkit.json $(VENV)/etc/jupyter/jupyter_server_config.d/
+	cp jupyter-config/jupyter_lab_config.json $(VENV)/etc/jupyter/
+	mkdir -p $(VENV)/etc/ipython
+	cp jupyter-config/ipython_kernel_config.json $(VENV)/etc/ipython/
 	mkdir -p .exchange
 	touch $(STAMP)
 

@@ -183,6 +183,49 @@ def wrong_answers(assignment: str) -> list[dict]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
+
+def participant_notebook(assignment: str, cells: dict[str, str] | None = None):
+    """The released exercise as a participant who answered every part with the solution's code,
+    except the answer cells named in `cells` (a wrong answer's `cells:`): what Validate sees."""
+    import nbformat
+
+    source = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(REPO / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in answers:
+            code = "\n".join(line for line in answers[gid].splitlines()
+                             if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+            cell.source = (cells or {}).get(gid, code)
+    return nb
+
+
+def validate_as_participant(nb, folder: Path, country: str) -> dict:
+    """What the kit's Validate button answers for a notebook (sahelkit.course.validate), on one country."""
+    import nbformat
+    from nbgrader.apps import NbGrader
+
+    from sahelkit.course.validate import ParticipantValidator
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "exercise.ipynb"
+    nbformat.write(nb, path)
+    app = NbGrader()
+    app.config_file_paths.append([str(REPO)])
+    app.load_config_file()
+    old = os.environ.get("SAHELKIT_COUNTRY")
+    os.environ["SAHELKIT_COUNTRY"] = country
+    try:
+        return ParticipantValidator(config=app.config).validate(str(path))
+    finally:
+        if old is None:
+            os.environ.pop("SAHELKIT_COUNTRY")
+        else:
+            os.environ["SAHELKIT_COUNTRY"] = old
+
+
 # --------------------------------------------------------------------------- browser
 # What the browser tests copy of the kit: the notebooks, the case data and the nbgrader settings.
 COURSE_PARTS = ("modules", "exercises", "solutions", "datasets", "grader_config.py", "nbgrader_config.py")
@@ -271,6 +314,12 @@ def private_jupyter_env(home: Path) -> dict[str, str]:
         (home / sub).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / sub)
     env["JUPYTER_PLATFORM_DIRS"] = "0"
+    # The kit's Jupyter settings, which `make setup` copies into the venv (a venv set up before they
+    # changed gets them here): the French Validate, and short errors in the kernels.
+    env["JUPYTER_CONFIG_PATH"] = str(REPO / "jupyter-config")
+    profile = home / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "jupyter-config" / "ipython_kernel_config.json", profile)
     # As the Makefile's `export PATH`: nbgrader runs `alembic` and `jupyter` as subprocesses.
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONUNBUFFERED"] = "1"

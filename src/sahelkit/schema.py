@@ -215,8 +215,9 @@ TABLES: tuple[Table, ...] = (
           "B", values=("A", "B", "C", "X")),
         C("info_grade", "str", "information: 1 known true, 2 known personally to the source, 3 not known "
           "personally but corroborated, 4 cannot be judged", "2", values=("1", "2", "3", "4")),
-        C("handling_code", "str", "dissemination: H1 may be shared, H2 within services only, H3 originator's "
-          "consent needed", "H2", values=("H1", "H2", "H3")),
+        C("handling_code", "str", "dissemination, in the workshop's own H1-H3 codes (not Europol's handling "
+          "codes): H1 any partner service, foreign ones included; H2 national services only; H3 not without the "
+          "originator's consent", "H2", values=("H1", "H2", "H3")),
         C("text", "str", "report text in French, as the service wrote it", "La source signale que ..."),
         C("entity_ids", "str", "persons, phones, plates, organisations the report names, ;-separated",
           "P00042;+22310482931", nullable=True, multi=True),
