@@ -841,25 +841,27 @@ REQUIREMENTS: tuple[Requirement, ...] = (
     Requirement("gendarmerie", "services", "a gendarmerie (kind gendarmerie) of the country",
                 ("modules/03-collate-records",), _home_service("gendarmerie"), ("gendarmerie",)),
     Requirement("narcotics", "services", "a narcotics service (kind narcotics) of the country",
-                ("solutions/03-collate-records",), _home_service("narcotics"), ("narcotics",)),
+                ("solutions/03-collate-records", "solutions/14-capstone"), _home_service("narcotics"), ("narcotics",)),
     Requirement("investigation", "services", "a counter-terrorism or police service of the country",
                 ("solutions/03-collate-records",), _home_service("counter_terrorism", "police"),
                 ("counter_terrorism", "police")),
     Requirement("foreign_police", "services", "a foreign police service (kind foreign_police) of another country",
-                ("modules/02-grade-sources", "modules/03-collate-records", "solutions/02-grade-sources"),
-                _foreign_police, ("foreign_police",)),
+                ("modules/02-grade-sources", "modules/03-collate-records", "solutions/02-grade-sources",
+                 "solutions/14-capstone"), _foreign_police, ("foreign_police",)),
     Requirement("cross_border_route", "routes", "a route through a town of a neighbour (a country whose towns and "
                 "numbering are listed): the cross-border cell lives there and the broker links it to the rest",
-                ("modules/05-who-matters", "solutions/05-who-matters"), _cross_border_route),
+                ("modules/05-who-matters", "solutions/05-who-matters", "solutions/14-capstone"), _cross_border_route),
     Requirement("border_post", "posts", "a border post leading to a neighbour that a route reaches: the cell's "
                 "members cross there, together, again and again",
                 ("modules/04-association-chart", "solutions/04-association-chart", "modules/13-joint-team"),
                 _border_post),
     Requirement("cell_police", "services", "a foreign police service (kind foreign_police) of a neighbour that a "
                 "route and a border post reach: the cross-border cell lives there and the joint team reaches it "
-                "through that service", ("modules/13-joint-team", "solutions/13-joint-team"), _cell_police),
+                "through that service", ("modules/13-joint-team", "solutions/13-joint-team", "solutions/14-capstone"),
+                _cell_police),
     Requirement("markets", "markets", "at least one market: test purchases are made there",
-                ("modules/01-intelligence-cycle", "solutions/01-intelligence-cycle"), _markets),
+                ("modules/01-intelligence-cycle", "solutions/01-intelligence-cycle", "modules/14-capstone",
+                 "solutions/14-capstone"), _markets),
     Requirement("pill_crime", "crimes", "a crime sold as pills (amphetamine_pills, tramadol or falsified_medicine): "
                 "one network sells the 'anti-fatigue' pills of the test purchases",
                 ("signal:falsified_medicine",), _pill_crime),
