@@ -10,7 +10,7 @@ from pathlib import Path
 from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
 from ..generator import signals as S
-from ..generator.intel import _expected_grade
+from ..generator.intel import PILL_TEXTS, _expected_grade
 from ..paths import DATASETS
 from ..profiles import (
     HOME_TOWNS_MAX,
@@ -191,6 +191,11 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "in the call graph (time ignored) reaches more lines than chains of calls in time order, and following "
          "calls from caller to callee only reaches fewer; a timeline that keeps an event twice for one person (named "
          "and through his vehicle) has more rows"),
+        ("a pill report that answers nothing", f"of the pill network's {len(PILL_TEXTS)} market reports (the "
+         f"sellers, the client taken ill), the last {S.PILL_REPORTS_UNPROMPTED} answer no requirement: the source "
+         "spoke unprompted; the others answer the requirement on the 'anti-fatigue' pills",
+         "exercise 14 part 2: taking the reports that mention the pills instead of the reports that answer the "
+         "requirement gives more reports"),
     ]
 
 

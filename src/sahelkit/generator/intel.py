@@ -16,7 +16,7 @@ from ..profiles import scaled_price
 from . import confusers, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
-from .signals import BOUNDARY_SOURCES, INCONSISTENT_REPORTS, INCONSISTENT_TOO_LOW
+from .signals import BOUNDARY_SOURCES, INCONSISTENT_REPORTS, INCONSISTENT_TOO_LOW, PILL_REPORTS_UNPROMPTED
 from .world import PILL_CRIMES, World, year_start
 
 SOURCE_YEARS = 12  # tested sources were recruited during the years before the period's; untested ones last year
@@ -239,7 +239,9 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
         if net.crime in PILL_CRIMES:
             for k, tpl in enumerate(PILL_TEXTS):
                 m = markets[k % len(markets)]
-                req = "IR-004" if pill_net is net else ""
+                # the last ones answer nothing: the source spoke unprompted (signals.PILL_REPORTS_UNPROMPTED)
+                answers = pill_net is net and k < len(PILL_TEXTS) - PILL_REPORTS_UNPROMPTED
+                req = "IR-004" if answers else ""
                 report(home_services, tpl.format(market=m["name"], product=p["pills"]["product_names"][0],
                                                  price=p["pills"]["price"], currency=p["currency_label"],
                                                  alias=alias_of[named[0]]), [], req, int(rng.integers(3, w.days)))

@@ -67,6 +67,11 @@ CELL_TRIPS = (4, 7)  # from, up to excluded; each trip is an exit and an entry (
 # falsified_medicine: market test purchases of 'anti-fatigue' pills found to contain drugs
 PILL_PURCHASES_MIN = 5
 
+# pill reports: of the pill network's market reports (the sellers, the client taken ill), this many answer
+# no requirement (the source spoke unprompted), so the reports that mention the pills are never exactly the
+# answers to the pill requirement (exercise 14 part 2)
+PILL_REPORTS_UNPROMPTED = 1
+
 # inconsistent_grading: reports whose source grade is not the one the source's record allows
 INCONSISTENT_REPORTS = 5  # graded better than the record allows
 INCONSISTENT_TOO_LOW = 2  # graded worse: an A source graded B, a B source graded C
