@@ -23,6 +23,7 @@ import zipfile
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from sahelkit.grading import simulate
@@ -161,7 +162,15 @@ def test_fetch_submit_hand_in_and_grade(lab, page, tmp_path):
     expect(released).to_be_visible(timeout=60_000)
     expect(page.locator("#course_list_dropdown, #assignments")).not_to_have_count(0)
     shot(page, "participant-02-assignments")
-    released.locator("button", has_text="Fetch").click()
+    # nbgrader's panel redraws its lists while it polls the exchange: on a busy machine the button can be
+    # replaced under the click, so the click is tried again (the test still fails if it never lands)
+    for attempt in range(6):
+        try:
+            released.locator("button", has_text="Fetch").click(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 5:
+                raise
     fetched = page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT)
     expect(fetched.first).to_be_visible(timeout=60_000)
     assert (lab.root / EXERCISE).is_file(), "Fetch did not bring the exercise back into exercises/"

@@ -71,7 +71,7 @@ def _validate(page, lab, path: str, shot: str) -> dict:
 
 def test_validate_speaks_french_in_the_browser(lab):
     nb = participant_notebook("00-get-started", {"00-seizures-per-town": TYPO})
-    nbformat.write(nb, lab.course / EXERCISE)
+    nbformat.write(nb, lab.root / EXERCISE)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS)
         try:
@@ -84,7 +84,7 @@ def test_validate_speaks_french_in_the_browser(lab):
             assert typo["frame"] == ['"À corriger :"'], typo
             assert typo["body"][0] == TYPO and "KeyError: 'towns'" in typo["body"][1], typo
 
-            nbformat.write(participant_notebook("00-get-started"), lab.course / EXERCISE)
+            nbformat.write(participant_notebook("00-get-started"), lab.root / EXERCISE)
             passed = _validate(page, lab, EXERCISE, "validate-02-visible-checks-pass")
             assert passed["frame"] == [f'"{PASSED}"'], passed
 
