@@ -245,20 +245,22 @@ def test_every_requirement_has_a_wheel_for_each_laptop(tmp_path, platform, versi
 
 
 def test_proposals_a_run_left_behind_are_not_shipped(tmp_path):
-    """Module 13 writes its draft JIT proposal (HTML and Word) beside the notebook: a trainer who ran
-    it before making the bundle must not hand one case's proposal to every participant."""
+    """Module 13 writes its draft JIT proposal (HTML and Word) and module 07 its event chart (CSV) beside
+    the notebook: a trainer who ran them before making the bundle must not hand one case's results to
+    every participant."""
     repo = tmp_path / "repo"
     repo.mkdir()
     for name in ("exercises", "datasets", "src", "pyproject.toml", "requirements.lock"):
         (repo / name).symlink_to(REPO / name)
     shutil.copytree(REPO / "modules", repo / "modules")
-    stray = ["proposition_ece_mali.html", "proposition_ece_mali.docx", "proposition_ece_niger-2.docx"]
+    stray = ["proposition_ece_mali.html", "proposition_ece_mali.docx", "proposition_ece_niger-2.docx",
+             "frise_mali_S0017.csv"]  # module 07 exports its event chart beside the notebook too
     for name in stray:
         (repo / "modules" / name).write_bytes(b"projet d'un cas")
     info = build_bundle(COUNTRY, tmp_path / "b.zip", repo=repo)
     modules = [name for name in info["files"] if name.startswith("modules/")]
     assert modules == sorted(f"modules/{nb.name}" for nb in (REPO / "modules").glob("*.ipynb"))
-    assert not [name for name in info["files"] if "proposition_ece" in name]
+    assert not [name for name in info["files"] if "proposition_ece" in name or "frise_" in name]
 
 
 def test_the_participant_package_writes_module_13_s_proposal():
