@@ -98,7 +98,7 @@ def test_identity_is_asked_once_and_kept(kit, tmp_path):
 
 
 def test_jupyter_reads_the_participant_settings(kit, tmp_path):
-    """The participant's server (its own JUPYTER_CONFIG_DIR) culls idle kernels and has no Formgrader."""
+    """The participant's server (its own JUPYTER_CONFIG_DIR) culls idle kernels, has no Formgrader, no terminal."""
     ws = tmp_path / "atelier"
     prepare(kit, ws)
     env = dict(private_jupyter_env(tmp_path / "home"), JUPYTER_CONFIG_DIR=str(wsm.Paths(ws).config))
@@ -107,6 +107,7 @@ def test_jupyter_reads_the_participant_settings(kit, tmp_path):
     config = json.loads(proc.stdout)
     assert config["MappingKernelManager"]["cull_idle_timeout"] == wsm.IDLE_KERNEL_MINUTES * 60
     assert config["MappingKernelManager"]["cull_connected"] is True
+    assert config["ServerApp"]["terminals_enabled"] is False
     proc = subprocess.run([str(BIN / "jupyter"), "server", "extension", "list"], env=env, text=True,
                           capture_output=True, timeout=120)
     listing = proc.stdout + proc.stderr

@@ -269,7 +269,9 @@ def configure(ws: Paths, student_id: str) -> None:
         f"c.{section}.{key} = {value!r}\n" for section in ("CourseDirectory", "Exchange")
         for key, value in sorted(c[section].items()))
     server = {
-        "ServerApp": {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS}},
+        # No terminal: from one, a shell would reach the kit around the workspace (solutions, truth).
+        "ServerApp": {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS},
+                      "terminals_enabled": False},
         "MappingKernelManager": {"cull_idle_timeout": IDLE_KERNEL_MINUTES * 60,
                                  "cull_interval": CULL_CHECK_MINUTES * 60,
                                  "cull_connected": True, "cull_busy": False},

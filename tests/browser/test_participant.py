@@ -112,6 +112,7 @@ def test_the_trainer_s_material_is_out_of_reach(lab, page):
             assert status(lab, prefix + rel) in (400, 403, 404), f"{prefix}{rel} is served to the participant"
     assert status(lab, f"/api/contents/datasets/{COUNTRY}/truth") == 404
     assert status(lab, "/formgrader") == 404, "Formgrader's pages are served to the participant"
+    assert status(lab, "/api/terminals") == 404, "the participant's server opens terminals"
     top = {item["name"] for item in api(lab, "/api/contents")["content"]}
     assert top == {"modules", "exercises", "datasets"}, top
     case = {item["name"] for item in api(lab, f"/api/contents/datasets/{COUNTRY}")["content"]}
