@@ -39,8 +39,8 @@ $(STAMP): pyproject.toml requirements.lock $(wildcard jupyter-config/*.json jupy
 	# The workshop is offline: no news pop-up asking to fetch Jupyter news.
 	$(BIN)/jupyter labextension disable --level=sys_prefix "@jupyterlab/apputils-extension:announcements" >/dev/null
 	# The kit's Jupyter settings (jupyter-config/): Validate answers in French from the cell that went
-	# wrong (sahelkit.course.validate, in place of nbgrader's validate_assignment), and kernels
-	# print only an error's last line (sahelkit.course.errors; `%xmode Context` shows the whole path).
+	# wrong (sahelkit.lab.validate, in place of nbgrader's validate_assignment), and kernels
+	# print only an error's last line (sahelkit.lab.errors; `%xmode Context` shows the whole path).
 	cp jupyter-config/jupyter_server_config.d/sahelkit.json $(VENV)/etc/jupyter/jupyter_server_config.d/
 	cp jupyter-config/jupyter_lab_config.json $(VENV)/etc/jupyter/
 	mkdir -p $(VENV)/etc/ipython

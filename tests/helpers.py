@@ -203,11 +203,11 @@ def participant_notebook(assignment: str, cells: dict[str, str] | None = None):
 
 
 def validate_as_participant(nb, folder: Path, country: str) -> dict:
-    """What the kit's Validate button answers for a notebook (sahelkit.course.validate), on one country."""
+    """What the kit's Validate button answers for a notebook (sahelkit.lab.validate), on one country."""
     import nbformat
     from nbgrader.apps import NbGrader
 
-    from sahelkit.course.validate import ParticipantValidator
+    from sahelkit.lab.validate import ParticipantValidator
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "exercise.ipynb"

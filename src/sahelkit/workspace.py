@@ -89,6 +89,10 @@ class Paths:
         return self.state / "jupyter"
 
     @property
+    def ipython(self) -> Path:
+        return self.state / "ipython"
+
+    @property
     def exchange(self) -> Path:
         return self.state / "echange"
 
@@ -260,27 +264,49 @@ def identity(ws: Paths, given: str | None, ask=None) -> tuple[str, str]:
     return name, normalise_id(name)
 
 
+def kit_settings(kit: Path | None = None) -> dict[str, dict]:
+    """The kit's own Jupyter settings (jupyter-config/ at the top of the kit, shipped in the bundle
+    too): the French Validate in place of nbgrader's, the dialog's French frame, short errors.
+
+    `make setup` copies them into the venv; the workspace writes them into its own configuration
+    as well, so that a bundle's venv, which no `make setup` made, has them."""
+    from .paths import REPO
+    folder = (kit or REPO) / "jupyter-config"
+    files = {"server": folder / "jupyter_server_config.d" / "sahelkit.json",
+             "lab": folder / "jupyter_lab_config.json", "kernel": folder / "ipython_kernel_config.json"}
+    try:
+        return {key: json.loads(path.read_text(encoding="utf-8")) for key, path in files.items()}
+    except (OSError, ValueError) as err:
+        raise WorkspaceError(f"réglages Jupyter du kit illisibles ({err}) : le dossier {folder} doit venir "
+                             "du kit sans modification (recopiez-le depuis le kit ou la clé du formateur)") from None
+
+
 def configure(ws: Paths, student_id: str) -> None:
-    """The Jupyter configuration only the participant's server reads (its JUPYTER_CONFIG_DIR)."""
+    """The Jupyter configuration only the participant's server reads (its JUPYTER_CONFIG_DIR), and
+    its kernels' IPython profile (IPYTHONDIR, see server_environment)."""
+    kit = kit_settings()
     ws.config.mkdir(parents=True, exist_ok=True)
     c = _exchange_config(ws, student_id)
     # A .py file: nbgrader warns at every refresh of the Assignments panel when it finds none.
     nbgrader = "c = get_config()  # noqa: F821\n" + "".join(
         f"c.{section}.{key} = {value!r}\n" for section in ("CourseDirectory", "Exchange")
         for key, value in sorted(c[section].items()))
+    extensions = dict(kit["server"]["ServerApp"]["jpserver_extensions"])
+    extensions.update({name: False for name in INSTRUCTOR_SERVER_EXTENSIONS})
     server = {
         # No terminal: from one, a shell would reach the kit around the workspace (solutions, truth).
-        "ServerApp": {"jpserver_extensions": {name: False for name in INSTRUCTOR_SERVER_EXTENSIONS},
-                      "terminals_enabled": False},
+        "ServerApp": {"jpserver_extensions": extensions, "terminals_enabled": False},
         "MappingKernelManager": {"cull_idle_timeout": IDLE_KERNEL_MINUTES * 60,
                                  "cull_interval": CULL_CHECK_MINUTES * 60,
                                  "cull_connected": True, "cull_busy": False},
     }
     off = {name: True for name in INSTRUCTOR_PLUGINS + OFFLINE_PLUGINS}
     page = {"disabledExtensions": off, "lockedExtensions": off}
-    for rel, content in (("nbgrader_config.py", nbgrader), ("jupyter_server_config.json", server),
-                         ("labconfig/page_config.json", page)):
-        path = ws.config / rel
+    for path, content in ((ws.config / "nbgrader_config.py", nbgrader),
+                          (ws.config / "jupyter_server_config.json", server),
+                          (ws.config / "jupyter_lab_config.json", kit["lab"]),
+                          (ws.config / "labconfig" / "page_config.json", page),
+                          (ws.ipython / "profile_default" / "ipython_kernel_config.json", kit["kernel"])):
         path.parent.mkdir(parents=True, exist_ok=True)
         text = content if isinstance(content, str) else json.dumps(content, indent=1, sort_keys=True)
         path.write_text(text, encoding="utf-8")
@@ -288,7 +314,7 @@ def configure(ws: Paths, student_id: str) -> None:
 
 def server_environment(ws: Paths, data: Path | None) -> dict[str, str]:
     """The server's (and its kernels') environment: its own Jupyter config, the workspace's data."""
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(ws.config))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(ws.config), IPYTHONDIR=str(ws.ipython))
     if data is not None:
         env["SAHELKIT_DATA"] = str(data)
     return env

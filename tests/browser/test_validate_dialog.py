@@ -1,6 +1,6 @@
 """The Validate button in Chromium, as a participant meets it: the dialog speaks French.
 
-nbgrader's lab extension draws the dialog; the kit's server answers inside it (sahelkit.course.validate)
+nbgrader's lab extension draws the dialog; the kit's server answers inside it (sahelkit.lab.validate)
 and its custom.css puts French in place of the extension's English frame sentences. What the CSS shows
 is read from the page (the ::before/::after content), and a screenshot of each dialog is kept.
 """
@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
-from sahelkit.course.validate import NOTHING_TO_GRADE, PASSED
+from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED
 from tests.helpers import (
     CHROMIUM_ARGS,
     REPO,

@@ -115,6 +115,21 @@ def test_a_bundle_is_a_workspace_whose_exercises_are_released_in_its_exchange(bu
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "aminata.traore" in proc.stdout and "récupérés" not in proc.stdout, proc.stdout
     assert f"Données des cas : {root / 'datasets'}" in proc.stdout
+    # The French Validate and the short errors come with it: its server and its kernels load them
+    # from the bundle's own package (no `make setup` made the bundle's venv).
+    config = root / ".sahelkit" / "jupyter"
+    server = json.loads((config / "jupyter_server_config.json").read_text(encoding="utf-8"))
+    assert server["ServerApp"]["jpserver_extensions"]["sahelkit.lab.validate"] is True
+    assert server["ServerApp"]["jpserver_extensions"]["nbgrader.server_extensions.validate_assignment"] is False
+    assert json.loads((config / "jupyter_lab_config.json").read_text(encoding="utf-8"))["LabApp"]["custom_css"]
+    kernel = root / ".sahelkit" / "ipython" / "profile_default" / "ipython_kernel_config.json"
+    assert json.loads(kernel.read_text(encoding="utf-8"))["IPKernelApp"]["extensions"] == ["sahelkit.lab.errors"]
+    code = "import sahelkit.lab.validate as v, sahelkit.lab.errors; print(v.__file__, v.CUSTOM_CSS.is_file())"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    where, css = proc.stdout.split()
+    assert Path(where).resolve().is_relative_to(root.resolve()) and css == "True", proc.stdout
 
 
 def test_bundled_package_loads_the_data_offline(bundle, tmp_path):

@@ -204,7 +204,8 @@ def _pyproject(repo: Path, modules: list[str]) -> str:
         'description = "Sahel Criminal Intelligence Training Kit (participant edition)"\n'
         f'requires-python = "{project.get("requires-python", ">=3.11")}"\n'
         f"dependencies = [\n{deps}]\n\n"
-        '[tool.setuptools.packages.find]\nwhere = ["src"]\n')
+        '[tool.setuptools.packages.find]\nwhere = ["src"]\n\n'
+        '[tool.setuptools.package-data]\n"sahelkit.lab" = ["*.css"]\n')
 
 
 README = """# Kit d'analyse du renseignement criminel — copie du participant ({country})
@@ -348,6 +349,10 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         files[f"datasets/profiles/{slug}.yaml"] = profile.read_bytes()
     for name in pkg_files:
         files[f"src/sahelkit/{name}"] = (repo / "src" / "sahelkit" / name).read_bytes()
+    # The participant's Jupyter (sahelkit.lab: Validate in French, short errors) and the settings that
+    # switch it on (jupyter-config/), which the workspace writes into its own configuration folder.
+    add_tree(repo / "src" / "sahelkit" / "lab", "src/sahelkit/lab")
+    add_tree(repo / "jupyter-config", "jupyter-config")
     files["pyproject.toml"] = _pyproject(repo, pkg_files).encode()
     pins = runtime_requirements(repo, target_environment(target, version) if target else None)
     files["requirements.lock"] = ("# Exact versions for the participant's laptop (runtime only).\n"

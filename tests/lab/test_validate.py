@@ -1,6 +1,6 @@
-"""The Validate button as a participant meets it (sahelkit/course/validate.py): French, from the cell
+"""The Validate button as a participant meets it (sahelkit/lab/validate.py): French, from the cell
 that went wrong, honest that hidden checks decide the grade, silent on teaching notebooks; kernels
-that print an error's last line only (sahelkit/course/errors.py); and, for every wrong answer in
+that print an error's last line only (sahelkit/lab/errors.py); and, for every wrong answer in
 tests/wrong_answers/, what Validate says of it."""
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from sahelkit.course import errors, validate
-from sahelkit.course.validate import NOTHING_TO_GRADE, PASSED, ParticipantValidator
+from sahelkit.lab import errors, validate
+from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED, ParticipantValidator
 from tests.helpers import (
     ASSIGNMENTS,
     BIN,
@@ -58,7 +58,7 @@ def test_an_untouched_exercise_says_each_part_is_not_answered_yet(tmp_path):
 def test_the_solution_passes_the_visible_checks_and_the_dialog_says_they_are_not_the_grade(tmp_path):
     assert validate_as_participant(participant_notebook("00-get-started"), tmp_path, COUNTRIES[0]) == {}
     # nbgrader's dialog prints a fixed English sentence for an empty answer; the kit's CSS replaces it
-    css = (Path(validate.__file__).parent / "jupyter" / "custom.css").read_text(encoding="utf-8")
+    css = (Path(validate.__file__).parent / "custom.css").read_text(encoding="utf-8")
     assert f'content: "{PASSED}";' in css
     assert "cachées" in PASSED and "visibles" in PASSED
 
@@ -77,7 +77,7 @@ def test_setup_installs_the_kits_jupyter_config():
     assert "cp jupyter-config/ipython_kernel_config.json .venv/etc/ipython/" in recipe
     server = json.loads((CONFIG / "jupyter_server_config.d" / "sahelkit.json").read_text())
     assert server["ServerApp"]["jpserver_extensions"] == {
-        "nbgrader.server_extensions.validate_assignment": False, "sahelkit.course.validate": True}
+        "nbgrader.server_extensions.validate_assignment": False, "sahelkit.lab.validate": True}
     # LabApp reads its own file (a .d folder only enables server extensions): it links custom.css in the page
     assert json.loads((CONFIG / "jupyter_lab_config.json").read_text()) == {"LabApp": {"custom_css": True}}
     kernel = json.loads((CONFIG / "ipython_kernel_config.json").read_text())

@@ -18,7 +18,7 @@ preprocessors and course config), then reports:
 - a pass as a pass of the *visible* checks only: the hidden checks decide the grade.
 
 The lab extension's frame sentences ("Success! ...", "The following cell failed:") are fixed
-English strings in its JavaScript; `jupyter/custom.css` replaces them with French ones.
+English strings in its JavaScript; `custom.css` beside it replaces them with French ones.
 """
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ from nbgrader.server_extensions.validate_assignment.handlers import (
 from nbgrader.validator import Validator
 from tornado import web
 
-CUSTOM_CSS = Path(__file__).with_name("jupyter") / "custom.css"
+CUSTOM_CSS = Path(__file__).with_name("custom.css")
 
 NOTHING_TO_GRADE = (
     "Ce cahier n'a rien à noter : c'est un module d'enseignement (ou un cahier sans cellule de "
@@ -172,7 +172,7 @@ class ParticipantValidateHandler(ValidateAssignmentHandler):
 
 
 def _jupyter_server_extension_points() -> list[dict]:
-    return [{"module": "sahelkit.course.validate"}]
+    return [{"module": "sahelkit.lab.validate"}]
 
 
 class FrenchFrameCssHandler(JupyterHandler):
@@ -199,4 +199,4 @@ def _load_jupyter_server_extension(serverapp) -> None:
     # serve /custom/custom.css from the user's config folder: the kit's routes go first.
     rules = web_app.default_router.rules
     rules.insert(0, rules.pop(-2))
-    serverapp.log.info("sahelkit: Validate answers in French (sahelkit.course.validate)")
+    serverapp.log.info("sahelkit: Validate answers in French (sahelkit.lab.validate)")
