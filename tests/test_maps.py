@@ -96,6 +96,36 @@ def test_country_map_draws_the_case_s_country(country: str):
     plt.close("all")
 
 
+def _boxes(ax, gid: str) -> list:
+    """The names of this kind drawn inside the frame, with their boxes on the screen."""
+    renderer = ax.figure.canvas.get_renderer()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_gid() == gid
+            and (not hasattr(t, "xy") or (x0 <= t.xy[0] <= x1 and y0 <= t.xy[1] <= y1))]
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_names_on_a_map_neither_overlap_nor_leave_the_frame(country: str):
+    """Town names (each beside its marker) cover no other name; a neighbour's name is whole, inside
+    the frame, also after zooming in (a name cut at the edge, "Sénég", reads as a mistake)."""
+    import matplotlib.pyplot as plt
+
+    case = sahelkit.load(country)
+    ax = maps.country_map(case)
+    for step in ("country", "zoomed"):
+        towns = _boxes(ax, maps.PLACE_GID)
+        assert towns and (step == "zoomed" or len(towns) == len(_home_towns(case.profile)))
+        clashes = [(a, b) for i, (a, ba) in enumerate(towns) for b, bb in towns[i + 1:] if ba.overlaps(bb)]
+        assert not clashes, f"{country} ({step}): names drawn over each other: {clashes}"
+        frame = ax.get_window_extent()
+        for name, bb in _boxes(ax, maps.NEIGHBOUR_GID):
+            assert frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0 and bb.y1 <= frame.y1, \
+                f"{country} ({step}): {name} is cut by the frame"
+        capital = _home_towns(case.profile)[0]
+        maps.zoom(ax, [(capital["lat"], capital["lon"])], margin=2.0)
+    plt.close("all")
+
+
 def test_country_names_are_french():
     assert maps.country_name("TD") == "Tchad" and maps.country_name("CI") == "Côte d’Ivoire"
 

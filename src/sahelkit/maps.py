@@ -18,6 +18,11 @@ from .paths import DATASETS
 BORDERS_FILE = DATASETS / "maps" / "borders.geojson"
 MARGIN_DEGREES = 0.6  # room around the country's outline
 LABEL_SIZE = 8  # points: readable on a small laptop screen at the default figure size
+NAME_WIDTH_PER_CHAR = 0.6  # a character's width, in font sizes (italic sans-serif): room for a name
+PLACE_GID = "sahelkit-place"  # the names this module lays out (towns), told from names a notebook adds
+NEIGHBOUR_GID = "sahelkit-neighbour"
+NAME_INSIDE_SHARE = 0.8  # a neighbour is named where at least this share of its name lies over it
+SAHELKIT_ISO = "_sahelkit_iso"  # the country a map was drawn for, kept on its Axes for `name_places`
 FLOW_WIDTH_MAX = 8.0  # points: the width of the heaviest arrow of a flow chart
 FLOW_WIDTH_MIN = 1.0
 ZOOM_MARGIN_DEGREES = 1.2  # around the places of a flow chart
@@ -67,20 +72,126 @@ def _frame(ax, geom) -> None:
 
 
 def _neighbours(ax, iso: str, outlines: dict) -> None:
-    """Neighbours in grey, each named where it shows inside the frame."""
+    """Neighbours in grey (named by `_name_neighbours` once the frame is final)."""
+    for other, geom in outlines.items():
+        if other != iso:
+            _fill(ax, geom, facecolor="#eeeeee", edgecolor="#999999", linewidth=0.6, zorder=0)
+
+
+def _degrees_per_point(ax) -> tuple[float, float]:
+    """How many degrees of longitude and latitude one typographic point covers on this map."""
+    ax.apply_aspect()
+    box = ax.get_position(original=False)
+    width, height = ax.figure.get_size_inches()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return (x1 - x0) / (box.width * width * 72), (y1 - y0) / (box.height * height * 72)
+
+
+def _name_neighbours(ax) -> None:
+    """Name each neighbour where its whole name fits inside the frame, inside its outline.
+
+    Called again when the frame changes (`zoom`): a name cut by the frame's edge ("Sénég") reads
+    as a mistake."""
     from shapely.geometry import box
 
+    for text in [t for t in ax.texts if t.get_gid() == NEIGHBOUR_GID]:
+        text.remove()
+    iso = getattr(ax, SAHELKIT_ISO, None)
+    if iso is None:
+        return
+    per_x, per_y = _degrees_per_point(ax)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    frame = box(x0, y0, x1, y1).buffer(-MARGIN_DEGREES / 2)
-    for other, geom in outlines.items():
+    for other, geom in borders().items():
         if other == iso:
             continue
-        _fill(ax, geom, facecolor="#eeeeee", edgecolor="#999999", linewidth=0.6, zorder=0)
-        seen = geom.intersection(frame)
-        if seen.area > 0.5:  # square degrees: room for a name
-            point = seen.representative_point()
-            ax.text(point.x, point.y, country_name(other), fontsize=LABEL_SIZE, color="#666666", ha="center",
-                    style="italic", zorder=1, clip_on=True)
+        name = country_name(other)
+        half_w = NAME_WIDTH_PER_CHAR * LABEL_SIZE * len(name) * per_x / 2
+        half_h = LABEL_SIZE * per_y  # a line's height, and as much again of room
+        room = box(x0 + half_w, y0 + half_h, x1 - half_w, y1 - half_h) if x1 - x0 > 2 * half_w else None
+        seen = geom.intersection(room).buffer(-half_h / 2) if room is not None and y1 - y0 > 2 * half_h else None
+        if seen is None or seen.is_empty:
+            continue
+        point = seen.representative_point()
+        label = box(point.x - half_w, point.y - half_h / 2, point.x + half_w, point.y + half_h / 2)
+        if geom.intersection(label).area < NAME_INSIDE_SHARE * label.area:
+            continue  # a sliver of the country shows: its name would lie over another
+        ax.text(point.x, point.y, name, fontsize=LABEL_SIZE, color="#666666", ha="center", va="center",
+                style="italic", zorder=1, gid=NEIGHBOUR_GID)
+
+
+# Where a place's name may go around its marker, in points (x, y) with its alignment, in order of
+# preference: above right first, as maps usually do.
+LABEL_SPOTS = ((4, 3, "left", "bottom"), (4, -3, "left", "top"), (-4, 3, "right", "bottom"),
+               (-4, -3, "right", "top"), (0, 6, "center", "bottom"), (0, -7, "center", "top"),
+               (7, 0, "left", "center"), (-7, 0, "right", "center"))
+NAME_OVER_NAME = 10  # a name over a name costs this many times a name over a marker
+LAYOUT_ROUNDS = 3  # passes of the greedy layout: each name moves again once the others are placed
+MAX_MARKERS_AVOIDED = 200  # a scatter with more points (cell sites) is not avoided by names
+MARKER_POINTS = 3.5  # half the side of the square a town's or post's marker covers, in points
+
+
+def _place_names(ax) -> None:
+    """Put each place's name on the side of its marker where it covers the fewest other names, then
+    the fewest markers (greedy, then again given where the others went); a white halo keeps it
+    readable over routes and arrows."""
+    ax.apply_aspect()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    names = [t for t in ax.texts if t.get_gid() == PLACE_GID and x0 <= t.xy[0] <= x1 and y0 <= t.xy[1] <= y1]
+    if not names:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    half = MARKER_POINTS * ax.figure.dpi / 72
+    markers = [_square(m, half) for m in [ax.transData.transform(t.xy) for t in names] + _marker_positions(ax)]
+    boxes: dict[int, object] = {}
+    for _ in range(LAYOUT_ROUNDS):
+        for i, text in enumerate(names):
+            others = [bb for j, bb in boxes.items() if j != i]
+            costs = []
+            for spot in LABEL_SPOTS:
+                bb = _put(text, spot, renderer)
+                costs.append((NAME_OVER_NAME * sum(_overlap(bb, o) for o in others)
+                              + sum(_overlap(bb, m) for m in markers), spot))
+            best = min(costs, key=lambda c: c[0])[1]  # the first spot among equals: above right
+            boxes[i] = _put(text, best, renderer)
+
+
+def _put(text, spot, renderer):
+    dx, dy, ha, va = spot
+    text.set_position((dx, dy))
+    text.set_ha(ha)
+    text.set_va(va)
+    return text.get_window_extent(renderer)
+
+
+def _marker_positions(ax) -> list:
+    """Where the map's markers are drawn (towns, posts...), in display units; not the cell sites,
+    too many and too small to keep names away from."""
+    out = []
+    for coll in ax.collections:
+        offsets = coll.get_offsets()
+        if 0 < len(offsets) <= MAX_MARKERS_AVOIDED:
+            out.extend(coll.get_offset_transform().transform(offsets))
+    return out
+
+
+def _square(centre, half):
+    from matplotlib.transforms import Bbox
+
+    return Bbox.from_extents(centre[0] - half, centre[1] - half, centre[0] + half, centre[1] + half)
+
+
+def _overlap(a, b) -> float:
+    """The area two display boxes share (0 when apart)."""
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def name_places(ax) -> None:
+    """Lay out the map's names again: neighbours, then towns. `country_map` and `zoom` call it; call
+    it yourself after changing the map's frame (set_xlim, set_ylim)."""
+    _name_neighbours(ax)
+    _place_names(ax)
 
 
 def country_map(case, ax=None, *, towns: bool = True, posts: bool = True, routes: bool = True,
@@ -96,6 +207,7 @@ def country_map(case, ax=None, *, towns: bool = True, posts: bool = True, routes
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 7))
     if iso in outlines:
+        setattr(ax, SAHELKIT_ISO, iso)
         _frame(ax, outlines[iso])
         _neighbours(ax, iso, outlines)
         _fill(ax, outlines[iso], facecolor="white", edgecolor="black", linewidth=1.2, zorder=1)
@@ -111,6 +223,7 @@ def country_map(case, ax=None, *, towns: bool = True, posts: bool = True, routes
         _posts(ax, case)
     ax.set_title(title if title is not None else country_name(iso))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=LABEL_SIZE)
+    name_places(ax)
     return ax
 
 
@@ -122,11 +235,14 @@ def _routes(ax, case, where) -> None:
 
 
 def _towns(ax, case) -> None:
+    from matplotlib import patheffects
+
     home = [t for t in case.profile["towns"] if t["country"] == case.profile["iso"]]
     ax.scatter([t["lon"] for t in home], [t["lat"] for t in home], s=18, color="black", zorder=4, label="villes")
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for t in home:
-        ax.annotate(t["name"], (t["lon"], t["lat"]), xytext=(4, 3), textcoords="offset points",
-                    fontsize=LABEL_SIZE, zorder=5)
+        ax.annotate(t["name"], (t["lon"], t["lat"]), xytext=LABEL_SPOTS[0][:2], textcoords="offset points",
+                    fontsize=LABEL_SIZE, zorder=8, gid=PLACE_GID, path_effects=halo)
 
 
 def _posts(ax, case) -> None:
@@ -144,6 +260,7 @@ def zoom(ax, points: list[tuple[float, float]], margin: float = ZOOM_MARGIN_DEGR
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     ax.set_xlim(min(lons) - margin, max(lons) + margin)
     ax.set_ylim(min(lats) - margin, max(lats) + margin)
+    name_places(ax)
 
 
 def flow_chart(ax, flow, where: dict[str, tuple[float, float]], *, source: str = "origin",
