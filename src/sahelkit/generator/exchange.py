@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from .signals import EXCHANGE_TYPO_SCORE_MIN, EXCHANGE_TYPOS
 
 
-def name_key(name: str, variants: dict[str, list[str]]) -> str:
+def _name_key(name: str, variants: dict[str, list[str]]) -> str:
     """The normalised name as module 03 teaches it: no accents, capitals, letters only, two-word variants
     then one-word variants replaced by their reference, words sorted."""
     ref = {_simple(f): _simple(r) for r, forms in variants.items() for f in forms}
@@ -51,7 +51,7 @@ def plant_typos(w, extracts: dict, people: dict[str, list[int]]) -> None:
     members = {m for n in w.networks for m, _ in n.members} | {w.plan.swap.person} | {p for _, p in w.aliases}
     variants = w.profile["names"]["variants"]
     a, b = extracts[ours], extracts[partner]
-    taken = set(a.name.map(lambda n: name_key(n, variants)))
+    taken = set(a.name.map(lambda n: _name_key(n, variants)))
     planted = 0
     for y, person in enumerate(people[partner]):
         x = _only_record(people[ours], person)
@@ -78,14 +78,14 @@ def _only_record(people: list[int], person: int) -> int | None:
 def misspelt(name: str, variants: dict[str, list[str]], taken: set[str]) -> str:
     """The name with one letter of its longest word typed twice, such that its normalised form changes, stays
     within EXCHANGE_TYPO_SCORE_MIN of the original's and is no one else's; "" if no letter does."""
-    key = name_key(name, variants)
+    key = _name_key(name, variants)
     word = max(name.split(" "), key=len)
     start = name.index(word)
     for i in range(2, len(word)):
         if not word[i].isalpha() or word[i] == word[i - 1]:  # a letter typed twice, never three times
             continue
         typo = name[:start + i] + word[i] + name[start + i:]
-        new = name_key(typo, variants)
+        new = _name_key(typo, variants)
         if new != key and new not in taken and fuzz.token_sort_ratio(new, key) >= EXCHANGE_TYPO_SCORE_MIN:
             return typo
     return ""
