@@ -168,6 +168,12 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "code, the other cell members' first record too",
          "exercise 13: reading the numbers with the service's country alone, or with the case's alone, reaches "
          "fewer lines of the core than reading with both"),
+        ("names the partner misspells", f"the foreign partner (the first foreign_police service) types one letter "
+         f"twice in the name of {S.EXCHANGE_TYPOS} people it shares with the narcotics service (outside the planted "
+         "networks, one record in each extract, birth dates written in both, no phone read alike); their normalised "
+         f"names still score at least {S.EXCHANGE_TYPO_SCORE_MIN} (token_sort_ratio)",
+         "exercise 12: exact keyed digests of the normalised identifiers miss pairs that a fuzzy comparison of the "
+         "names in clear finds, so what hashing loses is never zero"),
         ("money: the busy trader", f"the calls' decoy pays his suppliers {S.MONEY_TRADER_TRANSFERS} times, each "
          f"from {S.MONEY_TRADER_BAND[0]:g} up to {S.MONEY_TRADER_BAND[1]:g} times the reporting threshold; no other "
          f"sender makes more than {S.MONEY_ABOVE_RIVAL_MAX} transfers at or above it",

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..profiles import scaled_price
-from . import confusers, guarantee
+from . import confusers, exchange, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
 from .signals import BOUNDARY_SOURCES, INCONSISTENT_REPORTS, INCONSISTENT_TOO_LOW, PILL_REPORTS_UNPROMPTED
@@ -469,7 +469,8 @@ OFFENCES = {
 
 def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Each service's records about people, in its own habits, duplicates included, and different
-    people sharing a birth date, a phone or a name where exercise 03 collates (`confusers`)."""
+    people sharing a birth date, a phone or a name where exercise 03 collates (`confusers`), and a few names
+    the foreign partner misspells (`exchange`, exercise 12)."""
     rng, p, P = w.rng, w.profile, w.persons
     variants = p["names"]["variants"]
     members_home = [m for n in w.networks for m, _ in n.members if not P.foreign_side.iat[m]]
@@ -526,6 +527,7 @@ def build_extracts(w: World) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     _partner_holds_core(w, extracts[partner], people_of[partner], numbers_of[partner], cell_lines, home_line)
     formats = {s["code"]: (s["date_format"], s["phone_format"]) for s in p["services"]}
     confusers.plant(w, extracts, people_of, numbers_of, formats, lambda e164, fmt: _service_phone(e164, fmt, rng))
+    exchange.plant_typos(w, extracts, people_of)
     full = P.full_name.tolist()  # after `confusers`, which gives a few people a homonym's name
     for code, df in extracts.items():
         truth += [(code, r, col['person_id'][person]) for r, person in zip(df.record_id, people_of[code])]

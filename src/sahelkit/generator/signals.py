@@ -83,6 +83,12 @@ COLLATION_KEY_ONLY_PRECISION = 0.85  # matching on a key alone, without the name
 COLLATION_NAME_ONLY_PRECISION = 0.90  # homonyms: matching on the normalised name alone stays below this precision
 COLLATION_CONFUSER_SCORE_MAX = 75  # their normalised names score at most this (token_sort_ratio; exercise 03 keeps 90)
 
+# exercise 12: the foreign partner misspells by one letter a few people it shares with the narcotics service
+# (birth dates written alike, no phone read alike), so a fuzzy comparison of the names in clear finds pairs
+# that exact keyed digests miss
+EXCHANGE_TYPOS = 3  # people misspelt so (at least this many such pairs)
+EXCHANGE_TYPO_SCORE_MIN = 90  # their normalised names still score at least this (token_sort_ratio; module 03's)
+
 
 def whole_minutes(seconds: int) -> int:
     """480 -> 8: whole minutes, rounded up, so that 'within N minutes' stays true."""
