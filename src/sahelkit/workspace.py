@@ -57,7 +57,8 @@ INSTRUCTOR_PLUGINS = ("@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 OFFLINE_PLUGINS = ("@jupyterlab/apputils-extension:announcements",)
 """The news pop-up: the workshop is offline (the Makefile disables it for the trainer's server too)."""
-SKIP = ("__pycache__", ".ipynb_checkpoints", ".DS_Store", "*.pyc", "proposition_ece_*", "frise_*.csv")
+SKIP = ("__pycache__", ".ipynb_checkpoints", ".DS_Store", "*.pyc", "proposition_ece_*", "frise_*.csv",
+        "note_synthese_*")
 
 
 class WorkspaceError(ValueError):

@@ -35,7 +35,8 @@ NEVER = ("generator", "course", "grading", "cli")
 SKIP = ("__pycache__", "*.pyc", ".ipynb_checkpoints", ".DS_Store")
 # What notebooks write next to themselves when a trainer runs them (module 13's draft JIT proposal,
 # as HTML and Word; module 07's event chart as CSV): one case's results, never handed to participants.
-GENERATED = ("proposition_ece_*.html", "proposition_ece_*.docx", "frise_*.csv")
+GENERATED = ("proposition_ece_*.html", "proposition_ece_*.docx", "frise_*.csv", "note_synthese_*.html",
+             "note_synthese_*.docx")
 LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME")
 
 

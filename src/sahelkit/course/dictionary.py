@@ -10,7 +10,7 @@ from pathlib import Path
 from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
 from ..generator import signals as S
-from ..generator.intel import PILL_TEXTS, _expected_grade
+from ..generator.intel import PILL_TEXTS, PLACE_TIME_FORM, SOURCE_SPOTS, WORDS_FORM, _expected_grade
 from ..paths import DATASETS
 from ..profiles import (
     HOME_TOWNS_MAX,
@@ -216,6 +216,27 @@ def _planted_cases_md() -> str:
     return "\n".join(rows + [""])
 
 
+def _source_details_md() -> str:
+    """The fixed forms in which report texts say what only the source could know (exercise 11's sanitiser)."""
+    (pt, pt3), (wd, wd3) = S.SOURCE_PLACE_TIME_REPORTS, S.SOURCE_WORDS_REPORTS
+    example = PLACE_TIME_FORM.format(hour=5, minute=40, spot=SOURCE_SPOTS[0], town="Kati")
+    shown = PLACE_TIME_FORM.format(hour=0, minute=0, spot="<place>", town="<town>").replace("00 h 00", "HH h MM")
+    return "\n".join([
+        "## What only the source could know (reports.csv `text`)", "",
+        "Some reports of human sources end with details only the source could give, always written in one of "
+        "two fixed forms, so that a sanitiser (exercise 11) can find them exactly:", "",
+        f"- an exact time and a precise place: `{shown}`; the time is two digits, ` h `, two digits "
+        f"(`{example}`); the place never holds a comma; the town is the first home town the report names, "
+        "else one of the profile's;",
+        f"- the source's own words: `{WORDS_FORM.format(words='<words>')}` at the very end of the text; the words never hold a "
+        "guillemet.", "",
+        f"{pt} reports not graded H3 and {pt3} graded H3 carry the time and place; {wd} not graded H3 and {wd3} "
+        "graded H3 carry the words (some carry both). They are the network's reports of human sources before "
+        "the background's, in a fixed order (the CRC-32 of the report id), with no random draw. A sanitised "
+        "text keeps the town (`ce jour-là, à <town>`), drops the words, and an H3 report's wording is not "
+        "passed on at all.", ""])
+
+
 DISCRIMINATION_INTRO = """## Cases that tell each exercise's method from its wrong neighbours
 
 Whatever the country and the seed, the generator plants the cases below, so that each plausible
@@ -387,7 +408,7 @@ def render() -> str:
              "## Extracts", "", _table_md(EXTRACT),
              "## Ground truth (truth/)", "", "Kept apart for trainers and tests; never give it to participants.", ""
              ] + [_table_md(t) for t in TRUTH_TABLES] + [
-             _signals_md(ex), _discrimination_md(), _planted_cases_md(), _maps_md(), _profile_md()]
+             _signals_md(ex), _source_details_md(), _discrimination_md(), _planted_cases_md(), _maps_md(), _profile_md()]
     return "\n".join(parts)
 
 

@@ -8,6 +8,8 @@ planted inconsistencies. Extracts follow each service's habits so collation is r
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -16,7 +18,14 @@ from ..profiles import scaled_price
 from . import confusers, exchange, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
-from .signals import BOUNDARY_SOURCES, INCONSISTENT_REPORTS, INCONSISTENT_TOO_LOW, PILL_REPORTS_UNPROMPTED
+from .signals import (
+    BOUNDARY_SOURCES,
+    INCONSISTENT_REPORTS,
+    INCONSISTENT_TOO_LOW,
+    PILL_REPORTS_UNPROMPTED,
+    SOURCE_PLACE_TIME_REPORTS,
+    SOURCE_WORDS_REPORTS,
+)
 from .world import PILL_CRIMES, World, year_start
 
 SOURCE_YEARS = 12  # tested sources were recruited during the years before the period's; untested ones last year
@@ -118,6 +127,28 @@ BACKGROUND_TEXTS = [
     "Vol de bétail signalé près de {town} ; les auteurs seraient venus de {town2} selon des éleveurs.",
     "La source indique que {name} cherche à vendre une parcelle à {town} ; rien de suspect à ce stade.",
     "Selon la source, le numéro {phone} appartiendrait à un revendeur de cartes de recharge de {town}.",
+]
+
+# what only the source could know, appended to some human sources' reports in these fixed forms (documented in
+# the data dictionary) so that a sanitiser can be written and tested exactly: the time is always two digits,
+# " h ", two digits; the place never holds a comma; the words never hold a guillemet
+PLACE_TIME_FORM = "La source était sur place à {hour:02d} h {minute:02d}, {spot}, à {town}."
+WORDS_FORM = "Mots de la source : « {words} »."
+SOURCE_SPOTS = [
+    "derrière la gare routière",
+    "devant la pharmacie du rond-point",
+    "dans la cour d'une maison près du château d'eau",
+    "sous le hangar d'un garage près de l'abattoir",
+    "à la sortie nord du marché de bétail",
+    "près de la deuxième mosquée en entrant par l'est",
+]
+SOURCE_WORDS = [
+    "je les ai vus décharger les cartons moi-même",
+    "c'est moi qui ai porté le colis jusqu'au camion",
+    "il m'a dit de ne rien répéter à personne",
+    "j'étais assis à côté quand ils ont compté l'argent",
+    "il m'a montré le téléphone qu'il utilise pour ça",
+    "ils passent toujours quand le poste change d'équipe",
 ]
 
 
@@ -282,9 +313,41 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     w.plan.inconsistent_reports = rep.report_id.iloc[sorted(picked + low)].tolist()
     w.plan.answered = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
                        for i in range(len(reqs))}
+    rep = _source_details(rep, src, home_towns)
     cols = ["report_id", "service", "date", "source_id", "source_grade", "info_grade", "handling_code", "text",
             "entity_ids", "requirement_id"]
     return requirements, rep[cols]
+
+
+def _source_details(rep: pd.DataFrame, src: pd.DataFrame, home_towns: list[str]) -> pd.DataFrame:
+    """Reports of human sources that say what only the source could know (exercise 11's sanitiser).
+
+    Reports not graded H3 and reports graded H3 are each taken in a fixed order, the network's
+    reports before the background's, then by the CRC-32 of their report_id: the first ones get the
+    exact time and place (SOURCE_PLACE_TIME_REPORTS), every second one of the first ones the source's
+    words (SOURCE_WORDS_REPORTS), so some carry both and some one. Time, place and words follow from
+    the same CRC and the town is the first home town the text names: no
+    random draw, so every other table keeps its bytes."""
+    rep = rep.copy()
+    human = rep.source_id.map(src.set_index("source_id").kind).eq("human").to_numpy()
+    towns = re.compile("|".join(rf"\b{re.escape(t)}\b" for t in sorted(home_towns, key=len, reverse=True)))
+    for h3, place_time, words in ((False, SOURCE_PLACE_TIME_REPORTS[0], SOURCE_WORDS_REPORTS[0]),
+                                  (True, SOURCE_PLACE_TIME_REPORTS[1], SOURCE_WORDS_REPORTS[1])):
+        pool = rep.index[human & (rep.handling_code.eq("H3").to_numpy() == h3)]
+        order = sorted(pool, key=lambda i: (bool(rep.background[i]), zlib.crc32(rep.report_id[i].encode()),
+                                            rep.report_id[i]))
+        for k, i in enumerate(order[:max(place_time, 2 * words)]):
+            crc = zlib.crc32(rep.report_id[i].encode())
+            text = rep.text[i]
+            if k < place_time:
+                named = towns.search(text)
+                town = named.group(0) if named else home_towns[crc % len(home_towns)]
+                text += " " + PLACE_TIME_FORM.format(hour=crc % 24, minute=crc // 24 % 60,
+                                                     spot=SOURCE_SPOTS[crc // 1440 % len(SOURCE_SPOTS)], town=town)
+            if k % 2 == 0 and k < 2 * words:
+                text += " " + WORDS_FORM.format(words=SOURCE_WORDS[crc // 7 % len(SOURCE_WORDS)])
+            rep.loc[i, "text"] = text
+    return rep
 
 
 def _take_background(rep: pd.DataFrame, taken: set[int], source: pd.Series) -> int:

@@ -135,3 +135,9 @@ SHUTTLE_LEAD = 15  # passages (or, when cheaper, plates) by which the planted po
 # exercise 07: the latest seizure naming a person and a vehicle is a network courier's, and the calls of
 # the hours before it tell a chain of calls in time order from any path in the call graph
 SEIZURE_WINDOW_HOURS = 48
+
+# source details (exercise 11 part 1): reports of human sources that carry what only the source could know, in
+# fixed forms (intel.PLACE_TIME_FORM, intel.WORDS_FORM) that a sanitiser is taught to remove or generalise.
+# Each pair counts (reports not graded H3, reports graded H3), taken in a fixed order (intel._source_details).
+SOURCE_PLACE_TIME_REPORTS = (10, 2)  # an exact time and a precise place: "à 05 h 40, derrière la gare, à Kati."
+SOURCE_WORDS_REPORTS = (6, 1)  # the source's own words, quoted: "Mots de la source : « ... »."
