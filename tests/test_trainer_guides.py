@@ -104,7 +104,7 @@ def test_every_sahelkit_command_in_the_guides_is_accepted():
 def _week_one_rows() -> list[tuple[int | None, str]]:
     """(minutes or None, activity) for each row of week 1's day tables in the schedule."""
     text = (REPO / "trainers" / "schedule.md").read_text(encoding="utf-8")
-    week = text.split("## Semaine 1", 1)[1].split("### La semaine 1 d'aujourd'hui", 1)[0]
+    week = text.split("## Semaine 1", 1)[1].split("### La revue du matin", 1)[0]
     rows = []
     for line in week.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -126,10 +126,19 @@ def test_the_schedule_gives_each_module_its_notebook_s_time(notebook: Path):
     assert sum(practice) == practise, f"exercise {number}: {practice} min instead of {practise}"
 
 
-def test_a_module_to_come_does_not_exist_yet():
-    """When module NN lands, its slot in the schedule loses its "(à venir)" and gets its real time."""
-    to_come = {m.group(1) for _, what in _week_one_rows() for m in [re.match(r"module (\d\d), .*\(à venir\)", what)]
-               if m}
-    assert to_come, "the schedule names the modules to come"
-    landed = sorted(nb.name for nb in MODULES if nb.name[:2] in to_come)
-    assert not landed, f"update trainers/schedule.md: {landed} exist now"
+def test_week_one_has_no_module_to_come_and_no_two_slots_at_once():
+    """Every module of week 1 exists (no "(à venir)" left), and each day's slots follow one another:
+    a slot ends before the next begins (times of day, durations in minutes)."""
+    text = (REPO / "trainers" / "schedule.md").read_text(encoding="utf-8")
+    week = text.split("## Semaine 1", 1)[1].split("### La revue du matin", 1)[0]
+    assert "à venir" not in week
+    for day in week.split("\n### ")[1:]:
+        slots = []
+        for line in day.splitlines():
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if len(cells) == 3 and re.fullmatch(r"\d\d:\d\d", cells[0]) and MINUTES.match(cells[1]):
+                hours, minutes = map(int, cells[0].split(":"))
+                slots.append((hours * 60 + minutes, int(MINUTES.match(cells[1]).group(1)), cells[2][:40]))
+        assert slots, day.splitlines()[0]
+        for (start, length, what), (after, _, then) in zip(slots, slots[1:]):
+            assert start + length <= after, f"{day.splitlines()[0]}: « {what} » runs into « {then} »"
