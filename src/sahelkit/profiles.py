@@ -732,9 +732,9 @@ CONVOY_MIN_CHECKPOINTS = 3  # the planted convoy passes several checkpoints, min
 class Requirement:
     """Something every profile must hold because a notebook (or a planted signal) relies on it.
 
-    `needed_by` names notebooks as "modules/NN-slug" (teaching) or "solutions/NN-slug" (exercise),
-    and signals as "signal:<kind>" (truth/signals.csv); `missing` says in French what is absent,
-    or None when the profile has it."""
+    `needed_by` names notebooks as "modules/NN-slug" (teaching, modules/NN-cours-slug.ipynb) or
+    "solutions/NN-slug" (exercise), and signals as "signal:<kind>" (truth/signals.csv); `missing`
+    says in French what is absent, or None when the profile has it."""
 
     name: str
     key: str
@@ -861,15 +861,19 @@ REQUIREMENTS: tuple[Requirement, ...] = (
                 ("modules/03-collate-records", "solutions/02-grade-sources"), _home_service("customs"),
                 ("customs",)),
     Requirement("gendarmerie", "services", "a gendarmerie (kind gendarmerie) of the country",
-                ("modules/03-collate-records",), _home_service("gendarmerie"), ("gendarmerie",)),
+                ("modules/03-collate-records", "modules/12-exchange", "solutions/12-exchange"),
+                _home_service("gendarmerie"), ("gendarmerie",)),
     Requirement("narcotics", "services", "a narcotics service (kind narcotics) of the country",
-                ("solutions/03-collate-records", "solutions/14-capstone"), _home_service("narcotics"), ("narcotics",)),
+                ("solutions/03-collate-records", "modules/12-exchange", "solutions/12-exchange",
+                 "solutions/14-capstone"),
+                _home_service("narcotics"), ("narcotics",)),
     Requirement("investigation", "services", "a counter-terrorism or police service of the country",
                 ("solutions/03-collate-records",), _home_service("counter_terrorism", "police"),
                 ("counter_terrorism", "police")),
     Requirement("foreign_police", "services", "a foreign police service (kind foreign_police) of another country",
                 ("modules/02-grade-sources", "modules/03-collate-records", "solutions/02-grade-sources",
-                 "solutions/14-capstone"), _foreign_police, ("foreign_police",)),
+                 "modules/12-exchange", "solutions/12-exchange", "solutions/14-capstone"), _foreign_police,
+                ("foreign_police",)),
     Requirement("cross_border_route", "routes", "a route through a town of a neighbour (a country whose towns and "
                 "numbering are listed): the cross-border cell lives there and the broker links it to the rest",
                 ("modules/05-who-matters", "solutions/05-who-matters", "modules/09-mobile-money",
