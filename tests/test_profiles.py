@@ -13,6 +13,7 @@ import yaml
 import sahelkit
 from sahelkit import borders
 from sahelkit.countries import UnknownCountryError, resolve_country
+from sahelkit.course.curriculum import module_slug, teaching_name
 from sahelkit.generator.case import generate
 from sahelkit.profiles import (
     PERIOD_MAX_DAYS,
@@ -476,7 +477,9 @@ def test_a_missing_customs_service_message():
 
 def _notebook(name: str) -> Path:
     folder, slug = name.split("/")
-    return REPO / "modules" / f"{slug}.ipynb" if folder == "modules" else REPO / "solutions" / slug / f"{slug}.ipynb"
+    if folder == "modules":
+        return REPO / "modules" / teaching_name(slug)
+    return REPO / "solutions" / slug / f"{slug}.ipynb"
 
 
 @pytest.mark.parametrize("requirement", REQUIREMENTS, ids=lambda r: r.name)
@@ -498,7 +501,7 @@ def test_every_service_kind_a_notebook_looks_up_is_a_requirement():
     for path in sorted((REPO / "modules").glob("[0-9]*.ipynb")) + sorted((REPO / "solutions").glob("*/*.ipynb")):
         text = path.read_text(encoding="utf-8").replace('\\"', '"')
         name = f"{path.parent.name if path.parent.name != 'modules' else 'modules'}"
-        name = f"modules/{path.stem}" if name == "modules" else f"solutions/{path.stem}"
+        name = f"modules/{module_slug(path)}" if name == "modules" else f"solutions/{path.stem}"
         for kind in re.findall(r'\["kind"\]\s*==\s*"(\w+)"', text):
             if kind in SERVICE_KINDS:  # posts have kinds too (border, checkpoint): required apart
                 looked_up.add((name, (kind,)))

@@ -26,7 +26,7 @@ from tests.helpers import (
 pytestmark = pytest.mark.browser
 
 EXERCISE = "exercises/00-get-started/00-get-started.ipynb"
-TEACHING = "modules/00-get-started.ipynb"
+TEACHING = "modules/00-cours-get-started.ipynb"
 TYPO = 'seizures_per_town = seizures["towns"].value_counts()'
 SHOTS = REPO / "screenshots"
 RUN_MS = 120_000

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
+from sahelkit.course.curriculum import teaching_name
 from tests.helpers import (
     BIN,
     CHROMIUM_ARGS,
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.browser
 
 ASSIGNMENT = "01-intelligence-cycle"
 EXERCISE = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
-TEACHING = f"modules/{ASSIGNMENT}.ipynb"
+TEACHING = f"modules/{teaching_name(ASSIGNMENT)}"
 LANDING = "modules/index.ipynb"
 SHOTS = REPO / "screenshots"
 

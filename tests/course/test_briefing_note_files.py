@@ -19,5 +19,5 @@ def test_a_briefing_note_left_beside_the_module_is_not_shipped(name):
 
 
 def test_the_module_itself_is_shipped():
-    assert not bundle.generated(Path("modules/11-products.ipynb"))
-    assert not workspace._skipped(Path("modules/11-products.ipynb"))
+    assert not bundle.generated(Path("modules/11-cours-products.ipynb"))
+    assert not workspace._skipped(Path("modules/11-cours-products.ipynb"))

@@ -11,7 +11,7 @@ def _markdown(notebook: str) -> str:
 
 def test_the_handling_codes_are_named_as_the_workshops_own_scheme_everywhere():
     """H1-H3 mean something else in Europol's scheme (H1: not usable in court without permission)."""
-    for notebook in ("modules/01-intelligence-cycle.ipynb", "modules/02-grade-sources.ipynb"):
+    for notebook in ("modules/01-cours-intelligence-cycle.ipynb", "modules/02-cours-grade-sources.ipynb"):
         text = _markdown(notebook)
         assert "propres à l'atelier" in text and "Europol" in text, notebook
     for readme in ("README.md", "datasets/README.md"):
@@ -34,7 +34,7 @@ def test_module_03_candidates_is_what_the_exercise_fixture_copies():
     (module-03-candidates-copied must keep every point), so the copy must be the module's own code."""
     from tests.helpers import wrong_answers
 
-    nb = nbformat.read(REPO / "modules" / "03-collate-records.ipynb", as_version=4)
+    nb = nbformat.read(REPO / "modules" / "03-cours-collate-records.ipynb", as_version=4)
     function = next(c.source for c in nb.cells if c.source.startswith("def candidates(")).split("\n\n\n")[0]
     [entry] = [e for e in wrong_answers("03-collate-records") if e["name"] == "module-03-candidates-copied"]
     assert entry["loses"] == []

@@ -64,7 +64,7 @@ def test_the_solution_passes_the_visible_checks_and_the_dialog_says_they_are_not
 
 
 def test_a_teaching_notebook_has_nothing_to_grade():
-    result = ParticipantValidator().validate(str(REPO / "modules" / "00-get-started.ipynb"))
+    result = ParticipantValidator().validate(str(REPO / "modules" / "00-cours-get-started.ipynb"))
     assert result == {"nothing_to_grade": NOTHING_TO_GRADE}
 
 
@@ -110,7 +110,7 @@ def test_the_server_answers_validate_in_french(tmp_path):
             except (urllib.error.URLError, ConnectionError, OSError):
                 assert time.monotonic() < deadline and proc.poll() is None, (tmp_path / "lab.log").read_text()
                 time.sleep(0.3)
-        answer = json.loads(call("/assignments/validate", {"path": "modules/00-get-started.ipynb"}))
+        answer = json.loads(call("/assignments/validate", {"path": "modules/00-cours-get-started.ipynb"}))
         assert answer == {"success": False, "value": NOTHING_TO_GRADE}
         import nbgrader
         assert json.loads(call(f"/nbgrader_version?version={nbgrader.__version__}")) == {"success": True}

@@ -5,11 +5,12 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from sahelkit.course.curriculum import teaching_name
 from sahelkit.generator.signals import CONVOY_WINDOW_S, whole_minutes
 from tests.helpers import REPO
 
 NAME = "08-flow-and-maps"
-NOTEBOOKS = [REPO / "modules" / f"{NAME}.ipynb", REPO / "solutions" / NAME / f"{NAME}.ipynb"]
+NOTEBOOKS = [REPO / "modules" / teaching_name(NAME), REPO / "solutions" / NAME / f"{NAME}.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)

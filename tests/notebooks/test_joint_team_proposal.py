@@ -65,7 +65,7 @@ def proposal(request, tmp_path_factory) -> tuple[str, Path, docx.document.Docume
     country = request.param
     folder = tmp_path_factory.mktemp(f"m13-{country}")
     (folder / f"proposition_ece_{country}.html").write_text(FOREIGN_PAGE, encoding="utf-8")
-    notebook = nbformat.read(REPO / "modules" / "13-joint-team.ipynb", as_version=4)
+    notebook = nbformat.read(REPO / "modules" / "13-cours-joint-team.ipynb", as_version=4)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SAHELKIT_COUNTRY", country)
         patch.setenv("MPLBACKEND", "agg")

@@ -13,7 +13,7 @@ from sahelkit.generator import signals as S
 from sahelkit.profiles import load_profile
 from tests.helpers import COUNTRIES, REPO
 
-NOTEBOOKS = [REPO / "modules" / "09-mobile-money.ipynb",
+NOTEBOOKS = [REPO / "modules" / "09-cours-mobile-money.ipynb",
              REPO / "solutions" / "09-mobile-money" / "09-mobile-money.ipynb",
              REPO / "exercises" / "09-mobile-money" / "09-mobile-money.ipynb"]
 

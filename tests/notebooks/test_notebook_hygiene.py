@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from sahelkit.course.curriculum import teaching_name
 from tests.helpers import REPO
 
 NOTEBOOKS = sorted(
@@ -78,5 +79,5 @@ def test_modules_are_numbered_and_kebab_case():
         if folder.is_dir():
             assert re.fullmatch(r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", folder.name), folder
             assert (folder / f"{folder.name}.ipynb").exists(), f"{folder} needs {folder.name}.ipynb"
-            assert (REPO / "modules" / f"{folder.name}.ipynb").exists(), \
-                f"exercise {folder.name} has no teaching notebook modules/{folder.name}.ipynb"
+            assert (REPO / "modules" / teaching_name(folder.name)).exists(), \
+                f"exercise {folder.name} has no teaching notebook modules/{teaching_name(folder.name)}"

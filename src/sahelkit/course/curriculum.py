@@ -30,7 +30,7 @@ WEEK_2 = ("mentoring",)
 
 @dataclass
 class Module:
-    slug: str
+    slug: str  # the exercise's name (nbgrader's assignment), "05-who-matters"; the notebook is `notebook`
     title: str
     title_en: str
     teaching_minutes: int
@@ -43,6 +43,30 @@ class Module:
         """The module's number followed by a space ("03 "), or nothing for a week-2 notebook."""
         return f"{self.slug[:2]} " if self.slug[:2].isdigit() else ""
 
+    @property
+    def notebook(self) -> str:
+        """The teaching notebook's file name in modules/ (see `teaching_name`)."""
+        return teaching_name(self.slug)
+
+
+TEACHING_MARK = "cours-"
+"""Teaching notebooks are named "05-cours-who-matters.ipynb", their exercise "05-who-matters.ipynb":
+two tabs of JupyterLab, cut to their first characters when many are open, then read "05-cours…"
+and "05-who-m…". The exercise keeps its name: nbgrader knows a notebook by its file name, and
+renaming it would part a cohort's gradebook from the submissions it graded."""
+
+
+def teaching_name(slug: str) -> str:
+    """The teaching notebook of a module: "05-who-matters" -> "05-cours-who-matters.ipynb"
+    (a week-2 notebook, "mentoring", keeps its name)."""
+    return f"{slug[:3]}{TEACHING_MARK}{slug[3:]}.ipynb" if slug[:2].isdigit() else f"{slug}.ipynb"
+
+
+def module_slug(path: Path) -> str:
+    """The inverse of `teaching_name`: modules/05-cours-who-matters.ipynb -> "05-who-matters"."""
+    stem = path.stem
+    return stem[:3] + stem[3 + len(TEACHING_MARK):] if stem[3:].startswith(TEACHING_MARK) else stem
+
 
 def modules(repo: Path = REPO) -> list[Module]:
     """Every teaching notebook in order, with the metadata the navigation needs."""
@@ -53,9 +77,12 @@ def modules(repo: Path = REPO) -> list[Module]:
         missing = [key for key in REQUIRED if key not in meta]
         if missing:
             raise ValueError(f"{path.relative_to(repo)}: metadata.sahelkit lacks {', '.join(missing)}")
-        found.append(Module(path.stem, meta["title"], meta["title_en"], int(meta["teaching_minutes"]),
+        slug = module_slug(path)
+        if path.name != teaching_name(slug):
+            raise ValueError(f"{path.relative_to(repo)}: a teaching notebook is named NN-{TEACHING_MARK}<slug>.ipynb")
+        found.append(Module(slug, meta["title"], meta["title_en"], int(meta["teaching_minutes"]),
                             int(meta["practice_minutes"]), meta["summary"],
-                            (repo / "exercises" / path.stem / f"{path.stem}.ipynb").exists()))
+                            (repo / "exercises" / slug / f"{slug}.ipynb").exists()))
     return found
 
 
@@ -63,7 +90,7 @@ def readme_table(mods: list[Module]) -> str:
     rows = ["| module | exercise | time (min) | what it teaches |", "|---|---|---|---|"]
     for m in mods:
         exercise = f"[{m.slug}](exercises/{m.slug}/{m.slug}.ipynb)" if m.has_exercise else "-"
-        rows.append(f"| [{m.number}{m.title_en}](modules/{m.slug}.ipynb) | {exercise} "
+        rows.append(f"| [{m.number}{m.title_en}](modules/{m.notebook}) | {exercise} "
                     f"| {m.teaching_minutes} + {m.practice_minutes} | {m.summary} |")
     total = sum(m.teaching_minutes + m.practice_minutes for m in mods)
     rows.append(f"\nTotal: {total // 60} h {total % 60:02d} min of teaching and practice.")
@@ -84,7 +111,7 @@ def index_notebook(mods: list[Module]) -> nbformat.NotebookNode:
     ]
     for m in mods:
         exercise = f"[exercice {m.number.strip()}](../exercises/{m.slug}/{m.slug}.ipynb)" if m.has_exercise else "-"
-        lines.append(f"| [{m.number.replace(' ', '. ')}{m.title}]({m.slug}.ipynb) | {exercise} "
+        lines.append(f"| [{m.number.replace(' ', '. ')}{m.title}]({m.notebook}) | {exercise} "
                      f"| {m.teaching_minutes} + {m.practice_minutes} |")
     lines += ["", "Pour vérifier que tout fonctionne, exécutez la cellule ci-dessous "
               "(cliquez dedans, puis Maj+Entrée) : elle affiche le pays et les tables du cas."]
