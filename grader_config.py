@@ -28,6 +28,8 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 from sahelkit.hub.config import EXCHANGE_ENV  # noqa: E402
 
 c.Exchange.root = os.environ.get(EXCHANGE_ENV) or os.path.join(here, ".exchange")
+# There, several trainers may release and collect: what nbgrader writes is shared with their group.
+c.CourseDirectory.groupshared = bool(os.environ.get(EXCHANGE_ENV))
 os.makedirs(c.Exchange.root, exist_ok=True)
 
 # --- what participants receive ----------------------------------------------------------

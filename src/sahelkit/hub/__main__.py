@@ -21,15 +21,16 @@ from pathlib import Path
 from ..cli import FrenchParser
 from ..grading.collect import TRAINER_ROLE, UsageError
 from . import accounts as acc
-from .config import HubSettings
+from .config import SERVER_PORTS, HubSettings
 from .permissions import lock_kit, unreachable_parents
 
 STATE = "serveur-classe"
 """The server's own folder in the kit (git-ignored): database, secrets, accounts, slips."""
 EXCHANGE = "/srv/nbgrader/exchange"
 """nbgrader's own default exchange folder, shared by every account."""
-EXCHANGE_MODE = 0o1777
-"""As nbgrader asks of a shared exchange: everyone writes, nobody removes another's files (sticky)."""
+EXCHANGE_MODE = 0o3777
+"""As nbgrader asks of a shared exchange: everyone writes, nobody removes another's files (sticky); what
+is made in it belongs to the trainers' group (setgid), so that any trainer collects what another released."""
 DEFAULT_PORT = 8000
 
 
@@ -121,14 +122,15 @@ def start(args) -> int:
     state.mkdir(parents=True, exist_ok=True)
     os.chown(state, 0, 0)
     os.chmod(state, 0o711)
-    exchange = Path(args.exchange)
-    exchange.mkdir(parents=True, exist_ok=True)
-    os.chmod(exchange, EXCHANGE_MODE)
-
     accounts = acc.create_accounts(people, state)
     trainers = sorted(p for p, person in people.items() if person.role == TRAINER_ROLE)
     participants = sorted(p for p in people if p not in trainers)
-    lock_kit(kit, acc.ensure_group(acc.TRAINERS_GROUP), skip=(state, exchange))
+    trainers_gid = acc.ensure_group(acc.TRAINERS_GROUP, state)
+    exchange = Path(args.exchange)
+    exchange.mkdir(parents=True, exist_ok=True)
+    os.chown(exchange, 0, trainers_gid)
+    os.chmod(exchange, EXCHANGE_MODE)
+    lock_kit(kit, trainers_gid, skip=(state, exchange))
     problems = check_as(participants[0], kit, python, src, country)
     if problems:
         raise UsageError("vérification des droits : " + " ; ".join(problems))
@@ -136,7 +138,8 @@ def start(args) -> int:
 
     settings = HubSettings(kit=str(kit), state=str(state), exchange=str(exchange), country=country, ip=args.ip,
                            port=args.port, hub_port=_free_port(), proxy_api_port=_free_port(), proxy=str(proxy),
-                           python=str(python), src=str(src), trainers=trainers, participants=participants)
+                           python=str(python), src=str(src), trainers=trainers, participants=participants,
+                           server_ports=args.server_ports)
     config = settings.save(state)
     where = addresses(args.ip, args.port)
     slips = _slips(state, {p: accounts[p] for p in people}, where[0])
@@ -201,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             q.add_argument("--proxy", required=True, help="la commande configurable-http-proxy")
             q.add_argument("--exchange", default=EXCHANGE, help="dossier d'échange de nbgrader (défaut : %(default)s)")
             q.add_argument("--country", help="pays des données (défaut : SAHELKIT_COUNTRY, sinon le premier)")
+            q.add_argument("--server-ports", type=int, default=SERVER_PORTS,
+                           help="premier port des JupyterLab de chacun, sur 127.0.0.1 (défaut : %(default)s)")
         if name == "password":
             q.add_argument("id", help="identifiant du compte")
     args = p.parse_args(argv)

@@ -112,12 +112,21 @@ def home_of(name: str) -> Path:
     return Path(pwd.getpwnam(name).pw_dir)
 
 
-def ensure_group(name: str) -> int:
+GROUPS_FILE = "groupes.json"
+"""The system groups this server made (removed with the last account), beside the accounts."""
+
+
+def ensure_group(name: str, state: Path | None = None) -> int:
+    """The group's id, making the group (and recording it in `state`) when the machine has none."""
     import grp
     try:
         return grp.getgrnam(name).gr_gid
     except KeyError:
         _run("groupadd", "--system", name)
+        if state is not None:
+            path = state / GROUPS_FILE
+            made = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+            path.write_text(json.dumps(sorted({*made, name})), encoding="utf-8")
         return grp.getgrnam(name).gr_gid
 
 
@@ -132,8 +141,8 @@ def create_accounts(people: dict[str, Participant], state: Path) -> dict[str, Ac
         raise AccountError("ces identifiants de la liste sont déjà des utilisateurs de cette machine, que le serveur "
                            f"de la classe n'a pas créés : {', '.join(taken)} ; changez-les dans la liste (par exemple "
                            "en ajoutant l'initiale du service) et relancez")
-    ensure_group(TRAINERS_GROUP)
-    ensure_group(PARTICIPANTS_GROUP)
+    ensure_group(TRAINERS_GROUP, state)
+    ensure_group(PARTICIPANTS_GROUP, state)
     for pid, person in people.items():
         group = TRAINERS_GROUP if person.role == TRAINER_ROLE else PARTICIPANTS_GROUP
         if pid in accounts and user_exists(pid):
@@ -190,7 +199,29 @@ def remove_accounts(state: Path) -> list[str]:
             removed.append(pid)
         del accounts[pid]
         save_accounts(state, accounts)
+    _remove_groups(state)
     return removed
+
+
+def _remove_groups(state: Path) -> None:
+    """Remove the groups this server made, once nobody is in them any more."""
+    import grp
+    path = state / GROUPS_FILE
+    made = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
+    kept = []
+    for name in made:
+        try:
+            group = grp.getgrnam(name)
+        except KeyError:
+            continue
+        if group.gr_mem:
+            kept.append(name)
+        else:
+            _run("groupdel", name)
+    if kept:
+        path.write_text(json.dumps(kept), encoding="utf-8")
+    elif path.exists():
+        path.unlink()
 
 
 # --------------------------------------------------------------------------- the slips

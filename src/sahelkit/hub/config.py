@@ -19,6 +19,12 @@ SERVER_START_SECONDS = 300
 take about a minute (benchmarks/hub_capacity.py); a margin for a slower machine."""
 SERVER_HTTP_SECONDS = 240
 """How long the hub waits for a started server to answer on its port."""
+SERVER_PORTS = 20000
+"""Each account's server listens on 127.0.0.1 at this port plus its rank on the roster: below Linux's
+ephemeral ports (32768 and up), where kernels take theirs. JupyterHub's default, a random free port,
+can be taken by a kernel in the seconds a server needs to start on a busy machine."""
+SERVER_PORT_SPAN = 1000
+"""How far above its own port an account's server looks for a free one (another program on the machine)."""
 ROLE_ENV = "SAHELKIT_ROLE"
 KIT_ENV = "SAHELKIT_KIT"
 EXCHANGE_ENV = "SAHELKIT_EXCHANGE"
@@ -40,6 +46,7 @@ class HubSettings:
     src: str              # the folder that holds the sahelkit package every server imports
     trainers: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
+    server_ports: int = SERVER_PORTS
 
     def save(self, state: Path) -> Path:
         path = Path(state) / SETTINGS_FILE
@@ -110,9 +117,29 @@ def apply(c, settings_file: str) -> None:
     c.Spawner.start_timeout = SERVER_START_SECONDS
     c.Spawner.http_timeout = SERVER_HTTP_SECONDS
     trainers = set(s.trainers)
+    rank = {name: i for i, name in enumerate(sorted(trainers | set(s.participants)))}
 
-    def role(spawner) -> None:
+    def before_start(spawner) -> None:
+        """The account's role (what its server opens) and its port."""
+        name = spawner.user.name
         spawner.environment = dict(spawner.environment, **{
-            ROLE_ENV: TRAINER_ROLE if spawner.user.name in trainers else PARTICIPANT_ROLE})
+            ROLE_ENV: TRAINER_ROLE if name in trainers else PARTICIPANT_ROLE})
+        spawner.port = server_port(s.server_ports, rank.get(name, len(rank)), len(rank))
 
-    c.Spawner.pre_spawn_hook = role
+    c.Spawner.pre_spawn_hook = before_start
+
+
+def server_port(base: int, rank: int, accounts: int) -> int:
+    """The account's own port (base + rank) if nothing listens there, else the first free one above
+    every account's own, so that it never takes the port of another account whose server is not up yet."""
+    import socket
+    spare = base + accounts
+    for candidate in [base + rank, *range(spare, spare + SERVER_PORT_SPAN)]:
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds: TIME_WAIT is no obstacle
+            try:
+                sock.bind(("127.0.0.1", candidate))
+                return candidate
+            except OSError:
+                continue
+    raise RuntimeError(f"no free port from {spare} to {spare + SERVER_PORT_SPAN} on 127.0.0.1")

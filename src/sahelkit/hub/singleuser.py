@@ -32,6 +32,7 @@ def participant_server(kit: Path, exchange: Path, country: str, home: Path) -> t
     """Build or refresh the participant's workspace; return its root and the server's environment."""
     ws = Paths(home / FOLDER, shared_exchange=exchange)
     sync(wanted_files(kit, kit / "datasets", cases=[country]), ws)
+    ws.exercises.mkdir(exist_ok=True)  # where the Assignments panel fetches to: it fails while it is missing
     configure(ws, getpass.getuser())
     return ws.root, {"JUPYTER_CONFIG_DIR": str(ws.config), "SAHELKIT_DATA": str(ws.root / "datasets")}
 
