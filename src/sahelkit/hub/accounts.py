@@ -130,11 +130,36 @@ def ensure_group(name: str, state: Path | None = None) -> int:
         return grp.getgrnam(name).gr_gid
 
 
+LOCK = Path("/run/lock/sahelkit-hub.lock") if Path("/run/lock").is_dir() else Path("/tmp/sahelkit-hub.lock")
+"""Held while users and groups are made or removed: two servers on one machine (a test beside a
+classroom) never remove a shared group between another's check and its use."""
+
+
+def _machine_lock():
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with open(LOCK, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    return held()
+
+
 def create_accounts(people: dict[str, Participant], state: Path) -> dict[str, Account]:
     """Make the system user of everyone on the roster who has none yet; return every account of the state.
 
     A name already taken by a system user this server did not make is refused before anything is
     created, so a bad roster changes nothing."""
+    with _machine_lock():
+        return _create_accounts(people, state)
+
+
+def _create_accounts(people: dict[str, Participant], state: Path) -> dict[str, Account]:
     accounts = load_accounts(state)
     taken = sorted(pid for pid in people if user_exists(pid) and pid not in accounts)
     if taken:
@@ -190,6 +215,11 @@ def stop_processes(name: str) -> None:
 
 def remove_accounts(state: Path) -> list[str]:
     """Remove the system users this server made (and their homes), none other; return their names."""
+    with _machine_lock():
+        return _remove_accounts(state)
+
+
+def _remove_accounts(state: Path) -> list[str]:
     accounts = load_accounts(state)
     removed = []
     for pid in sorted(accounts):
