@@ -23,7 +23,7 @@ override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
 export SAHELKIT_DATA
 endif
 
-.PHONY: setup lab lab-trainer hub hub-remove-accounts proxy handin test browser exercises data check-data bench clean-venv
+.PHONY: setup lab lab-trainer hub hub-remove-accounts proxy handin test browser exercises data check-data bench bench-hub clean-venv
 
 setup: $(STAMP)
 
@@ -158,3 +158,7 @@ bench: setup
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/seal.py
 	$(BIN)/python benchmarks/signals.py   # every planted signal's margin, seeds 1-50 of every country
+
+# The classroom server's capacity: 16 participants sign in and run exercise 00 at once (as root).
+bench-hub: setup proxy
+	PYTHONPATH=src:. $(BIN)/python benchmarks/hub_capacity.py

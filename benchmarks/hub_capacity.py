@@ -7,7 +7,7 @@ sign in at the same moment and do the same. Printed: the time from signing in to
 the Run All time and its ratio to the baseline (median and worst), and the memory each participant
 takes (proportional set size of their server and kernel, shared libraries counted once).
 
-    sudo PYTHONPATH=src:. .venv/bin/python benchmarks/hub_capacity.py [--participants 16]
+    sudo make bench-hub    (or: sudo PYTHONPATH=src:. .venv/bin/python benchmarks/hub_capacity.py --participants 16)
 """
 from __future__ import annotations
 
