@@ -135,6 +135,7 @@ def formgrader(page, login: str, base: str, action: str) -> None:
     row.locator(f".{action} a").click()
     ok = page.locator("#success-modal")
     expect(ok).to_be_visible(timeout=180_000)
+    page.wait_for_timeout(500)  # the box fades in: the screenshot shows it whole
     shot(page, f"hub-trainer-{action}")
     ok.locator("button").first.click()
 
