@@ -23,7 +23,7 @@ override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
 export SAHELKIT_DATA
 endif
 
-.PHONY: setup lab lab-trainer handin test browser exercises data check-data bench clean-venv
+.PHONY: setup lab lab-trainer hub hub-remove-accounts proxy handin test browser exercises data check-data bench bench-hub clean-venv
 
 setup: $(STAMP)
 
@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml requirements.lock $(wildcard jupyter-config/*.json jupy
 	$(CHECK_PYTHON)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[test,hub]"
 	# rfc3987-syntax (an optional IRI checker of jsonschema, pulled in by Jupyter) compiles 35
 	# parsers when imported: 2-3 s added to every start of jupyter lab, nbgrader and sahelkit grade.
 	# No Jupyter or nbgrader schema checks IRIs, and jsonschema works without it.
@@ -81,6 +81,37 @@ lab-trainer: setup
 	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/modules/index.ipynb
 
+# The classroom server: JupyterHub on this machine, one account per person of the roster (ROSTER,
+# the same file `sahelkit grade --roster` reads, trainers marked in its role column), each
+# participant's JupyterLab under their own system user, nbgrader's exchange shared by the class
+# (src/sahelkit/hub/). As root: sudo make hub ; for the classroom network: sudo make hub HUB_IP=0.0.0.0
+HUB_IP   ?= 127.0.0.1
+HUB_PORT ?= 8000
+ROSTER   ?= participants.csv
+HUB_EXCHANGE ?= /srv/nbgrader/exchange
+# JupyterHub's proxy, from npm, in the venv (git-ignored); Node.js from the system's packages.
+PROXY_VERSION := 5.3.0
+PROXY := $(VENV)/proxy/node_modules/.bin/configurable-http-proxy
+hub: setup proxy
+	$(BIN)/python -m sahelkit.hub start --kit "$(CURDIR)" --roster "$(ROSTER)" --ip $(HUB_IP) --port $(HUB_PORT) \
+		--proxy "$(PROXY)" --exchange "$(HUB_EXCHANGE)"
+
+# After the workshop: remove the accounts `make hub` created (and their homes), and no other.
+hub-remove-accounts:
+	$(BIN)/python -m sahelkit.hub remove-accounts --kit "$(CURDIR)"
+
+proxy: $(PROXY)
+
+$(PROXY):
+	@command -v npm >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "Node.js (npm) manque pour le serveur de la classe : sudo apt-get install nodejs npm" >&2; exit 1; \
+		fi; }
+	mkdir -p $(VENV)/proxy
+	npm install --prefix $(VENV)/proxy --no-audit --no-fund --loglevel=error configurable-http-proxy@$(PROXY_VERSION)
+
 # What the participant handed in (Assignments panel > Submit), as one zip named after them, on the
 # trainer's USB stick: make handin TO=/media/CLE
 TO ?=
@@ -96,7 +127,7 @@ browser:
 			echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; \
 		fi; }
 
-test: setup browser
+test: setup browser proxy
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
@@ -127,3 +158,7 @@ bench: setup
 	$(BIN)/python benchmarks/grading.py
 	$(BIN)/python benchmarks/seal.py
 	$(BIN)/python benchmarks/signals.py   # every planted signal's margin, seeds 1-50 of every country
+
+# The classroom server's capacity: 16 participants sign in and run exercise 00 at once (as root).
+bench-hub: setup proxy
+	PYTHONPATH=src:. $(BIN)/python benchmarks/hub_capacity.py

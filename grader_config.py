@@ -23,7 +23,13 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # The exchange is a folder inside the course: the workshop runs on one laptop, offline, and
 # JupyterLab's assignment list must not warn that the exchange directory does not exist.
-c.Exchange.root = os.path.join(here, ".exchange")
+# On the classroom server (`make hub`), the trainer's server is given the exchange every account
+# shares instead (sahelkit/hub/config.py).
+from sahelkit.hub.config import EXCHANGE_ENV  # noqa: E402
+
+c.Exchange.root = os.environ.get(EXCHANGE_ENV) or os.path.join(here, ".exchange")
+# There, several trainers may release and collect: what nbgrader writes is shared with their group.
+c.CourseDirectory.groupshared = bool(os.environ.get(EXCHANGE_ENV))
 os.makedirs(c.Exchange.root, exist_ok=True)
 
 # --- what participants receive ----------------------------------------------------------

@@ -463,3 +463,143 @@ def run_all_cells(page, panel, lab: LabServer, path: str, timeout: float = 90_00
         state = page.evaluate(STATE_JS, panel.element_handle())
         raise AssertionError(f"Run All in {path} did not finish within {timeout / 1000:.0f} s: {state}") from None
     return panel.evaluate(CELLS_JS)
+
+
+# --------------------------------------------------------------------------- the classroom server
+HUB_PARTS = (*COURSE_PARTS, "src", "jupyter-config")
+"""What the classroom tests copy of the kit: the course, and the package and Jupyter settings that every
+account's server runs (so the hub's rights are given to the copy, never to the working tree)."""
+RUNUSER = shutil.which("runuser") or "/usr/sbin/runuser"
+"""util-linux's command to run a program as another account (root only)."""
+PROXY = Path(sys.prefix) / "proxy" / "node_modules" / ".bin" / "configurable-http-proxy"
+"""Where `make proxy` (a prerequisite of `make hub` and `make test`) installs JupyterHub's proxy."""
+
+
+def root_or_skip() -> None:
+    """The classroom server makes system users: only root can. Skipped otherwise, except in CI."""
+    if os.geteuid() == 0:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI=true but the tests do not run as root: the classroom server's test makes system users")
+    pytest.skip("the classroom server's test makes system users: run it as root")
+
+
+def proxy_or_skip() -> Path:
+    if os.access(PROXY, os.X_OK):
+        return PROXY
+    reason = f"configurable-http-proxy is not installed at {PROXY}: run `make proxy`"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def make_hub_command(kit: Path, port: int, roster: Path, exchange: Path) -> list[str]:
+    """The command line `make hub` runs, as the Makefile writes it, for a copy of the kit (see make_lab_command)."""
+    stamp = Path(sys.prefix) / ".installed"
+    proc = subprocess.run(
+        ["make", "-n", "--no-print-directory", "-C", str(kit), "-f", str(REPO / "Makefile"), "hub",
+         f"VENV={sys.prefix}", f"HUB_PORT={port}", "HUB_IP=127.0.0.1", f"ROSTER={roster}",
+         f"HUB_EXCHANGE={exchange}", "-o", str(stamp), "-o", str(PROXY)],
+        text=True, capture_output=True, timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError(f"`make -n hub` failed:\n{proc.stdout}\n{proc.stderr}")
+    lines = [line for line in proc.stdout.replace("\\\n", " ").splitlines() if "sahelkit.hub start" in line]
+    if len(lines) != 1:
+        raise AssertionError(f"cannot find the single line starting the hub in `make -n hub`:\n{proc.stdout}")
+    return shlex.split(lines[0])
+
+
+def closed_folders_above(paths: list[Path]) -> dict[Path, int]:
+    """Folders above `paths` that other accounts cannot cross, with their mode (a pyenv Python under /root)."""
+    from sahelkit.hub.permissions import unreachable_parents
+
+    return {folder: os.stat(folder).st_mode for path in paths for folder in unreachable_parents(path)}
+
+
+@dataclass
+class Hub:
+    base: str         # http://127.0.0.1:PORT
+    kit: Path         # the copy of the kit the hub serves
+    state: Path       # the hub's own folder (accounts, database)
+    exchange: Path
+    roster: Path
+    log: Path
+    proc: subprocess.Popen
+    people: dict[str, str]   # login -> role
+
+    def password(self, login: str) -> str:
+        return json.loads((self.state / "comptes.json").read_text(encoding="utf-8"))[login]["password"]
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def python_as(self, login: str, code: str, timeout: int = 120) -> subprocess.CompletedProcess:
+        """Run the kit's Python as one of the hub's accounts, with the environment its server has."""
+        from sahelkit.hub.config import HubSettings, server_environment
+
+        env = server_environment(HubSettings.load(self.state / "reglages.json"))
+        env["HOME"] = f"/home/{login}"
+        return subprocess.run([RUNUSER, "-u", login, "--", sys.executable, "-c", code], env=env, cwd="/",
+                              text=True, capture_output=True, timeout=timeout)
+
+
+def start_hub(base: Path, people: list[tuple[str, str, str, str]], country: str, timeout: float = 120) -> Hub:
+    """Start `make hub`'s command on a copy of the kit under `base` (a folder every account can cross),
+    with a roster of (login, first name, last name, role); wait until the hub answers."""
+    kit = base / "kit"
+    kit.mkdir(parents=True)
+    for name in HUB_PARTS:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, kit / name, ignore=shutil.ignore_patterns(
+                ".ipynb_checkpoints", "__pycache__", "gradebook.db", "*.egg-info"))
+        else:
+            shutil.copy2(src, kit / name)
+    roster = base / "participants.csv"
+    roster.write_text("identifiant;prenom;nom;role\n" + "".join(";".join(p) + "\n" for p in people), encoding="utf-8")
+    port = free_port()
+    cmd = make_hub_command(kit, port, roster, base / "echange") + ["--state", str(base / "etat")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    env.update(PYTHONPATH=str(kit / "src"), SAHELKIT_COUNTRY=country, PYTHONUNBUFFERED="1",
+               PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}")
+    log = base / "hub.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, cwd=kit, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    hub = Hub(f"http://127.0.0.1:{port}", kit, base / "etat", base / "echange", roster, log, proc,
+              {p[0]: p[3] for p in people})
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{hub.base}/hub/api/", timeout=5) as resp:
+                if resp.status == 200:
+                    return hub
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.3)
+    stop_hub(hub)
+    raise AssertionError(f"the hub did not answer on {hub.base} within {timeout} s:\n{hub.log_text()[-4000:]}")
+
+
+def stop_hub(hub: Hub) -> None:
+    """Stop the hub (it stops its proxy and every account's server), then whatever still runs as an
+    account it made, and remove those accounts with `python -m sahelkit.hub remove-accounts`."""
+    stop_lab_process(hub.proc)
+    if (hub.state / "comptes.json").exists():
+        env = dict(os.environ, PYTHONPATH=str(hub.kit / "src"))
+        done = subprocess.run([sys.executable, "-m", "sahelkit.hub", "remove-accounts", "--state", str(hub.state)],
+                              env=env, text=True, capture_output=True, timeout=120)
+        if done.returncode != 0:
+            raise AssertionError(f"removing the hub's accounts failed:\n{done.stdout}\n{done.stderr}")
+
+
+def hub_login(page, hub: Hub, login: str) -> None:
+    """Type the account's login and password on the hub's page and sign in (the server then starts)."""
+    page.goto(f"{hub.base}/hub/login")
+    page.fill("#username_input", login)
+    page.fill("#password_input", hub.password(login))
+    page.click("#login_submit", no_wait_after=True)
+
+
+def wait_hub_lab(page, login: str, timeout: float = 240_000) -> None:
+    """Wait until the account's JupyterLab, started by the hub after login, shows a notebook."""
+    page.wait_for_url(re.compile(rf".*/user/{re.escape(login)}/lab.*"), timeout=timeout)
+    page.locator(".jp-Notebook:visible").first.wait_for(timeout=timeout)

@@ -80,6 +80,8 @@ class Paths:
     """Where each part of a workspace lives."""
 
     root: Path
+    shared_exchange: Path | None = None
+    """The classroom server's exchange, shared by every account (sahelkit.hub); else one inside the workspace."""
 
     @property
     def state(self) -> Path:
@@ -95,7 +97,7 @@ class Paths:
 
     @property
     def exchange(self) -> Path:
-        return self.state / "echange"
+        return self.shared_exchange or self.state / "echange"
 
     @property
     def cache(self) -> Path:
@@ -136,8 +138,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def wanted_files(source: Path, data: Path) -> dict[str, Path]:
-    """What a workspace holds from the kit, by path inside it: modules, and every case without truth/."""
+def wanted_files(source: Path, data: Path, cases: list[str] | None = None) -> dict[str, Path]:
+    """What a workspace holds from the kit, by path inside it: modules, and every case (or those named
+    in `cases`) without truth/."""
     files: dict[str, Path] = {}
     for p in sorted((source / "modules").rglob("*")):
         rel = p.relative_to(source)
@@ -147,7 +150,8 @@ def wanted_files(source: Path, data: Path) -> dict[str, Path]:
     if readme.is_file():
         files["datasets/README.md"] = readme
     from .paths import CASE_PROFILE
-    for case in sorted(d for d in data.iterdir() if (d / CASE_PROFILE).is_file()) if data.is_dir() else ():
+    folders = [data / name for name in cases] if cases is not None else sorted(data.iterdir()) if data.is_dir() else []
+    for case in (d for d in folders if (d / CASE_PROFILE).is_file()):
         for p in sorted(case.rglob("*")):
             rel = p.relative_to(case)
             if p.is_file() and rel.parts[0] != "truth" and not _skipped(rel):

@@ -41,6 +41,7 @@ class Participant:
     last_name: str = ""
     service: str = ""
     email: str = ""
+    role: str = "participant"
 
     @property
     def name(self) -> str:
@@ -53,15 +54,29 @@ ROSTER_COLUMNS = {
     "last_name": ("nom", "last_name", "lastname", "family_name", "surname"),
     "service": ("service", "unite", "unit", "agency"),
     "email": ("email", "e_mail", "courriel", "mail"),
+    "role": ("role", "statut"),
 }
+PARTICIPANT_ROLE = "participant"
+TRAINER_ROLE = "formateur"
+ROLES = {"participant": PARTICIPANT_ROLE, "participante": PARTICIPANT_ROLE, "stagiaire": PARTICIPANT_ROLE,
+         "student": PARTICIPANT_ROLE, "formateur": TRAINER_ROLE, "formatrice": TRAINER_ROLE,
+         "trainer": TRAINER_ROLE, "instructor": TRAINER_ROLE}
+"""What the optional `role` column may say (normalised), and the role it means; empty means participant.
+Trainers are on the same roster so that the classroom server (sahelkit.hub) makes their accounts too."""
 
 
 def read_roster(path: Path) -> dict[str, Participant]:
-    """The roster CSV (participant id, names, service), keyed by normalised id.
+    """The participants of the roster CSV (id, names, service), keyed by normalised id.
 
     Comma or semicolon separated, UTF-8 (with or without BOM). A missing id column, an empty id
-    or an id given twice is an error naming the file and the row.
+    or an id given twice is an error naming the file and the row. Rows whose `role` is a
+    trainer's are left out: nobody grades a trainer, nor reports one as missing.
     """
+    return {pid: p for pid, p in read_people(path).items() if p.role == PARTICIPANT_ROLE}
+
+
+def read_people(path: Path) -> dict[str, Participant]:
+    """Everyone on the roster CSV, participants and trainers (the `role` column), keyed by normalised id."""
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"{path} : liste des participants introuvable")
@@ -94,8 +109,12 @@ def read_roster(path: Path) -> dict[str, Participant]:
         if pid in roster:
             raise UsageError(f"{path}, ligne {lineno} : l'identifiant {values['id']!r} figure déjà à la ligne "
                              f"{roster[pid]._row}")  # type: ignore[attr-defined]
+        role = ROLES.get(normalise_id(values.get("role", "")) or PARTICIPANT_ROLE)
+        if role is None:
+            raise UsageError(f"{path}, ligne {lineno} : rôle {values['role']!r} inconnu (attendu : participant ou "
+                             "formateur, ou rien pour un participant)")
         p = Participant(pid, values.get("first_name", ""), values.get("last_name", ""),
-                        values.get("service", ""), values.get("email", ""))
+                        values.get("service", ""), values.get("email", ""), role)
         p._row = lineno  # type: ignore[attr-defined]
         roster[pid] = p
     return roster

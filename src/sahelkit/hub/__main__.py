@@ -1,0 +1,220 @@
+"""The classroom server's commands (run by `make hub`, as root):
+
+    python -m sahelkit.hub start --roster participants.csv [--ip 0.0.0.0] [--port 8000] --proxy PATH
+    python -m sahelkit.hub password aminata.traore      # a new first password, and its slip
+    python -m sahelkit.hub remove-accounts              # after the workshop: the accounts it made, no other
+
+`start` makes the accounts of the roster, gives the kit its classroom rights, checks as a
+participant that the kit's Python runs and that solutions/ and truth/ are refused, writes the
+slips, prints the address, then becomes JupyterHub (the same process: Ctrl-C stops the hub, the
+proxy and every participant's server).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from ..cli import FrenchParser
+from ..grading.collect import TRAINER_ROLE, UsageError
+from . import accounts as acc
+from .config import SERVER_PORTS, HubSettings
+from .permissions import lock_kit, unreachable_parents
+
+STATE = "serveur-classe"
+"""The server's own folder in the kit (git-ignored): database, secrets, accounts, slips."""
+EXCHANGE = "/srv/nbgrader/exchange"
+"""nbgrader's own default exchange folder, shared by every account."""
+EXCHANGE_MODE = 0o3777
+"""As nbgrader asks of a shared exchange: everyone writes, nobody removes another's files (sticky); what
+is made in it belongs to the trainers' group (setgid), so that any trainer collects what another released."""
+DEFAULT_PORT = 8000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def addresses(ip: str, port: int) -> list[str]:
+    """The addresses participants type: the machine's own on the classroom network when listening on all."""
+    if ip not in ("0.0.0.0", ""):
+        return [f"http://{ip}:{port}/"]
+    found = []
+    if shutil.which("hostname"):
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
+        found = [a for a in out if ":" not in a]
+    return [f"http://{a}:{port}/" for a in found] or [f"http://<adresse de cette machine>:{port}/"]
+
+
+def _state(args) -> Path:
+    return Path(args.state).resolve() if args.state else Path(args.kit).resolve() / STATE
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        raise UsageError("le serveur de la classe se lance en root (sudo make hub) : il crée un compte système par "
+                         "personne de la liste et lance le JupyterLab de chacun sous son compte")
+
+
+def closed_folders(kit: Path, python: Path, src: Path) -> list[tuple[str, Path, Path]]:
+    """(what, path, closed folder above it) for each place every account must reach and cannot:
+    the kit, its venv, the Python the venv was made from (a pyenv under /root, say), the package."""
+    places = (("le kit", kit), ("le venv du kit", python.parent), ("le Python du venv", Path(os.path.realpath(python))),
+              ("la bibliothèque de Python", Path(sys.base_prefix)), ("le paquet sahelkit", src))
+    return [(what, path, blocked[0]) for what, path in places if (blocked := unreachable_parents(path))]
+
+
+def _check_reachable(kit: Path, python: Path, src: Path) -> None:
+    closed = closed_folders(kit, python, src)
+    if closed:
+        what, path, folder = closed[0]
+        raise UsageError(f"{what} ({path}) est dans {folder}, que les comptes des participants ne peuvent pas "
+                         "traverser. Installez le kit et son Python ailleurs : par exemple git clone ... /srv/sahelkit "
+                         "puis, dans ce dossier, make clean-venv et PYTHON=/usr/bin/python3 sudo make hub (le venv "
+                         "est refait avec le Python du système)")
+
+
+def check_as(user: str, kit: Path, python: Path, src: Path, country: str) -> list[str]:
+    """Run the kit's Python as `user`: it must start, import the kit, and be refused the trainer's files.
+
+    Returns what went wrong, in French (empty: all is well). The same checks the browser test makes."""
+    secret = [kit / "solutions", kit / "datasets" / country / "truth", kit / "grader_config.py"]
+    code = ("import sys, jupyterhub, sahelkit, pathlib\n"
+            "for p in sys.argv[1:]:\n"
+            "    try:\n"
+            "        q = pathlib.Path(p); list(q.iterdir()) if q.is_dir() else q.read_bytes(); print('LU', p)\n"
+            "    except PermissionError:\n"
+            "        pass\n")
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    proc = subprocess.run([runuser, "-u", user, "--", str(python), "-c", code, *map(str, secret)],
+                          capture_output=True, text=True, env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+                          cwd="/")
+    if proc.returncode != 0:
+        return [f"le Python du kit ne démarre pas sous le compte {user} : {proc.stderr.strip()[-500:]}"]
+    return [f"le compte {user} lit {line[3:]}" for line in proc.stdout.splitlines() if line.startswith("LU ")]
+
+
+def start(args) -> int:
+    _require_root()
+    from ..countries import resolve_country
+
+    kit = Path(args.kit).resolve()
+    state = _state(args)
+    python = Path(sys.executable)
+    import sahelkit
+    src = Path(sahelkit.__file__).resolve().parents[1]
+    proxy = Path(args.proxy).resolve()
+    if not os.access(proxy, os.X_OK):
+        raise UsageError(f"{proxy} : configurable-http-proxy introuvable ; `make hub` l'installe (npm)")
+    country = resolve_country(args.country or os.environ.get("SAHELKIT_COUNTRY") or None)
+    if not (kit / "datasets" / country / "profile.yaml").is_file():
+        raise UsageError(f"{kit / 'datasets' / country} : pas de données pour ce pays ; sahelkit generate --country "
+                         f"{country}, ou choisissez un autre pays (SAHELKIT_COUNTRY)")
+    _check_reachable(kit, python, src)
+    people = acc.roster_people(Path(args.roster))
+
+    os.umask(0o077)  # the database, secrets and passwords of the server: root's alone (JupyterHub's too)
+    state.mkdir(parents=True, exist_ok=True)
+    os.chown(state, 0, 0)
+    os.chmod(state, 0o711)
+    accounts = acc.create_accounts(people, state)
+    trainers = sorted(p for p, person in people.items() if person.role == TRAINER_ROLE)
+    participants = sorted(p for p in people if p not in trainers)
+    trainers_gid = acc.ensure_group(acc.TRAINERS_GROUP, state)
+    exchange = Path(args.exchange)
+    exchange.mkdir(parents=True, exist_ok=True)
+    os.chown(exchange, 0, trainers_gid)
+    os.chmod(exchange, EXCHANGE_MODE)
+    lock_kit(kit, trainers_gid, skip=(state, exchange))
+    problems = check_as(participants[0], kit, python, src, country)
+    if problems:
+        raise UsageError("vérification des droits : " + " ; ".join(problems))
+    print(f"Vérifié sous le compte {participants[0]} : le Python du kit démarre, solutions/ et truth/ sont refusés.")
+
+    settings = HubSettings(kit=str(kit), state=str(state), exchange=str(exchange), country=country, ip=args.ip,
+                           port=args.port, hub_port=_free_port(), proxy_api_port=_free_port(), proxy=str(proxy),
+                           python=str(python), src=str(src), trainers=trainers, participants=participants,
+                           server_ports=args.server_ports)
+    config = settings.save(state)
+    where = addresses(args.ip, args.port)
+    slips = _slips(state, {p: accounts[p] for p in people}, where[0])
+    print(f"Comptes : {len(participants)} participant(s), {len(trainers)} formateur(s) ({', '.join(trainers)}).")
+    print(f"Fiches à imprimer et découper (identifiant et premier mot de passe) : {slips}")
+    print(f"Pays des données : {country}. Échange nbgrader : {exchange}.")
+    print("Les participants tapent dans leur navigateur : " + "  ou  ".join(where))
+    if args.ip == "127.0.0.1":
+        print("(Cette adresse ne sert que sur cette machine ; pour la classe : make hub HUB_IP=0.0.0.0)")
+    print("Arrêt : Ctrl-C (arrête aussi le JupyterLab de chacun ; leur travail reste dans leur dossier).")
+    sys.stdout.flush()
+    os.execv(str(python), [str(python), "-m", "jupyterhub", "-f", str(config)])
+    return 0  # not reached
+
+
+def _slips(state: Path, accounts: dict, address: str) -> Path:
+    path = acc.write_slips(state / acc.SLIPS_FILE, accounts, address, "sahel-ci")
+    owner = os.environ.get("SUDO_UID")
+    if owner and owner.isdigit():  # `sudo make hub`: the trainer's own desktop account opens the slips
+        os.chown(path, int(owner), -1)
+    return path
+
+
+def password(args) -> int:
+    _require_root()
+    state = _state(args)
+    accounts = acc.load_accounts(state)
+    if args.id not in accounts:
+        raise UsageError(f"{args.id} : aucun compte de ce nom créé par le serveur de la classe "
+                         f"(comptes : {', '.join(sorted(accounts)) or 'aucun'})")
+    account = accounts[args.id]
+    account.password = acc.new_password()
+    acc._run("chpasswd", stdin=f"{account.id}:{account.password}\n")
+    acc.save_accounts(state, accounts)
+    settings = HubSettings.load(state / "reglages.json") if (state / "reglages.json").is_file() else None
+    address = addresses(settings.ip, settings.port)[0] if settings else "(adresse du serveur)"
+    slip = acc.write_slips(state / f"fiche-{account.id}.html", {account.id: account}, address, "sahel-ci")
+    print(f"Nouveau mot de passe de {account.id} : {account.password}  (fiche : {slip})")
+    return 0
+
+
+def remove(args) -> int:
+    _require_root()
+    removed = acc.remove_accounts(_state(args))
+    print(f"Comptes supprimés (avec leur dossier personnel) : {', '.join(removed) or 'aucun'}.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = FrenchParser(prog="python -m sahelkit.hub", description="le serveur de la classe (JupyterHub)")
+    sub = p.add_subparsers(dest="command", required=True)
+    for name, helptext in (("start", "créer les comptes et lancer le serveur"),
+                           ("password", "donner un nouveau mot de passe à un compte"),
+                           ("remove-accounts", "supprimer les comptes créés par le serveur, et eux seuls")):
+        q = sub.add_parser(name, help=helptext)
+        q.add_argument("--kit", default=".", help="racine du kit (défaut : dossier courant)")
+        q.add_argument("--state", help=f"dossier du serveur (défaut : <kit>/{STATE})")
+        if name == "start":
+            q.add_argument("--roster", required=True, help="liste des participants et formateurs (CSV)")
+            q.add_argument("--ip", default="127.0.0.1", help="adresse d'écoute (0.0.0.0 : le réseau de la classe)")
+            q.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (défaut : %(default)s)")
+            q.add_argument("--proxy", required=True, help="la commande configurable-http-proxy")
+            q.add_argument("--exchange", default=EXCHANGE, help="dossier d'échange de nbgrader (défaut : %(default)s)")
+            q.add_argument("--country", help="pays des données (défaut : SAHELKIT_COUNTRY, sinon le premier)")
+            q.add_argument("--server-ports", type=int, default=SERVER_PORTS,
+                           help="premier port des JupyterLab de chacun, sur 127.0.0.1 (défaut : %(default)s)")
+        if name == "password":
+            q.add_argument("id", help="identifiant du compte")
+    args = p.parse_args(argv)
+    try:
+        return {"start": start, "password": password, "remove-accounts": remove}[args.command](args)
+    except UsageError as exc:
+        print(f"sahelkit hub : {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
