@@ -14,7 +14,7 @@ def others(path) -> int:
 
 def test_participants_read_the_python_the_notebooks_and_the_data_but_no_truth(tmp_path):
     kit = tmp_path / "kit"
-    for rel in (".venv/bin/python3", "src/sahelkit/load.py", "modules/00-get-started.ipynb",
+    for rel in (".venv/bin/python3", "src/sahelkit/load.py", "modules/00-cours-get-started.ipynb",
                 "datasets/README.md", "datasets/mali/profile.yaml", "datasets/mali/calls.csv",
                 "datasets/mali/truth/networks.csv", "datasets/profiles/mali.yaml",
                 "solutions/00-get-started/00-get-started.ipynb", "tests/wrong_answers/00.yaml",
@@ -25,7 +25,7 @@ def test_participants_read_the_python_the_notebooks_and_the_data_but_no_truth(tm
     lock_kit(kit, os.getgid())
 
     assert others(kit) == 0o1, "the kit's root is crossed, never listed"
-    for rel in (".venv/bin/python3", "src/sahelkit/load.py", "modules/00-get-started.ipynb", "datasets/README.md",
+    for rel in (".venv/bin/python3", "src/sahelkit/load.py", "modules/00-cours-get-started.ipynb", "datasets/README.md",
                 "datasets/mali/calls.csv", "datasets/mali/profile.yaml"):
         assert others(kit / rel) & 0o4, rel
     assert others(kit / ".venv/bin/python3") == 0o5

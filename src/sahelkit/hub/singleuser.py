@@ -34,7 +34,8 @@ def participant_server(kit: Path, exchange: Path, country: str, home: Path) -> t
     sync(wanted_files(kit, kit / "datasets", cases=[country]), ws)
     ws.exercises.mkdir(exist_ok=True)  # where the Assignments panel fetches to: it fails while it is missing
     configure(ws, getpass.getuser())
-    return ws.root, {"JUPYTER_CONFIG_DIR": str(ws.config), "SAHELKIT_DATA": str(ws.root / "datasets")}
+    return ws.root, {"JUPYTER_CONFIG_DIR": str(ws.config), "IPYTHONDIR": str(ws.ipython),
+                     "SAHELKIT_DATA": str(ws.root / "datasets")}
 
 
 def trainer_server(kit: Path, home: Path) -> tuple[Path, dict[str, str]]:
