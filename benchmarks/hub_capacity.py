@@ -16,7 +16,6 @@ import asyncio
 import json
 import os
 import shutil
-import stat
 import statistics
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from tornado.websocket import websocket_connect
 
 from sahelkit.grading import simulate
 from sahelkit.hub.accounts import processes_of
-from tests.helpers import COUNTRIES, closed_folders_above, make_course, start_hub, stop_hub
+from tests.helpers import COUNTRIES, make_course, python_crossable_by_all, start_hub, stop_hub
 
 ASSIGNMENT = "00-get-started"
 
@@ -125,46 +124,42 @@ def main() -> int:
     people = [("bench.trainer", "Awa", "Diop", "formateur")] + [(x, "P", x[-2:], "") for x in logins]
     base_dir = Path(tempfile.mkdtemp(prefix="sahelkit-hub-bench-"))
     base_dir.chmod(0o755)
-    opened = closed_folders_above([Path(os.path.realpath(sys.executable)), Path(sys.base_prefix), Path(sys.prefix)])
-    for folder, mode in opened.items():
-        os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
     hub = None
-    try:
-        hub = start_hub(base_dir, people, COUNTRIES[0])
-        alone: dict = {}
-        participant(hub.base, logins[0], hub.password(logins[0]), cells, alone)
-        print(f"alone: {json.dumps(alone)}", flush=True)
-        crowd: dict = {}
-        threads = [threading.Thread(target=participant, args=(hub.base, x, hub.password(x), cells, crowd))
-                   for x in logins[1:]]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        memory = {x: memory_mib(x) for x in logins}
-        errors = {k: v["error"] for k, v in crowd.items() if "error" in v}
-        ok = [v for v in crowd.values() if "error" not in v]
-        base_run = alone[logins[0]]["run"]
-        ready = sorted(v["ready"] for v in ok)
-        runs = sorted(v["run"] for v in ok)
-        print(f"\n{len(ok)} of {args.participants} participants at once on {os.cpu_count()} cores "
-              f"({os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB)")
-        print(f"sign-in to ready server: alone {alone[logins[0]]['ready']:.1f} s; "
-              f"at once median {statistics.median(ready):.1f} s, worst {ready[-1]:.1f} s")
-        print(f"Run All exercise 00: alone {base_run:.1f} s; at once median {statistics.median(runs):.1f} s "
-              f"(x{statistics.median(runs) / base_run:.1f}), worst {runs[-1]:.1f} s (x{runs[-1] / base_run:.1f})")
-        crowd_mem = [memory[x] for x in logins[1:]]
-        print(f"memory per participant (server + kernel, PSS): median {statistics.median(crowd_mem):.0f} MiB, "
-              f"max {max(crowd_mem):.0f} MiB; all {args.participants + 1}: {sum(memory.values()) / 1024:.1f} GiB")
-        if errors:
-            print(f"errors: {errors}")
-        return 1 if errors else 0
-    finally:
-        if hub is not None:
-            stop_hub(hub)
-        for folder, mode in opened.items():
-            os.chmod(folder, stat.S_IMODE(mode))
-        shutil.rmtree(base_dir, ignore_errors=True)
+    with python_crossable_by_all():
+        try:
+            hub = start_hub(base_dir, people, COUNTRIES[0])
+            alone: dict = {}
+            participant(hub.base, logins[0], hub.password(logins[0]), cells, alone)
+            print(f"alone: {json.dumps(alone)}", flush=True)
+            crowd: dict = {}
+            threads = [threading.Thread(target=participant, args=(hub.base, x, hub.password(x), cells, crowd))
+                       for x in logins[1:]]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            memory = {x: memory_mib(x) for x in logins}
+            errors = {k: v["error"] for k, v in crowd.items() if "error" in v}
+            ok = [v for v in crowd.values() if "error" not in v]
+            base_run = alone[logins[0]]["run"]
+            ready = sorted(v["ready"] for v in ok)
+            runs = sorted(v["run"] for v in ok)
+            print(f"\n{len(ok)} of {args.participants} participants at once on {os.cpu_count()} cores "
+                  f"({os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB)")
+            print(f"sign-in to ready server: alone {alone[logins[0]]['ready']:.1f} s; "
+                  f"at once median {statistics.median(ready):.1f} s, worst {ready[-1]:.1f} s")
+            print(f"Run All exercise 00: alone {base_run:.1f} s; at once median {statistics.median(runs):.1f} s "
+                  f"(x{statistics.median(runs) / base_run:.1f}), worst {runs[-1]:.1f} s (x{runs[-1] / base_run:.1f})")
+            crowd_mem = [memory[x] for x in logins[1:]]
+            print(f"memory per participant (server + kernel, PSS): median {statistics.median(crowd_mem):.0f} MiB, "
+                  f"max {max(crowd_mem):.0f} MiB; all {args.participants + 1}: {sum(memory.values()) / 1024:.1f} GiB")
+            if errors:
+                print(f"errors: {errors}")
+            return 1 if errors else 0
+        finally:
+            if hub is not None:
+                stop_hub(hub)
+            shutil.rmtree(base_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

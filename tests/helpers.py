@@ -12,6 +12,7 @@ private Jupyter configuration so that the tester's ~/.jupyter does not change th
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -514,6 +515,37 @@ def closed_folders_above(paths: list[Path]) -> dict[Path, int]:
     from sahelkit.hub.permissions import unreachable_parents
 
     return {folder: os.stat(folder).st_mode for path in paths for folder in unreachable_parents(path)}
+
+
+@contextlib.contextmanager
+def python_crossable_by_all():
+    """While the hub's accounts run this venv's Python (tests and benchmark only): the closed folders
+    above it (a pyenv under /root) may be crossed by others (o+x, never listed); their modes come
+    back afterwards, even on failure. `make hub` itself refuses such a Python (permissions.py)."""
+    import stat
+
+    opened = closed_folders_above([Path(os.path.realpath(sys.executable)), Path(sys.base_prefix), Path(sys.prefix)])
+    for folder, mode in opened.items():
+        os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
+    try:
+        yield
+    finally:
+        for folder, mode in opened.items():
+            os.chmod(folder, stat.S_IMODE(mode))
+
+
+SHOTS = REPO / "screenshots"
+"""Where the browser tests leave their screenshots (git-ignored), to look at after a run."""
+
+
+def shot(page, name: str) -> Path:
+    """A screenshot of the page as screenshots/<name>.png; its path is printed, so a failure's report
+    shows how far the test went."""
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    print(f"screenshots/{name}.png")
+    return path
 
 
 @dataclass

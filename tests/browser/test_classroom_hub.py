@@ -17,11 +17,9 @@ the test lets them cross it (o+x, nothing listed) while it runs, and puts the mo
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
-import stat
 import subprocess
 import sys
 import tempfile
@@ -39,17 +37,18 @@ from sahelkit.workspace import COURSE_ID
 from tests.helpers import (
     CHROMIUM_ARGS,
     COUNTRIES,
-    REPO,
     RUNUSER,
+    SHOTS,
     chromium_or_skip,
-    closed_folders_above,
     gradebook_scores,
     hub_login,
     make_course,
     nbgrader,
     notebook_panel,
     proxy_or_skip,
+    python_crossable_by_all,
     root_or_skip,
+    shot,
     start_hub,
     stop_hub,
     wait_hub_lab,
@@ -58,7 +57,6 @@ from tests.helpers import (
 
 pytestmark = pytest.mark.browser
 
-SHOTS = REPO / "screenshots"
 ASSIGNMENT = "00-get-started"
 EXERCISE = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 COUNTRY = COUNTRIES[0]
@@ -77,29 +75,20 @@ def hub():
     assert not any(user_exists(p[0]) for p in PEOPLE), "the test's logins exist already on this machine"
     base = Path(tempfile.mkdtemp(prefix="sahelkit-hub-"))
     base.chmod(0o755)
-    opened = closed_folders_above([Path(os.path.realpath(sys.executable)), Path(sys.base_prefix), Path(sys.prefix)])
-    for folder, mode in opened.items():
-        os.chmod(folder, stat.S_IMODE(mode) | stat.S_IXOTH)
     server = None
-    try:
-        server = start_hub(base, PEOPLE, COUNTRY)
-        yield server
-    finally:
+    with python_crossable_by_all():
         try:
-            if server is not None:
-                stop_hub(server)
-                SHOTS.mkdir(exist_ok=True)
-                shutil.copy(server.log, SHOTS / "hub.log")  # the hub's and every server's log, to read after
+            server = start_hub(base, PEOPLE, COUNTRY)
+            yield server
         finally:
-            for folder, mode in opened.items():
-                os.chmod(folder, stat.S_IMODE(mode))
-            shutil.rmtree(base, ignore_errors=True)
+            try:
+                if server is not None:
+                    stop_hub(server)
+                    SHOTS.mkdir(exist_ok=True)
+                    shutil.copy(server.log, SHOTS / "hub.log")  # the hub's and every server's log, to read after
+            finally:
+                shutil.rmtree(base, ignore_errors=True)
         assert not any(user_exists(p[0]) for p in PEOPLE), "an account the hub made is still there"
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def put_notebook(page, login: str, path: str, nb) -> int:

@@ -32,20 +32,19 @@ from tests.helpers import (
     CHROMIUM_ARGS,
     COUNTRIES,
     PARTICIPANT,
-    REPO,
     chromium_or_skip,
     gradebook_scores,
     make_course,
     nbgrader,
     notebook_panel,
     run_grade,
+    shot,
     start_lab,
     stop_lab_process,
 )
 
 pytestmark = pytest.mark.browser
 
-SHOTS = REPO / "screenshots"
 ASSIGNMENT = "00-get-started"
 EXERCISE = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 COUNTRY = COUNTRIES[0]
@@ -73,12 +72,6 @@ def page(lab):
             yield page
         finally:
             browser.close()
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    print(f"screenshots/{name}.png")
 
 
 def status(lab, path: str, method: str = "GET") -> int:

@@ -15,20 +15,19 @@ from playwright.sync_api import sync_playwright
 from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED
 from tests.helpers import (
     CHROMIUM_ARGS,
-    REPO,
     chromium_or_skip,
     notebook_panel,
     participant_notebook,
     start_lab,
     stop_lab_process,
 )
+from tests.helpers import shot as take_shot
 
 pytestmark = pytest.mark.browser
 
 EXERCISE = "exercises/00-get-started/00-get-started.ipynb"
 TEACHING = "modules/00-cours-get-started.ipynb"
 TYPO = 'seizures_per_town = seizures["towns"].value_counts()'
-SHOTS = REPO / "screenshots"
 RUN_MS = 120_000
 
 # The text a participant reads in the dialog: French frame (CSS) and the server's message.
@@ -62,8 +61,7 @@ def _validate(page, lab, path: str, shot: str) -> dict:
     dialog = page.locator(".jp-Dialog:has(#validation-message)")
     dialog.wait_for(state="visible", timeout=RUN_MS)
     seen = dialog.evaluate(DIALOG_JS)
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{shot}.png"))
+    take_shot(page, shot)
     dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
     dialog.wait_for(state="detached")
     return seen

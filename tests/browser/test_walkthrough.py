@@ -22,7 +22,6 @@ from sahelkit.course.curriculum import teaching_name
 from tests.helpers import (
     BIN,
     CHROMIUM_ARGS,
-    REPO,
     chromium_or_skip,
     notebook_panel,
     private_jupyter_env,
@@ -30,6 +29,7 @@ from tests.helpers import (
     start_lab,
     stop_lab_process,
 )
+from tests.helpers import shot as helpers_shot
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,6 @@ ASSIGNMENT = "01-intelligence-cycle"
 EXERCISE = f"exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
 TEACHING = f"modules/{teaching_name(ASSIGNMENT)}"
 LANDING = "modules/index.ipynb"
-SHOTS = REPO / "screenshots"
 
 # Generous: kernels start slowly on a 2-core laptop with other tests running beside them.
 KERNEL_MS = 60_000
@@ -83,10 +82,9 @@ def page(chromium):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    # Printed, so a failure report shows how far the walk went and how long each step took.
-    print(f"{time.monotonic() - page.t0:6.1f} s  screenshots/{name}.png")
+    """helpers.shot, with the time since the walk began: a failure report shows how long each step took."""
+    helpers_shot(page, name)
+    print(f"{time.monotonic() - page.t0:6.1f} s")
 
 
 def unexpected_errors(cells: list[dict]) -> list[dict]:
