@@ -75,7 +75,7 @@ def _check_reachable(kit: Path, python: Path, src: Path) -> None:
         what, path, folder = closed[0]
         raise UsageError(f"{what} ({path}) est dans {folder}, que les comptes des participants ne peuvent pas "
                          "traverser. Installez le kit et son Python ailleurs : par exemple git clone ... /srv/sahelkit "
-                         "puis, dans ce dossier, make clean-venv et PYTHON=/usr/bin/python3 sudo make hub (le venv "
+                         "puis, dans ce dossier, make clean-venv et sudo make hub PYTHON=/usr/bin/python3 (le venv "
                          "est refait avec le Python du système)")
 
 
