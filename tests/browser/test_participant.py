@@ -146,6 +146,35 @@ def answered(tmp_path) -> nbformat.NotebookNode:
     return simulate.participant_notebook(course, ASSIGNMENT, ASSIGNMENT, set(ids[: len(ids) // 2]), release)
 
 
+# What the page holds when a click in the Assignments panel does not land: the main area's tabs,
+# how many Assignments panels exist, and which of their buttons show.
+PANEL_STATE_JS = """() => ({
+    tabs: Array.from(document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab')).map(
+        t => t.textContent + (t.classList.contains('lm-mod-current') ? ' (current)' : '')),
+    lists: document.querySelectorAll('#released_assignments_list').length,
+    buttons: Array.from(document.querySelectorAll(
+        '#released_assignments_list button, #fetched_assignments_list button')).map(
+        b => b.textContent + ':' + (b.offsetParent === null ? 'hidden' : 'shown')),
+})"""
+
+
+def click_in_assignments(page, tab, button, name: str, tries: int = 6) -> None:
+    """Click a button of nbgrader's Assignments panel. The panel redraws its lists while it polls the
+    exchange, so on a busy machine the button can be replaced under the click: it is tried again (the
+    test still fails if it never lands). JupyterLab may also bring the landing notebook back to the
+    front while it restores its layout, hiding the panel: its tab is made current before each try.
+    A click that never lands fails with a screenshot and the panel's state."""
+    for _ in range(tries):
+        try:
+            tab.click(timeout=10_000)
+            button.click(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            pass
+    shot(page, f"participant-{name}-failed")
+    raise AssertionError(f"the {name} click never landed: {page.evaluate(PANEL_STATE_JS)}")
+
+
 def test_fetch_submit_hand_in_and_grade(lab, page, tmp_path):
     # A participant who deleted the exercise to start again fetches it from the Assignments panel.
     api(lab, f"/api/contents/exercises/{ASSIGNMENT}/{ASSIGNMENT}.ipynb", "DELETE")
@@ -156,15 +185,8 @@ def test_fetch_submit_hand_in_and_grade(lab, page, tmp_path):
     expect(released).to_be_visible(timeout=60_000)
     expect(page.locator("#course_list_dropdown, #assignments")).not_to_have_count(0)
     shot(page, "participant-02-assignments")
-    # nbgrader's panel redraws its lists while it polls the exchange: on a busy machine the button can be
-    # replaced under the click, so the click is tried again (the test still fails if it never lands)
-    for attempt in range(6):
-        try:
-            released.locator("button", has_text="Fetch").click(timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 5:
-                raise
+    assignments_tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text="Assignments")
+    click_in_assignments(page, assignments_tab, released.locator("button", has_text="Fetch"), "fetch")
     fetched = page.locator("#fetched_assignments_list .list_item", has_text=ASSIGNMENT)
     expect(fetched.first).to_be_visible(timeout=60_000)
     assert (lab.root / EXERCISE).is_file(), "Fetch did not bring the exercise back into exercises/"
@@ -172,7 +194,7 @@ def test_fetch_submit_hand_in_and_grade(lab, page, tmp_path):
     # The participant answers (written through the server, as JupyterLab saves) and submits.
     work = answered(tmp_path)
     api(lab, f"/api/contents/{EXERCISE}", "PUT", {"type": "notebook", "format": "json", "content": work})
-    fetched.first.locator("button", has_text="Submit").click()
+    click_in_assignments(page, assignments_tab, fetched.first.locator("button", has_text="Submit"), "submit")
     submitted = page.locator("#submitted_assignments_list .list_item", has_text=ASSIGNMENT)
     expect(submitted.first).to_be_visible(timeout=60_000)
     shot(page, "participant-03-submitted")
