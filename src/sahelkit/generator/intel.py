@@ -328,7 +328,7 @@ ACH_ONE_TOWN = ("La source rapporte que des cartons de comprimés « {product} �
                 "le fournisseur.",
                 "Un transporteur aurait livré des comprimés « {product} » à {a} ; la source n'a pas vu le chargement.")
 ACH_TWO_TOWNS = ("Selon la source, des comprimés « {product} » passent par {a} avant d'être revendus à {b}.",
-                 "La source a entendu parler d'un lot de comprimés « {product} » acheminé de {a} à {b}.")
+                 "La source a entendu parler d'un lot de comprimés « {product} » acheminé entre {a} et {b}.")
 ACH_NO_TOWN = ("La source signale que les comprimés « {product} » se vendent de plus en plus, sans pouvoir dire d'où "
                "ils viennent.")
 
