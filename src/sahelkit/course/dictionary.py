@@ -202,6 +202,13 @@ def planted_case_rows() -> list[tuple[str, str, str]]:
          "spoke unprompted; the others answer the requirement on the 'anti-fatigue' pills",
          "exercise 14 part 2: taking the reports that mention the pills instead of the reports that answer the "
          "requirement gives more reports"),
+        ("competing hypotheses on the pills' route", "reports on the pills added after all others, on the last day "
+         f"with reports (at most {S.ACH_PLANTED_MAX}, each naming one or two towns of the routes), so that one "
+         f"route (the decoy) has at least {S.ACH_LEAD} more reports consistent with it (every town named on it) "
+         f"than any other while another route has at least {S.ACH_LEAD} fewer inconsistent with it (no town named "
+         f"on it) than any other; and {S.ACH_NON_DIAGNOSTIC} more that name no town",
+         "exercise 10: ranking the routes by most consistent reports (or forgetting that an item neutral for "
+         "every route tells nothing) names another route than Heuer's rule, the fewest inconsistent reports"),
     ]
 
 

@@ -19,6 +19,9 @@ from . import confusers, exchange, guarantee
 from .names import as_service_writes, strip_accents
 from .numbering import PHONE_STYLES, format_msisdn
 from .signals import (
+    ACH_LEAD,
+    ACH_NON_DIAGNOSTIC,
+    ACH_PLANTED_MAX,
     BOUNDARY_SOURCES,
     INCONSISTENT_REPORTS,
     INCONSISTENT_TOO_LOW,
@@ -314,9 +317,143 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     w.plan.answered = {f"IR-{i + 1:03d}": rep.report_id[rep.requirement_id == f"IR-{i + 1:03d}"].tolist()
                        for i in range(len(reqs))}
     rep = _source_details(rep, src, home_towns)
+    rep = _plant_ach(w, rep, src)
     cols = ["report_id", "service", "date", "source_id", "source_grade", "info_grade", "handling_code", "text",
             "entity_ids", "requirement_id"]
     return requirements, rep[cols]
+
+
+# reports on the pills planted for exercise 10 (`_plant_ach`): one or two towns, or none
+ACH_ONE_TOWN = ("La source rapporte que des cartons de comprimés « {product} » arrivent à {a} ; elle ne connaît pas "
+                "le fournisseur.",
+                "Un transporteur aurait livré des comprimés « {product} » à {a} ; la source n'a pas vu le chargement.")
+ACH_TWO_TOWNS = ("Selon la source, des comprimés « {product} » passent par {a} avant d'être revendus à {b}.",
+                 "La source a entendu parler d'un lot de comprimés « {product} » acheminé entre {a} et {b}.")
+ACH_NO_TOWN = ("La source signale que les comprimés « {product} » se vendent de plus en plus, sans pouvoir dire d'où "
+               "ils viennent.")
+
+
+def towns_named(profile: dict):
+    """The rule of exercise 10 for the towns a text names: a profile town as a whole word (longest names
+    first), or the town of a market it names. Returns a function of the text."""
+    names = sorted({t["name"] for t in profile["towns"]}, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in names) + r")(?!\w)")
+    markets = {m["name"]: m["town"] for m in profile["markets"]}
+    return lambda text: frozenset(pattern.findall(text)) | {t for m, t in markets.items() if m in text}
+
+
+def about_pills(profile: dict, texts: pd.Series) -> pd.Series:
+    """Exercise 10's evidence: texts naming a sales name of the pills or the commodity of a pill trade."""
+    words = list(profile["pills"]["product_names"]) + [c["commodity"] for c in profile["crimes"]
+                                                       if c["kind"] in PILL_CRIMES]
+    return texts.str.contains("|".join(re.escape(x) for x in words), case=False, regex=True)
+
+
+def _ach_counts(named: list[frozenset], routes: list[frozenset]) -> tuple[np.ndarray, np.ndarray]:
+    """Per route, the items consistent with it (C: every town named is on it) and inconsistent (I: none is)."""
+    c = np.array([sum(bool(t) and t <= r for t in named) for r in routes])
+    i = np.array([sum(bool(t) and not t & r for t in named) for r in routes])
+    return c, i
+
+
+def _ach_deficit(c: np.ndarray, i: np.ndarray, decoy: int, leader: int) -> int:
+    """How far the counts are from the decoy leading on C and the leader on fewest I, each by ACH_LEAD."""
+    others_c, others_i = np.delete(c, decoy), np.delete(i, leader)
+    short_c = np.maximum(0, others_c + ACH_LEAD - c[decoy]).sum()
+    return int(short_c + np.maximum(0, i[leader] + ACH_LEAD - others_i).sum())
+
+
+def _ach_plan(named: list[frozenset], routes: list[frozenset], names: list[str]) -> list[frozenset] | None:
+    """The fewest different town sets (one or two towns of the routes, greedily, at most ACH_PLANTED_MAX)
+    whose reports make a decoy route lead on confirmations and another route on fewest inconsistencies,
+    the route Heuer's rule ranks first on the reports as written if it can (a route whose towns all lie on
+    another route can never have fewer inconsistencies than it); None when no pair of routes gets there."""
+    c0, i0 = _ach_counts(named, routes)
+    towns = sorted(set().union(*routes))
+    cands = [frozenset([a]) for a in towns] + [frozenset([a, b]) for k, a in enumerate(towns) for b in towns[k + 1:]]
+    dc = np.array([[t <= r for r in routes] for t in cands], dtype=int)
+    di = np.array([[not t & r for r in routes] for t in cands], dtype=int)
+    best = None
+    for leader in sorted(range(len(routes)), key=lambda r: (i0[r], names[r])):
+        for decoy in sorted((r for r in range(len(routes)) if r != leader), key=lambda r: names[r]):
+            c, i, picked = c0.copy(), i0.copy(), []
+            while _ach_deficit(c, i, decoy, leader) and len(picked) < ACH_PLANTED_MAX:
+                after = [_ach_deficit(c + dc[k], i + di[k], decoy, leader) if cands[k] not in picked else 1 << 30
+                         for k in range(len(cands))]
+                k = int(np.argmin(after))
+                if after[k] >= _ach_deficit(c, i, decoy, leader):
+                    break
+                c, i = c + dc[k], i + di[k]
+                picked.append(cands[k])
+            if not _ach_deficit(c, i, decoy, leader) and (best is None or len(picked) < len(best)):
+                best = picked
+        if best is not None:
+            return best
+    return None
+
+
+def _service_month(service: pd.Series, date_day: pd.Series, start: dt.date) -> tuple[str, str, bool]:
+    """Exercise 00's SERVICE (most reports) and MONTH (its busiest), and whether both lead alone."""
+    counts = service.value_counts()
+    top = counts.idxmax()
+    months = (pd.Timestamp(start) + pd.to_timedelta(date_day[service == top], unit="D")).dt.strftime("%Y-%m")
+    per = months.value_counts()
+    alone = (counts == counts.max()).sum() == 1 and (per == per.max()).sum() == 1
+    return top, per.idxmax(), bool(alone)
+
+
+def _ach_writers(w: World, rep: pd.DataFrame, src: pd.DataFrame, day: int, n: int) -> list[pd.Series]:
+    """The sources that write the n planted reports on `day`: of the home services, in turn, each time the one
+    with the fewest reports but the busiest; else all the busiest's. Each service's sources are taken in turn,
+    best graded first, never a boundary source; the first way that keeps exercise 00's SERVICE and MONTH."""
+    home = [x["code"] for x in w.profile["services"] if x["country"] == w.iso]
+    boundary = set(src.source_id.iloc[len(src) - len(BOUNDARY_SOURCES):])
+    pool = src[src.service.isin(home) & ~src.source_id.isin(boundary)].sort_values(["grade", "source_id"])
+    before = _service_month(rep.service, rep.date_day, w.start)
+    counts = rep.service.value_counts().to_dict()
+    turns = []
+    for _ in range(n):
+        turns.append(min((x for x in pool.service.unique() if x != before[0]), key=lambda x: (counts.get(x, 0), x)))
+        counts[turns[-1]] = counts.get(turns[-1], 0) + 1
+    for services in (turns, [before[0]] * n):
+        after = _service_month(pd.concat([rep.service, pd.Series(services)], ignore_index=True),
+                               pd.concat([rep.date_day, pd.Series([day] * n)], ignore_index=True), w.start)
+        if after == before and after[2]:
+            return [pool[pool.service == x].iloc[services[:k].count(x) % int((pool.service == x).sum())]
+                    for k, x in enumerate(services)]
+    raise ValueError(f"profil {w.profile['slug']} : impossible d'ajouter les rapports de l'exercice 10 sans changer "
+                     "le service qui écrit le plus de rapports ou son mois le plus chargé (exercice 00)")
+
+
+def _plant_ach(w: World, rep: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:
+    """Reports on the pills added after all others (on the last day with reports, so that no other report
+    changes), so that exercise 10's two rankings of the routes disagree: a decoy route gets the most
+    confirmations (C) while the route with the fewest inconsistencies (I) on the reports as written keeps
+    them (`_ach_plan`); and ACH_NON_DIAGNOSTIC more name no town, neutral for every route. No random draw.
+    Their sources (`_ach_writers`) are graded as their record allows."""
+    p = w.profile
+    named = towns_named(p)
+    evidence = [named(t) for t in rep.text[about_pills(p, rep.text)]]
+    routes = [frozenset(r["towns"]) for r in p["routes"]]
+    plan = _ach_plan(evidence, routes, [r["name"] for r in p["routes"]])
+    if plan is None:
+        raise ValueError(f"profil {p['slug']} : les routes (clé routes) ne permettent pas de planter, en au plus "
+                         f"{ACH_PLANTED_MAX} rapports, une route leurre pour l'exercice 10 ; ajoutez une route "
+                         "qui ne partage pas toutes ses villes avec les autres")
+    product = p["pills"]["product_names"][0]
+    texts = [ACH_ONE_TOWN[k % 2].format(product=product, a=min(t)) if len(t) == 1 else
+             ACH_TWO_TOWNS[k % 2].format(product=product, a=min(t), b=max(t)) for k, t in enumerate(plan)]
+    texts += [ACH_NO_TOWN.format(product=product)] * ACH_NON_DIAGNOSTIC
+    assert [named(t) for t in texts] == plan + [frozenset()] * ACH_NON_DIAGNOSTIC, "a planted text names other towns"
+    day = int(rep.date_day.max())
+    writers = _ach_writers(w, rep, src, day, len(texts))
+    rows = [{"service": s.service, "date_day": day, "date": (w.start + dt.timedelta(days=day)).isoformat(),
+             "source_id": s.source_id, "grade": s.grade, "source_grade": s.grade, "info_grade": "23"[k % 2],
+             "handling_code": "H3" if s.kind == "liaison" else "H2", "text": text, "entity_ids": "",
+             "requirement_id": "", "background": False} for k, (text, s) in enumerate(zip(texts, writers))]
+    add = pd.DataFrame(rows)
+    add.insert(0, "report_id", [f"R{len(rep) + k + 1:04d}" for k in range(len(add))])
+    return pd.concat([rep, add], ignore_index=True)
 
 
 def _source_details(rep: pd.DataFrame, src: pd.DataFrame, home_towns: list[str]) -> pd.DataFrame:

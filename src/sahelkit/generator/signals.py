@@ -72,6 +72,13 @@ PILL_PURCHASES_MIN = 5
 # answers to the pill requirement (exercise 14 part 2)
 PILL_REPORTS_UNPROMPTED = 1
 
+# ACH (exercise 10): reports on the pills planted after the others (intel._plant_ach) so that ranking the routes by
+# most confirmations (C) names another route than Heuer's rule (fewest inconsistencies, I), and one item is the
+# same for every route
+ACH_LEAD = 1  # the decoy route leads every other by this many C; Heuer's leader has this many I fewer than any other
+ACH_PLANTED_MAX = 8  # at most this many reports naming towns are planted for that
+ACH_NON_DIAGNOSTIC = 1  # reports on the pills that name no town: neutral (N) for every route
+
 # inconsistent_grading: reports whose source grade is not the one the source's record allows
 INCONSISTENT_REPORTS = 5  # graded better than the record allows
 INCONSISTENT_TOO_LOW = 2  # graded worse: an A source graded B, a B source graded C
