@@ -23,14 +23,15 @@ FORMER_ANSWER_HELPERS = {"expected_grade"}
 
 
 def _answer_names() -> set[str]:
-    """The variables and functions the exercises ask for, read from the solutions' answer cells."""
+    """The variables and functions the exercises ask for, read from the solutions' answer cells: the
+    names a cell defines at its top level (a function's own local names are not answers)."""
     names = set(FORMER_ANSWER_HELPERS)
     for name in ASSIGNMENTS:
         nb = nbformat.read(REPO / "solutions" / name / f"{name}.ipynb", as_version=4)
         for cell in nb.cells:
             if cell.cell_type != "code" or not cell.metadata.get("nbgrader", {}).get("solution"):
                 continue
-            for node in ast.walk(ast.parse(cell.source)):
+            for node in ast.parse(cell.source).body:
                 if isinstance(node, ast.FunctionDef):
                     names.add(node.name)
                 elif isinstance(node, ast.Assign):
