@@ -23,7 +23,7 @@ override SAHELKIT_DATA := $(abspath $(patsubst ~%,$(HOME)%,$(SAHELKIT_DATA)))
 export SAHELKIT_DATA
 endif
 
-.PHONY: setup lab lab-trainer hub hub-remove-accounts proxy handin test browser exercises data check-data bench bench-hub clean-venv
+.PHONY: messages setup lab lab-trainer hub hub-remove-accounts proxy handin test browser exercises data check-data bench bench-hub clean-venv
 
 setup: $(STAMP)
 
@@ -150,6 +150,13 @@ data: setup
 
 check-data: setup
 	for p in $(PROFILES); do $(BIN)/sahelkit check-data datasets/$$(basename $$p .yaml) || exit 1; done
+
+# The kit's messages in French: extract every _() of src/sahelkit and update the French catalogue
+# (a new message comes empty, a changed one fuzzy with its old text: translate, then drop the fuzzy flag).
+messages: setup
+	$(BIN)/pybabel extract --quiet --no-location --sort-output -o $(VENV)/sahelkit.pot src/sahelkit
+	$(BIN)/pybabel update --quiet --no-location --previous --ignore-obsolete -i $(VENV)/sahelkit.pot \
+		-d src/sahelkit/locale -D sahelkit -l fr
 
 # Speed, side by side with a baseline in the same run (figures and ratios are printed).
 bench: setup
