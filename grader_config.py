@@ -33,12 +33,18 @@ c.CourseDirectory.groupshared = bool(os.environ.get(EXCHANGE_ENV))
 os.makedirs(c.Exchange.root, exist_ok=True)
 
 # --- what participants receive ----------------------------------------------------------
-# Participants read French; the stub says where to write, and fails until they do.
-c.ClearSolutions.code_stub = {
-    "python": "# ÉCRIVEZ VOTRE CODE ICI, puis supprimez la ligne suivante\n"
-              "raise NotImplementedError(\"réponse pas encore écrite\")"
+# The stub says where to write, and fails until they do: in the workshop's language
+# (SAHELKIT_LANG; `make exercises` releases en/exercises/ from en/solutions/ in English).
+from sahelkit.i18n import language  # noqa: E402
+
+STUBS = {
+    "fr": ("# ÉCRIVEZ VOTRE CODE ICI, puis supprimez la ligne suivante\n"
+           "raise NotImplementedError(\"réponse pas encore écrite\")", "ÉCRIVEZ VOTRE RÉPONSE ICI"),
+    "en": ("# WRITE YOUR CODE HERE, then delete the next line\n"
+           "raise NotImplementedError(\"answer not written yet\")", "WRITE YOUR ANSWER HERE"),
 }
-c.ClearSolutions.text_stub = "ÉCRIVEZ VOTRE RÉPONSE ICI"
+c.ClearSolutions.code_stub = {"python": STUBS[language()][0]}
+c.ClearSolutions.text_stub = STUBS[language()][1]
 
 # --- grading ----------------------------------------------------------------------------
 # A participant's endless loop is cut after this many seconds per cell; the kernel is
