@@ -14,6 +14,18 @@ ROOTFLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Pass extra arguments to pytest: make test PYTEST_ARGS="-k module01"
 PYTEST_ARGS ?=
+# The workshop's language, chosen once like the country: make lab LANG=en (French by default).
+# It reaches every command as SAHELKIT_LANG (sahelkit/i18n.py). LANG given on make's command line
+# is taken for the workshop's language and never reaches the programs as their system locale.
+ifeq ($(origin LANG),command line)
+export SAHELKIT_LANG := $(LANG)
+override LANG := C.UTF-8
+export LANG
+endif
+ifneq ($(filter-out fr en,$(or $(SAHELKIT_LANG),fr)),)
+$(error LANG=$(SAHELKIT_LANG) : langue inconnue, choisissez fr ou en / unknown language, choose fr or en)
+endif
+
 # SAHELKIT_DATA names the folder that holds the country folders, as for `sahelkit generate` and
 # sahelkit.load(): SAHELKIT_DATA=~/atelier/donnees make lab copies ~/atelier/donnees/<country>
 # (without truth/) into the participant's workspace, where the notebooks read it.
@@ -134,10 +146,16 @@ test: setup browser proxy
 clean-venv:
 	rm -rf $(VENV)
 
-# Regenerate the participants' notebooks in exercises/ from solutions/ (commit the result).
+# Regenerate the participants' notebooks: exercises/ from solutions/, then the English ones,
+# en/ from the French and translations/en/ (sahelkit translate build), en/exercises/ from
+# en/solutions/ (commit the result).
 exercises: setup
 	for dir in solutions/[0-9][0-9]-*/; do \
-		$(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
+		SAHELKIT_LANG=fr $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
+	done
+	$(BIN)/sahelkit translate build
+	for dir in en/solutions/[0-9][0-9]-*/; do \
+		SAHELKIT_LANG=en $(BIN)/nbgrader generate_assignment "$$(basename $$dir)" --force --log-level=WARN || exit 1; \
 	done
 
 # A country is a profile file: every datasets/profiles/<slug>.yaml has its case in datasets/<slug>/.

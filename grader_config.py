@@ -15,9 +15,14 @@ here = os.path.dirname(os.path.abspath(__file__))
 from sahelkit.workspace import COURSE_ID  # noqa: E402 -- the participant's exchange uses the same
 
 c.CourseDirectory.course_id = COURSE_ID
-# Trainers' versions (solutions and hidden tests) live in solutions/, participants' in exercises/.
-c.CourseDirectory.source_directory = "solutions"
-c.CourseDirectory.release_directory = "exercises"
+# Trainers' versions (solutions and hidden tests) live in solutions/, participants' in exercises/;
+# in an English workshop (SAHELKIT_LANG=en) those built from them in en/ (sahelkit.course.translate),
+# with the same assignment names, grade ids and points: one gradebook serves both languages.
+from sahelkit.i18n import language  # noqa: E402
+
+_language_folder = "" if language() == "fr" else language()
+c.CourseDirectory.source_directory = os.path.join(_language_folder, "solutions")
+c.CourseDirectory.release_directory = os.path.join(_language_folder, "exercises")
 # Case data and figures that an assignment folder may hold are copied along with it.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
@@ -35,8 +40,6 @@ os.makedirs(c.Exchange.root, exist_ok=True)
 # --- what participants receive ----------------------------------------------------------
 # The stub says where to write, and fails until they do: in the workshop's language
 # (SAHELKIT_LANG; `make exercises` releases en/exercises/ from en/solutions/ in English).
-from sahelkit.i18n import language  # noqa: E402
-
 STUBS = {
     "fr": ("# ÉCRIVEZ VOTRE CODE ICI, puis supprimez la ligne suivante\n"
            "raise NotImplementedError(\"réponse pas encore écrite\")", "ÉCRIVEZ VOTRE RÉPONSE ICI"),

@@ -23,6 +23,11 @@ stick, which `sahelkit grade --submissions` reads as it is.
 
 A participant's bundle is such a workspace already (see sahelkit/course/bundle.py): the same
 command, without --source, opens it.
+
+The workshop's language (SAHELKIT_LANG, sahelkit.i18n; `make lab LANG=en`) chooses which notebooks
+the workspace gets, French (modules/, exercises/) or English (en/modules/, en/exercises/: built
+from the French, sahelkit.course.translate), under the same names, and the language of
+JupyterLab's menus (its French language pack, or English).
 """
 from __future__ import annotations
 
@@ -37,6 +42,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .i18n import LanguageError, language
 
 COURSE_ID = "sahel-ci"
 """nbgrader's course id, for the trainer's gradebook (grader_config.py) and the participant's exchange."""
@@ -92,6 +99,10 @@ class Paths:
         return self.state / "jupyter"
 
     @property
+    def lab_settings(self) -> Path:
+        return self.state / "lab-settings"
+
+    @property
     def ipython(self) -> Path:
         return self.state / "ipython"
 
@@ -106,6 +117,10 @@ class Paths:
     @property
     def exercises(self) -> Path:
         return self.root / EXERCISES
+
+    @property
+    def language(self) -> Path:
+        return self.state / "language"
 
     @property
     def identity(self) -> Path:
@@ -138,17 +153,31 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def wanted_files(source: Path, data: Path, cases: list[str] | None = None) -> dict[str, Path]:
-    """What a workspace holds from the kit, by path inside it: modules, and every case (or those named
-    in `cases`) without truth/."""
+def language_folder(source: Path, lang: str) -> Path:
+    """Where the kit keeps a language's notebooks (modules/ and exercises/ in it): French at its
+    root, English in en/."""
+    return source if lang == "fr" else source / lang
+
+
+DICTIONARY = {"fr": "LISEZMOI.md", "en": "README.md"}
+"""The data dictionary's file in each language (datasets/, written by `sahelkit data-readme`)."""
+
+
+def wanted_files(source: Path, data: Path, cases: list[str] | None = None,
+                 lang: str | None = None) -> dict[str, Path]:
+    """What a workspace holds from the kit, by path inside it: the modules in the workshop's language,
+    and every case (or those named in `cases`) without truth/."""
+    lang = lang or language()
     files: dict[str, Path] = {}
-    for p in sorted((source / "modules").rglob("*")):
-        rel = p.relative_to(source)
+    notebooks = language_folder(source, lang)
+    for p in sorted((notebooks / "modules").rglob("*")):
+        rel = p.relative_to(notebooks)
         if p.is_file() and not _skipped(rel):
             files[rel.as_posix()] = p
-    readme = source / "datasets" / "README.md"
-    if readme.is_file():
-        files["datasets/README.md"] = readme
+    for readme in (source / "datasets" / DICTIONARY[lang], source / "datasets" / "README.md"):
+        if readme.is_file():
+            files[f"datasets/{readme.name}"] = readme
+            break
     from .paths import CASE_PROFILE
     folders = [data / name for name in cases] if cases is not None else sorted(data.iterdir()) if data.is_dir() else []
     for case in (d for d in folders if (d / CASE_PROFILE).is_file()):
@@ -209,18 +238,20 @@ def _exchange_config(ws: Paths, student_id: str = "*"):
     return c
 
 
-def release(source: Path, ws: Paths) -> list[str]:
-    """Release the kit's exercises/ into the workspace's exchange, with nbgrader's own exchange code.
+def release(source: Path, ws: Paths, lang: str | None = None) -> list[str]:
+    """Release the kit's exercises, in the workshop's language, into the workspace's exchange, with
+    nbgrader's own exchange code. Both languages have the same assignment names.
 
     The outbound copies are the exchange's, never the participant's: replacing them loses nothing."""
     from nbgrader.exchange.default import ExchangeReleaseAssignment
 
     ws.exchange.mkdir(parents=True, exist_ok=True)
-    names = sorted(p.name for p in (source / EXERCISES).iterdir() if p.is_dir() and p.name[:2].isdigit())
+    exercises = language_folder(source, lang or language()) / EXERCISES
+    names = sorted(p.name for p in exercises.iterdir() if p.is_dir() and p.name[:2].isdigit())
     for name in names:
         config = _exchange_config(ws)
         config.CourseDirectory.root = str(source)
-        config.CourseDirectory.release_directory = EXERCISES
+        config.CourseDirectory.release_directory = str(exercises.relative_to(source))
         config.CourseDirectory.assignment_id = name
         config.CourseDirectory.ignore = [*SKIP, "feedback"]
         config.ExchangeReleaseAssignment.force = True
@@ -286,10 +317,25 @@ def kit_settings(kit: Path | None = None) -> dict[str, dict]:
                              "du kit sans modification (recopiez-le depuis le kit ou la clé du formateur)") from None
 
 
-def configure(ws: Paths, student_id: str) -> None:
-    """The Jupyter configuration only the participant's server reads (its JUPYTER_CONFIG_DIR), and
-    its kernels' IPython profile (IPYTHONDIR, see server_environment)."""
+LAB_LOCALES = {"fr": "fr_FR", "en": "en"}
+"""JupyterLab's name for each language (`en` is its own; `fr_FR` comes from the pinned language pack)."""
+
+
+def set_lab_language(settings_dir: Path, lang: str | None = None) -> Path:
+    """Write JupyterLab's interface language (its translation setting) into a user-settings folder,
+    the JUPYTERLAB_SETTINGS_DIR of one server: French menus and dialogs, or English."""
+    path = settings_dir / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"locale": LAB_LOCALES[lang or language()]}, indent=1), encoding="utf-8")
+    return path
+
+
+def configure(ws: Paths, student_id: str, lang: str | None = None) -> None:
+    """The Jupyter configuration only the participant's server reads (its JUPYTER_CONFIG_DIR), its
+    JupyterLab settings (JUPYTERLAB_SETTINGS_DIR: the interface's language) and its kernels' IPython
+    profile (IPYTHONDIR, see server_environment)."""
     kit = kit_settings()
+    set_lab_language(ws.lab_settings, lang)
     ws.config.mkdir(parents=True, exist_ok=True)
     c = _exchange_config(ws, student_id)
     # A .py file: nbgrader warns at every refresh of the Assignments panel when it finds none.
@@ -319,7 +365,8 @@ def configure(ws: Paths, student_id: str) -> None:
 
 def server_environment(ws: Paths, data: Path | None) -> dict[str, str]:
     """The server's (and its kernels') environment: its own Jupyter config, the workspace's data."""
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(ws.config), IPYTHONDIR=str(ws.ipython))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(ws.config), IPYTHONDIR=str(ws.ipython),
+               JUPYTERLAB_SETTINGS_DIR=str(ws.lab_settings), SAHELKIT_LANG=language())
     if data is not None:
         env["SAHELKIT_DATA"] = str(data)
     return env
@@ -333,10 +380,24 @@ def lab_command(ws: Paths, extra: list[str]) -> list[str]:
     return cmd + extra
 
 
+def settle_language(ws: Paths) -> str:
+    """The workspace's language, chosen once: SAHELKIT_LANG when given (`make lab LANG=en`), else the
+    one it was made in (a bundle made with --lang en says so), else French. Kept for the next start,
+    and set in this process so that every message and the server agree."""
+    from .i18n import ENV
+    given = os.environ.get(ENV, "").strip()
+    kept = ws.language.read_text(encoding="utf-8").strip() if ws.language.is_file() else ""
+    os.environ[ENV] = given or kept or "fr"
+    lang = language()  # a language the kit does not have stops here, named
+    ws.language.parent.mkdir(parents=True, exist_ok=True)
+    ws.language.write_text(lang + "\n", encoding="utf-8")
+    return lang
+
+
 def prepare(root: Path, source: Path | None, participant: str | None, data: Path | None = None) -> dict:
     """Build or refresh the workspace, settle the identity, write the configuration; say what was done."""
     ws = Paths(Path(root).resolve())
-    report: dict = {"workspace": ws.root}
+    report: dict = {"workspace": ws.root, "language": settle_language(ws)}
     if source is not None:
         source = Path(source).resolve()
         if ws.root == source:
@@ -437,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{path} : {len(latest)} exercice(s) rendu(s) : {', '.join(latest)}. Remettez la clé au formateur.")
             return 0
         report = prepare(args.workspace, args.source, args.participant)
-    except WorkspaceError as exc:
+    except (WorkspaceError, LanguageError) as exc:
         print(f"sahelkit : {exc}", file=sys.stderr)
         return 2
     _print_report(report)

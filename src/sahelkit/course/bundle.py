@@ -27,6 +27,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import LANGUAGES, LanguageError, language
 from ..paths import PACKAGE, REPO
 
 # Never shipped, by role: the generator rebuilds the answers from the seed; course/, grading/ and
@@ -111,6 +112,9 @@ def bundle_arguments(p: argparse.ArgumentParser) -> None:
                    help="version de Python des participants : " + ", ".join(PYTHON_VERSIONS)
                         + " (défaut : celle de cette machine, "
                         + f"{sys.version_info.major}.{sys.version_info.minor})")
+    p.add_argument("--lang", choices=LANGUAGES,
+                   help="langue de l'atelier : cahiers, exercices et menus de JupyterLab "
+                        "(défaut : SAHELKIT_LANG, sinon fr)")
     p.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
 
 
@@ -308,10 +312,15 @@ def install_text(version: str, install: str, platform: Platform | None) -> tuple
 
 
 def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO,
-                 platform: str | None = None, python_version: str | None = None) -> dict:
-    """Write the zip; return what went in (for the summary and tests)."""
+                 platform: str | None = None, python_version: str | None = None, lang: str = "fr") -> dict:
+    """Write the zip, in one language (its notebooks, exercises and interface); return what went in
+    (for the summary and tests)."""
     from ..countries import resolve_country
+    from ..workspace import DICTIONARY, language_folder
     slug = resolve_country(country)
+    notebooks_root = language_folder(repo, lang)
+    if not (notebooks_root / "exercises").is_dir():
+        raise BundleError(f"no {lang} notebooks in {notebooks_root}: run `make exercises`")
     target = PLATFORMS.get(platform) if platform else None
     if platform and not target:
         raise BundleError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
@@ -323,7 +332,8 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     data = repo / "datasets" / slug
     if not data.is_dir():
         raise BundleError(f"no data for {slug} in {repo / 'datasets'}: run `sahelkit generate --country {slug}`")
-    notebooks = sorted((repo / "modules").glob("*.ipynb")) + sorted((repo / "exercises").rglob("*.ipynb"))
+    notebooks = sorted((notebooks_root / "modules").glob("*.ipynb")) + \
+        sorted((notebooks_root / "exercises").rglob("*.ipynb"))
     pkg_files = package_modules(repo / "src" / "sahelkit", notebooks)
     files: dict[str, bytes] = {}
 
@@ -333,15 +343,19 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
             if p.is_file() and not _skipped(rel) and not exclude(rel):
                 files[f"{prefix}/{rel.as_posix()}"] = p.read_bytes()
 
-    add_tree(repo / "modules", "modules", exclude=generated)
-    add_tree(repo / "exercises", "exercises", exclude=generated)
+    add_tree(notebooks_root / "modules", "modules", exclude=generated)
+    add_tree(notebooks_root / "exercises", "exercises", exclude=generated)
     # The same exercises as released in the workspace's nbgrader exchange, so that the Assignments
     # panel lists them and Submit hands them in (sahelkit/workspace.py).
     from ..workspace import COURSE_ID, Paths
     outbound = (Paths(Path()).exchange / COURSE_ID / "outbound").as_posix()
-    add_tree(repo / "exercises", outbound, exclude=generated)
+    add_tree(notebooks_root / "exercises", outbound, exclude=generated)
+    # The workspace opens in the bundle's language (sahelkit.workspace.settle_language).
+    files[Paths(Path()).language.as_posix()] = f"{lang}\n".encode()
     add_tree(data, f"datasets/{slug}", exclude=lambda rel: rel.parts[0] == "truth")
-    files["datasets/README.md"] = (repo / "datasets" / "README.md").read_bytes()
+    dictionary = repo / "datasets" / DICTIONARY[lang]
+    dictionary = dictionary if dictionary.is_file() else repo / "datasets" / "README.md"
+    files[f"datasets/{dictionary.name}"] = dictionary.read_bytes()
     borders = repo / "datasets" / "maps" / "borders.geojson"  # the maps' outlines (sahelkit.maps), offline
     if "maps.py" in pkg_files and borders.exists():
         files["datasets/maps/borders.geojson"] = borders.read_bytes()
@@ -353,6 +367,8 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     # The participant's Jupyter (sahelkit.lab: Validate in French, short errors) and the settings that
     # switch it on (jupyter-config/), which the workspace writes into its own configuration folder.
     add_tree(repo / "src" / "sahelkit" / "lab", "src/sahelkit/lab")
+    if "i18n.py" in pkg_files:  # the messages' French (gettext catalogue)
+        add_tree(repo / "src" / "sahelkit" / "locale", "src/sahelkit/locale")
     add_tree(repo / "jupyter-config", "jupyter-config")
     files["pyproject.toml"] = _pyproject(repo, pkg_files).encode()
     pins = runtime_requirements(repo, target_environment(target, version) if target else None)
@@ -401,8 +417,9 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
 def run_bundle(args: argparse.Namespace) -> int:
     from ..countries import UnknownCountryError
     try:
-        info = build_bundle(args.country, args.out, args.wheels, Path(args.repo), args.platform, args.python_version)
-    except (BundleError, UnknownCountryError) as exc:
+        info = build_bundle(args.country, args.out, args.wheels, Path(args.repo), args.platform, args.python_version,
+                            args.lang or language())
+    except (BundleError, UnknownCountryError, LanguageError) as exc:
         print(f"sahelkit bundle : {exc}", file=sys.stderr)
         return 2
     print(f"{args.out} : {len(info['files'])} fichiers"

@@ -108,12 +108,17 @@ def remember_alembic_head() -> None:
 
 
 def load_config(course: Path, root: Path | None = None, timeout: int | None = None) -> Config:
-    """The course's nbgrader configuration (nbgrader_config.py), optionally re-rooted elsewhere."""
+    """The course's nbgrader configuration (nbgrader_config.py), optionally re-rooted elsewhere.
+
+    A folder of our own (`root`: a template or a worker's) holds one language's solutions in
+    solutions/, whatever the workshop's language says."""
     cfg_file = course / "nbgrader_config.py"
     cfg = Config()
     if cfg_file.exists():
         cfg.merge(PyFileConfigLoader(cfg_file.name, path=str(course)).load_config())
     cfg.CourseDirectory.root = str(root or course)
+    if root is not None:
+        cfg.CourseDirectory.source_directory = "solutions"
     if timeout:
         cfg.Execute.timeout = int(timeout)
     return cfg
@@ -129,13 +134,41 @@ def _api(cfg: Config):
     return NbGraderAPI(config=cfg)
 
 
+def solutions_folder(course: Path, assignment: str, lang: str = "fr") -> Path:
+    """An assignment's solutions in one language: solutions/ for French, en/solutions/ for English
+    (built from the French by sahelkit.course.translate, same grade ids and points)."""
+    return (course if lang == "fr" else course / lang) / "solutions" / assignment
+
+
+def languages(course: Path, assignment: str) -> list[str]:
+    """The languages this course has the assignment's solutions in (French always first)."""
+    from ..i18n import LANGUAGES
+    return [lang for lang in LANGUAGES if solutions_folder(course, assignment, lang).is_dir()]
+
+
+def submission_language(folder: Path) -> str:
+    """The language of a submitted assignment: its notebooks' metadata.sahelkit.lang (set in the English
+    notebooks when they are built), French when absent or unreadable (nbgrader reports those)."""
+    import json
+    for nb in sorted(folder.glob("*.ipynb")):
+        try:
+            lang = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("sahelkit", {}).get("lang")
+        except (OSError, ValueError, AttributeError):
+            continue
+        if lang:
+            return lang
+    return "fr"
+
+
 def source_digest(course: Path, assignment: str) -> str:
+    """What the assignment's solutions hold, in every language: a change regrades the assignment."""
     h = hashlib.sha256()
-    folder = course / "solutions" / assignment
-    for p in sorted(folder.rglob("*")):
-        if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts:
-            h.update(str(p.relative_to(folder)).encode())
-            h.update(p.read_bytes())
+    for lang in languages(course, assignment):
+        folder = solutions_folder(course, assignment, lang)
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts:
+                h.update(f"{lang}/{p.relative_to(folder)}".encode())
+                h.update(p.read_bytes())
     return h.hexdigest()
 
 
@@ -148,33 +181,38 @@ def _assignment_registered(url: str, assignment: str) -> bool:
         return False
 
 
-def register(course: Path, assignment: str, digest: str, known_digest: str | None) -> Path:
-    """Register the assignment in the course gradebook and in a template gradebook for workers.
+def register(course: Path, assignment: str, digest: str, known_digest: str | None) -> dict[str, Path]:
+    """Register the assignment in the course gradebook, and in a template gradebook per language for
+    workers (a submission is graded against its own language's hidden tests, so its feedback reads
+    in that language; grade ids and points are the same, so the scores merge into one gradebook).
 
-    Both run nbgrader's own generate_assignment. The course's release is written to
+    All run nbgrader's own generate_assignment. The course's release is written to
     grading/release/, never to exercises/ (the committed participants' version).
-    Returns the template folder. Skipped when the solutions did not change since last time.
+    Returns each language's template folder. Skipped when the solutions did not change since last time.
     """
     remember_alembic_head()
     work = course / "grading" / "work" / assignment
-    template = work / "_template"
+    templates = {lang: work / ("_template" if lang == "fr" else f"_template-{lang}")
+                 for lang in languages(course, assignment)}
     main_url = db_url(course)
-    if (known_digest == digest and (template / "gradebook.db").exists()
+    if (known_digest == digest and all((t / "gradebook.db").exists() for t in templates.values())
             and _assignment_registered(main_url, assignment)):
-        return template
-    shutil.rmtree(template, ignore_errors=True)
-    (template / "solutions").mkdir(parents=True)
-    shutil.copytree(course / "solutions" / assignment, template / "solutions" / assignment)
-    cfg = load_config(course, template)
-    res = _api(cfg).generate_assignment(assignment, force=True, create=True)
-    if not res["success"]:
-        raise RuntimeError(f"generate_assignment {assignment} (template) failed:\n{res.get('error') or res.get('log')}")
+        return templates
+    for lang, template in templates.items():
+        shutil.rmtree(template, ignore_errors=True)
+        (template / "solutions").mkdir(parents=True)
+        shutil.copytree(solutions_folder(course, assignment, lang), template / "solutions" / assignment)
+        cfg = load_config(course, template)
+        res = _api(cfg).generate_assignment(assignment, force=True, create=True)
+        if not res["success"]:
+            raise RuntimeError(f"generate_assignment {assignment} ({lang} template) failed:\n"
+                               f"{res.get('error') or res.get('log')}")
     cfg = load_config(course)
     cfg.CourseDirectory.release_directory = os.path.join("grading", "release")
     res = _api(cfg).generate_assignment(assignment, force=True, create=True)
     if not res["success"]:
         raise RuntimeError(f"generate_assignment {assignment} failed:\n{res.get('error') or res.get('log')}")
-    return template
+    return templates
 
 
 # --------------------------------------------------------------------------- the worker
@@ -238,7 +276,7 @@ def grade_one(job: dict) -> dict:
     shutil.rmtree(work, ignore_errors=True)
     (work / "solutions").mkdir(parents=True)
     shutil.copy(template / "gradebook.db", work / "gradebook.db")
-    shutil.copytree(course / "solutions" / assignment, work / "solutions" / assignment)
+    shutil.copytree(solutions_folder(course, assignment, job.get("lang", "fr")), work / "solutions" / assignment)
     shutil.copytree(course / "submitted" / pid / assignment, work / "submitted" / pid / assignment)
     (work / "nbgrader_config.py").write_text(
         "# Working copy for one participant, made by `sahelkit grade`; safe to delete.\n"

@@ -170,8 +170,12 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
                 refeedback.append((pid, a))   # grades entered in Formgrader since: show them in the feedback
             continue
         rec["sha"] = digest
-        jobs.append({"course": str(course), "assignment": a, "participant": pid, "template": str(templates[a]),
-                     "timeout": args.timeout, "country": args.country})
+        # graded against the hidden tests of the submission's own language (French when the course
+        # lacks that language's solutions)
+        lang = ag.submission_language(course / "submitted" / pid / a)
+        lang = lang if lang in templates[a] else "fr"
+        jobs.append({"course": str(course), "assignment": a, "participant": pid, "lang": lang,
+                     "template": str(templates[a][lang]), "timeout": args.timeout, "country": args.country})
     for pid in roster:
         for a in wanted:
             if (pid, a) not in records:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..cli import FrenchParser
 from ..grading.collect import TRAINER_ROLE, UsageError
+from ..i18n import ENV, LANGUAGES, LanguageError, language
 from . import accounts as acc
 from .config import SERVER_PORTS, HubSettings
 from .permissions import lock_kit, unreachable_parents
@@ -112,6 +113,12 @@ def start(args) -> int:
     if not os.access(proxy, os.X_OK):
         raise UsageError(f"{proxy} : configurable-http-proxy introuvable ; `make hub` l'installe (npm)")
     country = resolve_country(args.country or os.environ.get("SAHELKIT_COUNTRY") or None)
+    if args.lang:
+        os.environ[ENV] = args.lang
+    try:
+        language()  # checked before any account is made
+    except LanguageError as err:
+        raise UsageError(str(err)) from None
     if not (kit / "datasets" / country / "profile.yaml").is_file():
         raise UsageError(f"{kit / 'datasets' / country} : pas de données pour ce pays ; sahelkit generate --country "
                          f"{country}, ou choisissez un autre pays (SAHELKIT_COUNTRY)")
@@ -136,7 +143,8 @@ def start(args) -> int:
         raise UsageError("vérification des droits : " + " ; ".join(problems))
     print(f"Vérifié sous le compte {participants[0]} : le Python du kit démarre, solutions/ et truth/ sont refusés.")
 
-    settings = HubSettings(kit=str(kit), state=str(state), exchange=str(exchange), country=country, ip=args.ip,
+    settings = HubSettings(kit=str(kit), state=str(state), exchange=str(exchange), country=country,
+                           language=language(), ip=args.ip,
                            port=args.port, hub_port=_free_port(), proxy_api_port=_free_port(), proxy=str(proxy),
                            python=str(python), src=str(src), trainers=trainers, participants=participants,
                            server_ports=args.server_ports)
@@ -204,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             q.add_argument("--proxy", required=True, help="la commande configurable-http-proxy")
             q.add_argument("--exchange", default=EXCHANGE, help="dossier d'échange de nbgrader (défaut : %(default)s)")
             q.add_argument("--country", help="pays des données (défaut : SAHELKIT_COUNTRY, sinon le premier)")
+            q.add_argument("--lang", choices=LANGUAGES, help="langue de l'atelier (défaut : SAHELKIT_LANG, sinon fr)")
             q.add_argument("--server-ports", type=int, default=SERVER_PORTS,
                            help="premier port des JupyterLab de chacun, sur 127.0.0.1 (défaut : %(default)s)")
         if name == "password":

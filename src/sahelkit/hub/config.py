@@ -44,6 +44,7 @@ class HubSettings:
     proxy: str            # the configurable-http-proxy command
     python: str           # the kit's Python, which every server runs
     src: str              # the folder that holds the sahelkit package every server imports
+    language: str = "fr"  # SAHELKIT_LANG for every server: the notebooks' and JupyterLab's language
     trainers: list[str] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
     server_ports: int = SERVER_PORTS
@@ -68,6 +69,7 @@ def server_environment(s: HubSettings) -> dict[str, str]:
     bindir = str(Path(s.python).parent)
     return {
         "SAHELKIT_COUNTRY": s.country,
+        "SAHELKIT_LANG": s.language,
         KIT_ENV: s.kit,
         EXCHANGE_ENV: s.exchange,
         "PYTHONPATH": s.src,

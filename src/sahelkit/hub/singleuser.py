@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from ..grading.collect import TRAINER_ROLE
-from ..workspace import FOLDER, LANDING, OFFLINE_PLUGINS, Paths, configure, sync, wanted_files
+from ..workspace import FOLDER, LANDING, OFFLINE_PLUGINS, Paths, configure, set_lab_language, sync, wanted_files
 from .config import EXCHANGE_ENV, KIT_ENV, ROLE_ENV
 
 PARTICIPANT_UMASK = 0o077
@@ -35,18 +35,20 @@ def participant_server(kit: Path, exchange: Path, country: str, home: Path) -> t
     ws.exercises.mkdir(exist_ok=True)  # where the Assignments panel fetches to: it fails while it is missing
     configure(ws, getpass.getuser())
     return ws.root, {"JUPYTER_CONFIG_DIR": str(ws.config), "IPYTHONDIR": str(ws.ipython),
-                     "SAHELKIT_DATA": str(ws.root / "datasets")}
+                     "JUPYTERLAB_SETTINGS_DIR": str(ws.lab_settings), "SAHELKIT_DATA": str(ws.root / "datasets")}
 
 
 def trainer_server(kit: Path, home: Path) -> tuple[Path, dict[str, str]]:
-    """The trainer's Jupyter configuration (news pop-up off); the server's root is the kit."""
+    """The trainer's Jupyter configuration (news pop-up off, the workshop's language); the server's
+    root is the kit."""
     config = home / ".sahelkit" / "jupyter"
+    lab_settings = set_lab_language(home / ".sahelkit" / "lab-settings").parents[2]
     page = config / "labconfig" / "page_config.json"
     page.parent.mkdir(parents=True, exist_ok=True)
     off = {name: True for name in OFFLINE_PLUGINS}
     page.write_text(json.dumps({"disabledExtensions": off, "lockedExtensions": off}, indent=1), encoding="utf-8")
     os.chdir(kit)  # nbgrader reads the course's nbgrader_config.py from the folder it starts in
-    return kit, {"JUPYTER_CONFIG_DIR": str(config)}
+    return kit, {"JUPYTER_CONFIG_DIR": str(config), "JUPYTERLAB_SETTINGS_DIR": str(lab_settings)}
 
 
 def main(argv: list[str] | None = None) -> None:
