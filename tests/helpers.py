@@ -54,6 +54,22 @@ def countries_for(index: int, countries: list[str] | None = None, per_item: int 
     return [countries[(index * per_item + k) % len(countries)] for k in range(per_item)]
 
 
+LANGUAGES = ("fr", "en")  # the workshop's languages: French notebooks in the kit's root, English in en/
+
+
+def languages_for(index: int, k: int = 0) -> list[str]:
+    """The language(s) the index-th item is checked in on the k-th of its countries: both under
+    SAHELKIT_FULL_MATRIX=1, else one, alternating, so that every item and every country meet both."""
+    if FULL_MATRIX:
+        return list(LANGUAGES)
+    return [LANGUAGES[(index + k) % len(LANGUAGES)]]
+
+
+def in_language(path: Path, lang: str) -> Path:
+    """A French notebook's (or folder's) counterpart in `lang`: the same path under en/ for English."""
+    return path if lang == "fr" else REPO / lang / Path(path).relative_to(REPO)
+
+
 def read_profile(path: Path) -> dict:
     """A profile file as plain YAML data, to copy and change in a test."""
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -96,9 +112,10 @@ def docstring_positions(tree) -> set[tuple[int, int]]:
 
 
 def nbgrader(args: list[str], course: Path, country: str | None = None, check: bool = True,
-             timeout: int = 900) -> subprocess.CompletedProcess:
-    """Run the real `nbgrader` command in a course folder, with the case data of one country."""
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+             timeout: int = 900, lang: str = "fr") -> subprocess.CompletedProcess:
+    """Run the real `nbgrader` command in a course folder, with the case data of one country, in a
+    workshop language (its solutions and exercises folders, its stubs: grader_config.py)."""
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}", SAHELKIT_LANG=lang)
     if country:
         env["SAHELKIT_COUNTRY"] = country
     proc = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, text=True,
@@ -109,12 +126,14 @@ def nbgrader(args: list[str], course: Path, country: str | None = None, check: b
     return proc
 
 
-def make_course(root: Path, assignments: list[str]) -> Path:
-    """A throw-away course folder using the kit's own grader_config.py."""
+def make_course(root: Path, assignments: list[str], lang: str = "fr") -> Path:
+    """A throw-away course folder using the kit's own grader_config.py, with the assignments' solutions
+    in one language (where grader_config.py looks for them when SAHELKIT_LANG is that language)."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "solutions").mkdir(exist_ok=True)
+    home = root if lang == "fr" else root / lang
     for name in assignments:
-        shutil.copytree(REPO / "solutions" / name, root / "solutions" / name)
+        shutil.copytree(in_language(REPO / "solutions" / name, lang), home / "solutions" / name)
     for extra in (REPO / "solutions").glob("*.ipynb"):  # a shared header notebook
         shutil.copy(extra, root / "solutions" / extra.name)
     write_config(root)

@@ -12,6 +12,11 @@ their hidden tests everywhere), and each wrong answer on one of those two, alter
 every country grades solutions, blanks and wrong answers; SAHELKIT_FULL_MATRIX=1 grades every
 assignment and every wrong answer on every country (worth running after changing a profile or the
 generator).
+
+Both languages: on the first of its two countries an assignment is graded in one language, on the
+second in the other (`languages_for`), the English course holding en/solutions and en/exercises
+(built from the French, same grade ids); the wrong answers, written in the answer cells' code, are
+the same in both. SAHELKIT_FULL_MATRIX=1 grades every country in both languages.
 """
 from __future__ import annotations
 
@@ -23,7 +28,17 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.helpers import ASSIGNMENTS, COUNTRIES, FULL_MATRIX, REPO, countries_for, nbgrader, wrong_answers
+from tests.helpers import (
+    ASSIGNMENTS,
+    COUNTRIES,
+    FULL_MATRIX,
+    LANGUAGES,
+    REPO,
+    countries_for,
+    languages_for,
+    nbgrader,
+    wrong_answers,
+)
 
 
 def test_every_assignment_has_wrong_answers_for_every_part():
@@ -55,15 +70,19 @@ def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[floa
 
 
 @pytest.mark.pipeline
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("country", COUNTRIES)
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_grades_through_nbgrader(tmp_path: Path, released_course, assignment: str, country: str):
-    chosen = countries_for(ASSIGNMENTS.index(assignment))
-    if country not in chosen:
-        pytest.skip(f"{assignment} is graded on {', '.join(chosen)} in a normal run (SAHELKIT_FULL_MATRIX=1: all)")
-    course = released_course(assignment, tmp_path / "course")
-    source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    release = nbformat.read(course / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+def test_grades_through_nbgrader(tmp_path: Path, released_course, assignment: str, country: str, lang: str):
+    index = ASSIGNMENTS.index(assignment)
+    chosen = countries_for(index)
+    if country not in chosen or lang not in languages_for(index, chosen.index(country)):
+        pytest.skip(f"{assignment} is graded on {', '.join(chosen)}, in one language each, in a normal run "
+                    "(SAHELKIT_FULL_MATRIX=1: all)")
+    course = released_course(assignment, tmp_path / "course", lang)
+    home = course if lang == "fr" else course / lang
+    source = nbformat.read(home / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(home / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
     _submit(course, "solution", assignment, source)
     _submit(course, "blank", assignment, release)
     entries = [entry for i, entry in enumerate(wrong_answers(assignment))
@@ -76,7 +95,7 @@ def test_grades_through_nbgrader(tmp_path: Path, released_course, assignment: st
                 cell.source = entry["cells"][gid]
         _submit(course, f"wrong-{entry['name']}", assignment, nb)
 
-    nbgrader(["autograde", assignment, "--force"], course, country=country)
+    nbgrader(["autograde", assignment, "--force"], course, country=country, lang=lang)
 
     problems = []
     full = _scores(course, assignment, "solution")
@@ -92,5 +111,5 @@ def test_grades_through_nbgrader(tmp_path: Path, released_course, assignment: st
             expected = 0 if gid in entry["loses"] else top
             if score != expected:
                 problems.append(f"wrong answer {entry['name']!r}: {gid} earned {score}/{top}, expected {expected}")
-    assert not problems, f"{assignment} on {country}:\n" + "\n".join(problems)
+    assert not problems, f"{assignment} on {country} ({lang}):\n" + "\n".join(problems)
     shutil.rmtree(course, ignore_errors=True)

@@ -9,6 +9,10 @@ Every solution runs on every country: its cells hold the hidden tests, so this s
 solution earns full marks on every country's data. Each teaching notebook runs on two countries, in
 turn (`countries_for`), so that every country runs some, and on one of the two cases made from a
 profile; SAHELKIT_FULL_MATRIX=1 runs every notebook everywhere.
+
+Each run is in French or in English (en/: the same code, English prose), alternating over notebooks
+and countries (`languages_for`), so that every notebook runs in both languages and every country
+meets both; SAHELKIT_FULL_MATRIX=1 runs both everywhere.
 """
 from __future__ import annotations
 
@@ -25,6 +29,8 @@ from tests.helpers import (
     REPO,
     case_from_profile,
     countries_for,
+    in_language,
+    languages_for,
     next_year,
     read_profile,
 )
@@ -46,10 +52,26 @@ def _run_notebooks(country: str, notebooks: list[Path], **env_extra: str) -> Non
     assert " passed" in tail and "no tests ran" not in tail, tail
 
 
+def notebooks_for(country: str) -> list[Path]:
+    """What runs on a country: every solution, the teaching notebooks given to it, each in its language(s)."""
+    chosen = [in_language(nb, lang) for i, nb in enumerate(TEACHING) if country in countries_for(i)
+              for lang in languages_for(i, countries_for(i).index(country))]
+    k = COUNTRIES.index(country)
+    return chosen + [in_language(nb, lang) for i, nb in enumerate(SOLUTIONS) for lang in languages_for(i, k)]
+
+
 @pytest.mark.parametrize("country", COUNTRIES)
 def test_notebooks_run(country: str):
-    teaching = [nb for i, nb in enumerate(TEACHING) if country in countries_for(i)]
-    _run_notebooks(country, teaching + SOLUTIONS)
+    _run_notebooks(country, notebooks_for(country))
+
+
+def test_every_notebook_runs_in_both_languages_and_every_country_meets_both():
+    runs = {c: notebooks_for(c) for c in COUNTRIES}
+    for nb in TEACHING + SOLUTIONS:
+        assert all(any(in_language(nb, lang) in r for r in runs.values()) for lang in ("fr", "en")), nb
+    for country, notebooks in runs.items():
+        assert any(p.is_relative_to(REPO / "en") for p in notebooks), country
+        assert any(not p.is_relative_to(REPO / "en") for p in notebooks), country
 
 
 def test_every_notebook_runs_somewhere_and_every_country_runs_some():
