@@ -207,12 +207,12 @@ def _outline(path: Path) -> dict[str, list]:
     own = {"trainers/" + lang + "/": "trainers/<lang>/", {"fr": "LISEZMOI.md", "en": "README.md"}[lang]: "<root>"}
     links = []
     for target in _links(path):
-        file, hash_, _ = target.partition("#")
+        file = target.partition("#")[0]  # anchors are headings, in each guide's own language
         resolved = (path.parent / file).resolve() if file else path
         rel = resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else str(resolved)
         for mine, neutral in own.items():
             rel = neutral + rel[len(mine):] if rel.startswith(mine) or rel == mine else rel
-        links.append(rel + hash_)
+        links.append(rel)
     return {"heading levels": [len(h) for h in re.findall(r"^(#+) ", prose, re.M)],
             "code blocks": [len(re.findall(r"```[a-z]*\n", text))],
             "command lines": [c for c in commands if c],
