@@ -104,8 +104,8 @@ def _commands(path: Path) -> list[str]:
         words = shlex.split(line, comments=True) if "sahelkit " in line else []
         while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):  # VARIABLE=value before the command
             words.pop(0)
-        if (len(words) >= fewest and words[0] == "sahelkit" and words[2:3] != [":"] and "..." not in words
-                and "…" not in words):
+        message = words[2:3] == [":"] or words[1:2] and words[1].endswith(":")  # "sahelkit generate: ..." output
+        if len(words) >= fewest and words[0] == "sahelkit" and not message and "..." not in words and "…" not in words:
             found.append(shlex.join(words))
     return found
 
