@@ -104,7 +104,7 @@ def _commands(path: Path) -> list[str]:
         words = shlex.split(line, comments=True) if "sahelkit " in line else []
         while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):  # VARIABLE=value before the command
             words.pop(0)
-        message = words[2:3] == [":"] or words[1:2] and words[1].endswith(":")  # "sahelkit generate: ..." output
+        message = words[2:3] == [":"] or bool(words[1:2]) and words[1].endswith(":")  # a message, not a command
         if len(words) >= fewest and words[0] == "sahelkit" and not message and "..." not in words and "…" not in words:
             found.append(shlex.join(words))
     return found
@@ -136,6 +136,16 @@ def test_every_sahelkit_command_in_the_guides_is_accepted(lang: str):
             parser.parse_args(_without_awaited_options(parser, shlex.split(command)[1:]))
         except SystemExit as exit:
             pytest.fail(f"the command line refuses `{command}` (exit {exit.code})")
+
+
+def test_an_awaited_option_is_checked_once_the_command_line_knows_it():
+    parser = argparse.ArgumentParser()
+    bundle = parser.add_subparsers(dest="command").add_parser("bundle")
+    bundle.add_argument("--country")
+    words = ["bundle", "--country", "niger", "--lang", "en"]
+    assert _without_awaited_options(parser, words) == ["bundle", "--country", "niger"]
+    bundle.add_argument("--lang")
+    assert _without_awaited_options(parser, words) == words
 
 
 def _week_one(lang: str) -> str:
@@ -211,7 +221,8 @@ def _outline(path: Path) -> dict[str, list]:
         resolved = (path.parent / file).resolve() if file else path
         rel = resolved.relative_to(REPO).as_posix() if resolved.is_relative_to(REPO) else str(resolved)
         for mine, neutral in own.items():
-            rel = neutral + rel[len(mine):] if rel.startswith(mine) or rel == mine else rel
+            if rel == mine or mine.endswith("/") and rel.startswith(mine):
+                rel = neutral + rel[len(mine):]
         links.append(rel)
     return {"heading levels": [len(h) for h in re.findall(r"^(#+) ", prose, re.M)],
             "code blocks": [len(re.findall(r"```[a-z]*\n", text))],
