@@ -1,10 +1,11 @@
 """The capstone grades a case the participants have never seen.
 
 A trainer makes a fresh case with `sahelkit generate --country C --seed N --out DIR/C` (the
-commands of trainers/capstone.md) and grades with SAHELKIT_DATA=DIR: the same hidden tests must
-give the solution every point there, because they recompute each answer from the loaded case.
-One fresh seed per country, never the committed one, through the real CLI and nbgrader: two
-countries in turn in a normal run (`countries_for`), all five under SAHELKIT_FULL_MATRIX=1.
+commands of trainers/fr/capstone.md and trainers/en/capstone.md) and grades with SAHELKIT_DATA=DIR:
+the same hidden tests must give the solution every point there, because they recompute each
+answer from the loaded case. One fresh seed per country, never the committed one, through the
+real CLI and nbgrader: two countries in turn in a normal run (`countries_for`), all five under
+SAHELKIT_FULL_MATRIX=1.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """What can happen to a submission, in the trainer's words.
 
-One table, used by the command's summary, the cohort report and trainers/grading.md, so that
-the three always say the same thing. `attention` statuses make `sahelkit grade` exit with 1.
+One table, used by the command's summary, the cohort report and the grading guides
+(trainers/fr/grading.md, trainers/en/grading.md), so that they always say the same thing.
+`attention` statuses make `sahelkit grade` exit with 1.
 """
 from __future__ import annotations
 
