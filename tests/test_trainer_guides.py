@@ -5,7 +5,6 @@ guide exists in both, with the same sections, commands, tables and links.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shlex
@@ -22,9 +21,6 @@ GUIDE_NAMES = sorted({path.name for path in GUIDES})
 # Written on another branch at the same time as the links to it (issue 16): a link to one of these
 # exact files may wait for the merge; any other missing target is an error.
 AWAITED = {"LISEZMOI.md"}
-# Options the lead adds to the command line at the same time as the guides that name them (issue 16):
-# while the parser does not know one, it is left out of the check; once it does, it is checked.
-AWAITED_OPTIONS = {"bundle": {"--lang"}}
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 MINUTES = re.compile(r"^(\d+) min$")
 # The words each language's schedule uses around the modules of week 1.
@@ -110,21 +106,6 @@ def _commands(path: Path) -> list[str]:
     return found
 
 
-def _without_awaited_options(parser: argparse.ArgumentParser, words: list[str]) -> list[str]:
-    """The command's words without the awaited options (and their values) its subcommand does not know yet."""
-    subcommands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
-    known = subcommands[words[0]]._option_string_actions if words and words[0] in subcommands else {}
-    missing = {option for option in AWAITED_OPTIONS.get(words[0] if words else "", ()) if option not in known}
-    kept, i = [], 0
-    while i < len(words):
-        if words[i] in missing:
-            i += 2  # the option and its value
-            continue
-        kept.append(words[i])
-        i += 1
-    return kept
-
-
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_sahelkit_command_in_the_guides_is_accepted(lang: str):
     commands = [c for guide in GUIDES if guide.parent.name == lang for c in _commands(guide)]
@@ -133,19 +114,9 @@ def test_every_sahelkit_command_in_the_guides_is_accepted(lang: str):
     parser = build_parser()
     for command in commands:
         try:
-            parser.parse_args(_without_awaited_options(parser, shlex.split(command)[1:]))
+            parser.parse_args(shlex.split(command)[1:])
         except SystemExit as exit:
             pytest.fail(f"the command line refuses `{command}` (exit {exit.code})")
-
-
-def test_an_awaited_option_is_checked_once_the_command_line_knows_it():
-    parser = argparse.ArgumentParser()
-    bundle = parser.add_subparsers(dest="command").add_parser("bundle")
-    bundle.add_argument("--country")
-    words = ["bundle", "--country", "niger", "--lang", "en"]
-    assert _without_awaited_options(parser, words) == ["bundle", "--country", "niger"]
-    bundle.add_argument("--lang")
-    assert _without_awaited_options(parser, words) == words
 
 
 def _week_one(lang: str) -> str:
