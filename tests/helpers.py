@@ -438,7 +438,7 @@ STATE_JS = """panel => ({
 
 def notebook_panel(page, path: str, timeout: float = 60_000):
     """The main-area panel showing the notebook at `path` (relative to the server root)."""
-    tab = page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab[title*="Path: {path}"]').first
+    tab = page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab{tab_title(path)}').first
     tab.wait_for(state="attached", timeout=timeout)
     panel = page.locator(f'#jp-main-dock-panel [aria-labelledby="{tab.get_attribute("id")}"]')
     panel.locator(".jp-Notebook").wait_for(state="visible", timeout=timeout)
@@ -468,14 +468,30 @@ def wait_kernel_ready(lab: LabServer, path: str, timeout: float = 60.0) -> None:
     raise AssertionError(f"the kernel of {path} was not idle and connected within {timeout:.0f} s: {seen}")
 
 
+MENU_LABELS = {"Run": "Exécution", "View": "Affichage", "File": "Fichier", "Kernel": "Noyau", "Edit": "Édition",
+               "Settings": "Paramètres", "Help": "Aide"}
+"""JupyterLab's menu bar in English and as its French language pack labels it (the workshop's language)."""
+
+
+def open_menu(page, english: str) -> None:
+    """Open a menu of JupyterLab's menu bar, whatever the interface's language."""
+    label = re.escape(english) + (f"|{re.escape(MENU_LABELS[english])}" if english in MENU_LABELS else "")
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^({label})$")).click()
+
+
+def tab_title(path: str) -> str:
+    """A CSS selector's part for a tab by its path ("Path: x" in English, "Chemin : x" in French)."""
+    return f'[title*=": {path}"]'
+
+
 def run_all_cells(page, panel, lab: LabServer, path: str, timeout: float = 90_000) -> list[dict]:
     """Menu Run > Run All Cells, wait until the kernel is done, return each code cell's errors."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     wait_kernel_ready(lab, path)
     panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # make this notebook current
-    page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab.lm-mod-current[title*="Path: {path}"]').wait_for(
+    page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab.lm-mod-current{tab_title(path)}').wait_for(
         state="attached", timeout=10_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    open_menu(page, "Run")
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)').click()
     try:
         page.wait_for_function(RUN_DONE_JS, arg=panel.element_handle(), timeout=timeout)

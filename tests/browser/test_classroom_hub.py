@@ -45,6 +45,7 @@ from tests.helpers import (
     make_course,
     nbgrader,
     notebook_panel,
+    open_menu,
     proxy_or_skip,
     python_crossable_by_all,
     root_or_skip,
@@ -181,7 +182,7 @@ def run_probe(page, hub, login: str) -> dict:
     page.goto(f"{hub.base}/user/{login}/lab/tree/essai.ipynb")
     panel = notebook_panel(page, "essai.ipynb", timeout=120_000)
     panel.locator(".jp-Notebook").click(position={"x": 5, "y": 5})  # make this notebook the current one
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    open_menu(page, "Run")
     page.locator('.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)').click()
     out = panel.locator(".jp-OutputArea-output", has_text="PROBE")
     try:

@@ -37,6 +37,7 @@ from tests.helpers import (
     make_course,
     nbgrader,
     notebook_panel,
+    open_menu,
     run_grade,
     shot,
     start_lab,
@@ -133,7 +134,7 @@ def test_the_trainer_s_material_is_out_of_reach(lab, page):
     page.keyboard.press("Escape")
     assert page.locator("#nbgrader-create_assignemnt, .lm-TabBar-tab[title*='Create Assignment']").count() == 0
     notebook_panel(page, "modules/index.ipynb").locator(".jp-Notebook").click()
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^View$")).click()
+    open_menu(page, "View")
     assert "Create Assignment" not in page.locator(".lm-Menu").last.inner_text()
     page.keyboard.press("Escape")
 

@@ -28,6 +28,7 @@ from tests.helpers import (
     run_all_cells,
     start_lab,
     stop_lab_process,
+    tab_title,
 )
 from tests.helpers import shot as helpers_shot
 
@@ -152,7 +153,7 @@ def test_participant_walkthrough(lab, page):
 
     # 4. The landing notebook's link opens the teaching notebook, which runs clean; its
     #    ipywidgets drop-down renders and answers (a round trip through the kernel).
-    page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab[title*="Path: {LANDING}"]').click()
+    page.locator(f'#jp-main-dock-panel li.lm-TabBar-tab{tab_title(LANDING)}').click()
     landing.locator("a", has_text=re.compile(r"^01\. ")).click()
     teaching = notebook_panel(page, TEACHING)
     cells = run_all_cells(page, teaching, lab, TEACHING, timeout=RUN_MS)
