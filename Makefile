@@ -84,7 +84,8 @@ PARTICIPANT ?=
 lab: setup
 	@echo "Opening JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
 	$(BIN)/python -m sahelkit.workspace lab --workspace "$(WORKSPACE)" --source "$(CURDIR)" \
-		$(if $(PARTICIPANT),--participant "$(PARTICIPANT)") --ip=$(HOST) --port=$(PORT)
+		$(if $(PARTICIPANT),--participant "$(PARTICIPANT)") $(if $(SAHELKIT_LANG),--lang $(SAHELKIT_LANG)) \
+		--ip=$(HOST) --port=$(PORT)
 
 # The trainer's JupyterLab: the whole kit (solutions, truth, Formgrader, Create Assignment).
 lab-trainer: setup
@@ -106,7 +107,7 @@ PROXY_VERSION := 5.3.0
 PROXY := $(VENV)/proxy/node_modules/.bin/configurable-http-proxy
 hub: setup proxy
 	$(BIN)/python -m sahelkit.hub start --kit "$(CURDIR)" --roster "$(ROSTER)" --ip $(HUB_IP) --port $(HUB_PORT) \
-		--proxy "$(PROXY)" --exchange "$(HUB_EXCHANGE)"
+		--proxy "$(PROXY)" --exchange "$(HUB_EXCHANGE)" $(if $(SAHELKIT_LANG),--lang $(SAHELKIT_LANG))
 
 # After the workshop: remove the accounts `make hub` created (and their homes), and no other.
 hub-remove-accounts:

@@ -248,7 +248,7 @@ def validate_as_participant(nb, folder: Path, country: str) -> dict:
 
 # --------------------------------------------------------------------------- browser
 # What the browser tests copy of the kit: the notebooks, the case data and the nbgrader settings.
-COURSE_PARTS = ("modules", "exercises", "solutions", "datasets", "grader_config.py", "nbgrader_config.py")
+COURSE_PARTS = ("modules", "exercises", "solutions", "en", "datasets", "grader_config.py", "nbgrader_config.py")
 PARTICIPANT = "Aminata Traoré"
 """The participant the browser tests open `make lab` as (its first start would ask for the name)."""
 
@@ -290,7 +290,7 @@ def copy_course(dest: Path) -> Path:
     return dest
 
 
-def make_lab_command(course: Path, port: int, target: str = "lab") -> list[str]:
+def make_lab_command(course: Path, port: int, target: str = "lab", lang: str | None = None) -> list[str]:
     """The command line that starts JupyterLab in `make lab` (the participant's workspace) or
     `make lab-trainer` (the whole kit), as the Makefile writes it, for `course` and `port`.
 
@@ -299,7 +299,8 @@ def make_lab_command(course: Path, port: int, target: str = "lab") -> list[str]:
     stamp = Path(sys.prefix) / ".installed"
     proc = subprocess.run(
         ["make", "-n", "--no-print-directory", "-C", str(course), "-f", str(REPO / "Makefile"), target,
-         f"VENV={sys.prefix}", f"PORT={port}", "HOST=127.0.0.1", f"PARTICIPANT={PARTICIPANT}", "-o", str(stamp)],
+         f"VENV={sys.prefix}", f"PORT={port}", "HOST=127.0.0.1", f"PARTICIPANT={PARTICIPANT}", "-o", str(stamp),
+         *([f"LANG={lang}"] if lang else [])],
         text=True, capture_output=True, timeout=60)
     if proc.returncode != 0:
         raise AssertionError(f"`make -n {target}` failed:\n{proc.stdout}\n{proc.stderr}")
@@ -346,15 +347,16 @@ def private_jupyter_env(home: Path) -> dict[str, str]:
     return env
 
 
-def start_lab(workdir: Path, token: str, timeout: float = 90, target: str = "lab") -> LabServer:
+def start_lab(workdir: Path, token: str, timeout: float = 90, target: str = "lab",
+              lang: str | None = None) -> LabServer:
     """Start the JupyterLab of `make lab` (or `make lab-trainer`) on a free port in a copy of the
-    course; wait until it answers."""
+    course, in the workshop language `lang` (`make lab LANG=en`; None: the default); wait until it answers."""
     course = copy_course(workdir / "course")
     env = private_jupyter_env(workdir / "jupyter-home")
     last_error = ""
     for attempt in range(3):  # a free port can be taken by another process before the server binds it
         port = free_port()
-        cmd = make_lab_command(course, port, target) + [
+        cmd = make_lab_command(course, port, target, lang) + [
             f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
         log = workdir / f"jupyter-lab-{attempt}.log"
         with open(log, "wb") as out:

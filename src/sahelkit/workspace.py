@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import LanguageError, language
+from .i18n import ENV, LANGUAGES, LanguageError, language
 
 COURSE_ID = "sahel-ci"
 """nbgrader's course id, for the trainer's gradebook (grader_config.py) and the participant's exchange."""
@@ -384,7 +384,6 @@ def settle_language(ws: Paths) -> str:
     """The workspace's language, chosen once: SAHELKIT_LANG when given (`make lab LANG=en`), else the
     one it was made in (a bundle made with --lang en says so), else French. Kept for the next start,
     and set in this process so that every message and the server agree."""
-    from .i18n import ENV
     given = os.environ.get(ENV, "").strip()
     kept = ws.language.read_text(encoding="utf-8").strip() if ws.language.is_file() else ""
     os.environ[ENV] = given or kept or "fr"
@@ -485,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     lab.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
     lab.add_argument("--source", type=Path, help="racine du kit d'où copier modules, exercices et données")
     lab.add_argument("--participant", help="prénom et nom du participant (demandés au premier lancement sinon)")
+    lab.add_argument("--lang", choices=LANGUAGES,
+                     help="langue de l'atelier, choisie une fois "
+                          "(défaut : SAHELKIT_LANG, sinon celle de l'atelier, sinon fr)")
     lab.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
     out = sub.add_parser("handin", help="écrire vos exercices rendus dans une archive sur la clé USB")
     out.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
@@ -497,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
             path, latest = handin(args.workspace, args.to)
             print(f"{path} : {len(latest)} exercice(s) rendu(s) : {', '.join(latest)}. Remettez la clé au formateur.")
             return 0
+        if getattr(args, "lang", None):
+            os.environ[ENV] = args.lang
         report = prepare(args.workspace, args.source, args.participant)
     except (WorkspaceError, LanguageError) as exc:
         print(f"sahelkit : {exc}", file=sys.stderr)
