@@ -42,6 +42,10 @@ LANGUAGES = ("en",)  # the languages built from the French source
 NOT_PROSE = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)\b|^#\s*(noqa|type:|pragma)")
 PROSE = re.compile(r"\s|[^\x00-\x7f]")  # a space or a non-ASCII letter: read by a person
 LETTER = re.compile(r"[^\W\d_]")
+# A one-word string is read by a person when it is printed, or names a chart's or a widget's text.
+DISPLAY_CALLS = {"print", "display", "Markdown", "HTML", "set_title", "set_xlabel", "set_ylabel", "suptitle",
+                 "title", "xlabel", "ylabel", "legend", "text", "annotate", "set_text"}
+DISPLAY_KEYWORDS = {"title", "xlabel", "ylabel", "label", "description", "placeholder", "caption", "sep"}
 
 
 class TranslationError(Exception):
@@ -102,6 +106,7 @@ def code_spans(source: str, where: str = "") -> list[tuple[int, int, str, str]]:
     lines, starts = text.split("\n"), _offsets(text)
     inside_fstring = {id(n) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
                       for n in ast.walk(node) if n is not node}
+    displayed = _displayed(tree)
     spans = []
     for node in ast.walk(tree):
         literal = isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
@@ -111,13 +116,28 @@ def code_spans(source: str, where: str = "") -> list[tuple[int, int, str, str]]:
         end = starts[node.end_lineno] + _char_col(lines[node.end_lineno - 1], node.end_col_offset)
         segment = source[start:end]
         body = segment.strip("'\"rRfFbBuU")
-        if PROSE.search(body) and LETTER.search(body):
+        if LETTER.search(body) and (PROSE.search(body) or id(node) in displayed):
             spans.append((start, end, "string", segment))
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type == tokenize.COMMENT and LETTER.search(tok.string) and not NOT_PROSE.match(tok.string):
             start = starts[tok.start[0]] + tok.start[1]
             spans.append((start, start + len(tok.string), "comment", tok.string))
     return sorted(spans)
+
+
+def _displayed(tree) -> set[int]:
+    """The string nodes shown as they are: arguments of print() and the like, chart and widget texts."""
+    shown = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        values = list(node.args) if name in DISPLAY_CALLS else []
+        values += [k.value for k in node.keywords if k.arg in DISPLAY_KEYWORDS]
+        for value in values:
+            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            shown |= {id(v) for v in items if isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    return shown
 
 
 def messages(nb, where: str = "") -> list[Message]:
