@@ -11,10 +11,9 @@ from collections import Counter
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, md_differences, md_headings, md_prose
 
 PAIR = {"en": REPO / "README.md", "fr": REPO / "LISEZMOI.md"}
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.S | re.M)
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 # Targets that differ by language by design: the guides' folder and each read-me's other language.
 SAME_TARGET = (("trainers/fr/", "trainers/en/"), ("LISEZMOI.md", "README.md"))
@@ -25,48 +24,12 @@ def _slug(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def _prose(text: str) -> str:
-    return FENCE.sub("", text)
-
-
-def headings(text: str) -> list[tuple[int, str]]:
-    """(level, title) of every heading outside code blocks, in order."""
-    return [(len(m.group(1)), m.group(2)) for m in re.finditer(r"^(#+) (.+)$", _prose(text), re.M)]
-
-
-def code_blocks(text: str) -> list[tuple[str, list[str]]]:
-    """(language, what is compared) of each code block: a shell block's command lines without
-    their `#` comments; any other block (the layout) the names it lists, at the start of a line."""
-    blocks = []
-    for lang, body in FENCE.findall(text):
-        if lang == "sh":
-            lines = [re.sub(r"\s+#.*$", "", line).rstrip() for line in body.splitlines()]
-            blocks.append((lang, [line for line in lines if line and not line.lstrip().startswith("#")]))
-        else:
-            blocks.append((lang, [line.split()[0] for line in body.splitlines()
-                                  if line.strip() and len(line) - len(line.lstrip()) < 8]))
-    return blocks
-
-
-def table_rows(text: str) -> list[int]:
-    """The number of rows of each table, in order."""
-    sizes, previous = [], False
-    for line in _prose(text).splitlines():
-        row = line.startswith("|")
-        if row and not previous:
-            sizes.append(0)
-        if row:
-            sizes[-1] += 1
-        previous = row
-    return sizes
-
-
 def link_targets(text: str) -> Counter:
     """Every link's target, the language folders and read-me names made one, and a link to a
     heading of the same page replaced by that heading's place (its section number)."""
-    places = {_slug(title): i for i, (_, title) in enumerate(headings(text))}
+    places = {_slug(title): i for i, (_, title) in enumerate(md_headings(text))}
     targets = Counter()
-    for target in LINK.findall(_prose(text)):
+    for target in LINK.findall(md_prose(text)):
         if target.startswith("#"):
             target = f"#section-{places.get(target[1:], 'missing:' + target)}"
         for theirs, ours in SAME_TARGET:
@@ -77,18 +40,7 @@ def link_targets(text: str) -> Counter:
 
 def differences(en: str, fr: str) -> list[str]:
     """What README (en) and LISEZMOI (fr) do not share, one line each; empty when they match."""
-    found = []
-    levels_en, levels_fr = [lvl for lvl, _ in headings(en)], [lvl for lvl, _ in headings(fr)]
-    if levels_en != levels_fr:
-        found.append(f"heading levels differ: README {levels_en}, LISEZMOI {levels_fr}")
-    blocks_en, blocks_fr = code_blocks(en), code_blocks(fr)
-    if len(blocks_en) != len(blocks_fr):
-        found.append(f"README has {len(blocks_en)} code blocks, LISEZMOI {len(blocks_fr)}")
-    for i, (a, b) in enumerate(zip(blocks_en, blocks_fr), start=1):
-        if a != b:
-            found.append(f"code block {i} differs: README {a}, LISEZMOI {b}")
-    if table_rows(en) != table_rows(fr):
-        found.append(f"table rows differ: README {table_rows(en)}, LISEZMOI {table_rows(fr)}")
+    found = md_differences(en, fr)
     links_en, links_fr = link_targets(en), link_targets(fr)
     if links_en != links_fr:
         found.append(f"links only in README: {sorted((links_en - links_fr).elements())}; "
