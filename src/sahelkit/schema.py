@@ -1,11 +1,12 @@
 """The tables of a case: one definition used by the generator, the loader, check-data and the
-data dictionary (datasets/README.md), so the four can never disagree.
+data dictionary (datasets/README.md in English, datasets/LISEZMOI.md in French), so the four can
+never disagree.
 
-Each column has a kind (str, int, float, date, datetime), a meaning in English and in French, an
-example, and optionally
-the values it may take (a closed list, or a standard code list read from Babel: any country, any
-currency), whether it may be empty, which table column it refers to, whether it holds an IMEI,
-and whether it names a town of the country profile.
+Each column has a kind (str, int, float, date, datetime), a meaning in English and in French (a
+pair, side by side), an example, and optionally the values it may take (a closed list, or a
+standard code list read from Babel: any country, any currency), whether it may be empty, which
+table column it refers to, whether it holds an IMEI, and whether it names a town of the country
+profile.
 """
 from __future__ import annotations
 
