@@ -672,3 +672,65 @@ def wait_hub_lab(page, login: str, timeout: float = 240_000) -> None:
     """Wait until the account's JupyterLab, started by the hub after login, shows a notebook."""
     page.wait_for_url(re.compile(rf".*/user/{re.escape(login)}/lab.*"), timeout=timeout)
     page.locator(".jp-Notebook:visible").first.wait_for(timeout=timeout)
+
+
+# --------------------------------------------------------------------------- a page and its translation
+# Two Markdown pages that say the same thing in English and French (README.md and LISEZMOI.md, the
+# data dictionary's README.md and LISEZMOI.md) share their skeleton: prose and `#` comments are
+# translated, the structure and what a reader runs are not. These read the skeleton.
+MD_FENCE = re.compile(r"^```(\w*)\n(.*?)^```$", re.S | re.M)
+
+
+def md_prose(text: str) -> str:
+    """The page without its code blocks."""
+    return MD_FENCE.sub("", text)
+
+
+def md_headings(text: str) -> list[tuple[int, str]]:
+    """(level, title) of every heading outside code blocks, in order."""
+    return [(len(m.group(1)), m.group(2)) for m in re.finditer(r"^(#+) (.+)$", md_prose(text), re.M)]
+
+
+def md_code_blocks(text: str) -> list[tuple[str, list[str]]]:
+    """(language, what must not be translated) of each code block: a shell block's command lines
+    without their `#` comments; any other block (a layout) the names it lists at the start of a line."""
+    blocks = []
+    for lang, body in MD_FENCE.findall(text):
+        if lang == "sh":
+            lines = [re.sub(r"\s+#.*$", "", line).rstrip() for line in body.splitlines()]
+            blocks.append((lang, [line for line in lines if line and not line.lstrip().startswith("#")]))
+        else:
+            blocks.append((lang, [line.split()[0] for line in body.splitlines()
+                                  if line.strip() and len(line) - len(line.lstrip()) < 8]))
+    return blocks
+
+
+def md_table_rows(text: str) -> list[int]:
+    """The number of rows of each table, in order."""
+    sizes, previous = [], False
+    for line in md_prose(text).splitlines():
+        row = line.startswith("|")
+        if row and not previous:
+            sizes.append(0)
+        if row:
+            sizes[-1] += 1
+        previous = row
+    return sizes
+
+
+def md_differences(en: str, fr: str) -> list[str]:
+    """What an English page and its French translation do not share, one line each: heading levels,
+    code blocks (commands, listed names), table sizes. Empty when the skeletons match."""
+    found = []
+    levels_en, levels_fr = [lvl for lvl, _ in md_headings(en)], [lvl for lvl, _ in md_headings(fr)]
+    if levels_en != levels_fr:
+        found.append(f"heading levels differ: English {levels_en}, French {levels_fr}")
+    blocks_en, blocks_fr = md_code_blocks(en), md_code_blocks(fr)
+    if len(blocks_en) != len(blocks_fr):
+        found.append(f"the English has {len(blocks_en)} code blocks, the French {len(blocks_fr)}")
+    for i, (a, b) in enumerate(zip(blocks_en, blocks_fr), start=1):
+        if a != b:
+            found.append(f"code block {i} differs: English {a}, French {b}")
+    if md_table_rows(en) != md_table_rows(fr):
+        found.append(f"table rows differ: English {md_table_rows(en)}, French {md_table_rows(fr)}")
+    return found

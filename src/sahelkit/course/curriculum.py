@@ -2,11 +2,12 @@
 
 As in the Python Data Science Handbook, the order lives in the file names alone and the
 navigation is generated: each teaching notebook carries its title, timings and summary in its
-metadata (`metadata.sahelkit`), and this module writes the README's curriculum table and
-`modules/index.ipynb` from them, so adding a module needs no edit anywhere else.
+metadata (`metadata.sahelkit`), and this module writes the curriculum table of README.md (in
+English) and of LISEZMOI.md (in French, with the French titles) and `modules/index.ipynb` from
+them, so adding a module needs no edit anywhere else.
 
-    python -m sahelkit.course.curriculum          # rewrite both
-    python -m sahelkit.course.curriculum --check  # exit 1 if either is out of date
+    python -m sahelkit.course.curriculum          # rewrite the three
+    python -m sahelkit.course.curriculum --check  # exit 1 if one is out of date
 """
 from __future__ import annotations
 
@@ -86,14 +87,24 @@ def modules(repo: Path = REPO) -> list[Module]:
     return found
 
 
-def readme_table(mods: list[Module]) -> str:
-    rows = ["| module | exercise | time (min) | what it teaches |", "|---|---|---|---|"]
+READMES = {"en": "README.md", "fr": "LISEZMOI.md"}
+"""The root read-me of each language; each holds the curriculum table between START and END."""
+
+
+def readme_table(mods: list[Module], lang: str = "en") -> str:
+    """The curriculum table of README.md ("en") or LISEZMOI.md ("fr"). The summaries are the
+    notebooks' metadata as written (in English: the metadata holds no French summary yet)."""
+    fr = lang == "fr"
+    header = "| module | exercice | durée (min) | ce qu'il enseigne |" if fr else \
+        "| module | exercise | time (min) | what it teaches |"
+    rows = [header, "|---|---|---|---|"]
     for m in mods:
         exercise = f"[{m.slug}](exercises/{m.slug}/{m.slug}.ipynb)" if m.has_exercise else "-"
-        rows.append(f"| [{m.number}{m.title_en}](modules/{m.notebook}) | {exercise} "
+        rows.append(f"| [{m.number}{m.title if fr else m.title_en}](modules/{m.notebook}) | {exercise} "
                     f"| {m.teaching_minutes} + {m.practice_minutes} | {m.summary} |")
     total = sum(m.teaching_minutes + m.practice_minutes for m in mods)
-    rows.append(f"\nTotal: {total // 60} h {total % 60:02d} min of teaching and practice.")
+    rows.append(f"\nTotal : {total // 60} h {total % 60:02d} min d'enseignement et de pratique." if fr else
+                f"\nTotal: {total // 60} h {total % 60:02d} min of teaching and practice.")
     return "\n".join(rows)
 
 
@@ -130,10 +141,10 @@ def index_notebook(mods: list[Module]) -> nbformat.NotebookNode:
     return nb
 
 
-def _readme_with_table(text: str, table: str) -> str:
+def _readme_with_table(text: str, table: str, name: str = "README.md") -> str:
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise ValueError(f"README.md lacks the curriculum markers {START} ... {END}")
+        raise ValueError(f"{name} lacks the curriculum markers {START} ... {END}")
     return pattern.sub(lambda _: f"{START}\n{table}\n{END}", text)
 
 
@@ -142,16 +153,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report whether the files are up to date")
     args = parser.parse_args(argv)
     mods = modules()
-    readme_path, index_path = REPO / "README.md", REPO / "modules" / "index.ipynb"
-    readme = _readme_with_table(readme_path.read_text(encoding="utf-8"), readme_table(mods))
-    index = nbformat.writes(index_notebook(mods)) + "\n"
-    stale = [p for p, text in ((readme_path, readme), (index_path, index))
-             if not p.exists() or p.read_text(encoding="utf-8") != text]
+    wanted = {REPO / name: _readme_with_table((REPO / name).read_text(encoding="utf-8"), readme_table(mods, lang), name)
+              for lang, name in READMES.items()}
+    wanted[REPO / "modules" / "index.ipynb"] = nbformat.writes(index_notebook(mods)) + "\n"
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:
             print(f"{path.relative_to(REPO)} is out of date: run python -m sahelkit.course.curriculum")
         return 1 if stale else 0
-    for path, text in ((readme_path, readme), (index_path, index)):
+    for path, text in wanted.items():
         path.write_text(text, encoding="utf-8")
     return 0
 
