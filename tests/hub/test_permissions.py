@@ -43,3 +43,7 @@ def test_a_folder_is_private_until_named_public():
     assert not is_public(("notes-du-formateur",), kit)
     assert not is_public(("datasets", "mali", "truth", "networks.csv"), kit)
     assert is_public((".venv", "lib"), kit) and is_public(("datasets",), kit)
+    # the English teaching notebooks are copied by participants' servers; the English solutions are not theirs
+    assert is_public(("en",), kit) and is_public(("en", "modules", "00-cours-get-started.ipynb"), kit)
+    assert not is_public(("en", "solutions", "00-get-started"), kit) and not is_public(("en", "exercises"), kit)
+    assert is_public(("datasets", "LISEZMOI.md"), kit)

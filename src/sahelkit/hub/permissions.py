@@ -19,7 +19,9 @@ from ..paths import CASE_PROFILE
 
 PUBLIC_TREES = (".venv", "src", "modules", "jupyter-config")
 """Top-level folders of the kit every account reads whole: the Python they run, the notebooks they copy."""
-PUBLIC_FILES = ("datasets/README.md",)
+PUBLIC_FILES = ("datasets/README.md", "datasets/LISEZMOI.md")
+LANGUAGE = "en"
+"""The English notebooks (sahelkit.course.translate): en/modules is public like modules/; en/solutions is not."""
 DATA = "datasets"
 TRUTH = "truth"
 OTHERS_READ = stat.S_IROTH | stat.S_IXOTH
@@ -29,8 +31,10 @@ def is_public(rel: tuple[str, ...], kit: Path) -> bool:
     """True for a path (parts relative to the kit) that participants' accounts may read."""
     if not rel:
         return False
-    if rel[0] in PUBLIC_TREES or "/".join(rel) in PUBLIC_FILES or rel == (DATA,):
+    if rel[0] in PUBLIC_TREES or "/".join(rel) in PUBLIC_FILES or rel in ((DATA,), (LANGUAGE,)):
         return True
+    if rel[0] == LANGUAGE:
+        return len(rel) >= 2 and rel[1] == "modules"
     if rel[0] == DATA and len(rel) >= 2 and (kit / DATA / rel[1] / CASE_PROFILE).is_file():
         return len(rel) == 2 or rel[2] != TRUTH
     return False
