@@ -575,6 +575,19 @@ SHOTS = REPO / "screenshots"
 """Where the browser tests leave their screenshots (git-ignored), to look at after a run."""
 
 
+# The text a participant reads in the dialog: French frame (CSS) and the server's message.
+VALIDATE_DIALOG_JS = """dialog => {
+    const after = el => el ? getComputedStyle(el, '::after').content : '';
+    const header = dialog.querySelector('.jp-Dialog-header');
+    return {
+        title: header ? getComputedStyle(header, '::before').content : '',
+        titleHeight: header ? header.getBoundingClientRect().height : 0,
+        frame: Array.from(dialog.querySelectorAll('#validation-message > div:not(.jp-RenderedText) > p')).map(after),
+        body: Array.from(dialog.querySelectorAll('#validation-message pre')).map(p => p.innerText),
+    };
+}"""
+
+
 def shot(page, name: str) -> Path:
     """A screenshot of the page as screenshots/<name>.png; its path is printed, so a failure's report
     shows how far the test went."""

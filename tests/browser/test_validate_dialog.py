@@ -15,6 +15,7 @@ from playwright.sync_api import sync_playwright
 from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED
 from tests.helpers import (
     CHROMIUM_ARGS,
+    VALIDATE_DIALOG_JS,
     chromium_or_skip,
     notebook_panel,
     participant_notebook,
@@ -30,17 +31,7 @@ TEACHING = "modules/00-cours-get-started.ipynb"
 TYPO = 'seizures_per_town = seizures["towns"].value_counts()'
 RUN_MS = 120_000
 
-# The text a participant reads in the dialog: French frame (CSS) and the server's message.
-DIALOG_JS = """dialog => {
-    const after = el => el ? getComputedStyle(el, '::after').content : '';
-    const header = dialog.querySelector('.jp-Dialog-header');
-    return {
-        title: header ? getComputedStyle(header, '::before').content : '',
-        titleHeight: header ? header.getBoundingClientRect().height : 0,
-        frame: Array.from(dialog.querySelectorAll('#validation-message > div:not(.jp-RenderedText) > p')).map(after),
-        body: Array.from(dialog.querySelectorAll('#validation-message pre')).map(p => p.innerText),
-    };
-}"""
+
 
 
 @pytest.fixture
@@ -60,7 +51,7 @@ def _validate(page, lab, path: str, shot: str) -> dict:
     panel.locator(".validate-button").click()
     dialog = page.locator(".jp-Dialog:has(#validation-message)")
     dialog.wait_for(state="visible", timeout=RUN_MS)
-    seen = dialog.evaluate(DIALOG_JS)
+    seen = dialog.evaluate(VALIDATE_DIALOG_JS)
     take_shot(page, shot)
     dialog.locator(".jp-Dialog-button.jp-mod-accept").click()
     dialog.wait_for(state="detached")
