@@ -157,3 +157,38 @@ def test_hand_in_before_any_submit_says_what_to_do(kit, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sahelkit.workspace", "handin", "--workspace", str(ws),
                            "--to", str(tmp_path / "cle")], text=True, capture_output=True, timeout=120)
     assert proc.returncode == 2 and "Submit" in proc.stderr and not list((tmp_path / "cle").iterdir())
+
+
+def test_the_workshop_s_language_is_chosen_once_and_gives_notebooks_and_menus(tmp_path, monkeypatch):
+    """`make lab LANG=en`: English notebooks under the same names, English exercises in the exchange,
+    the English data dictionary, JupyterLab in English; the next start without LANG stays English."""
+    ws = tmp_path / "atelier"
+    paths = wsm.Paths(ws.resolve())
+    locale = paths.lab_settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    report = wsm.prepare(ws, REPO, "John Smith", data=REPO / "datasets")
+    assert report["language"] == "en"
+    for nb in (REPO / "en" / "modules").glob("*.ipynb"):
+        assert (ws / "modules" / nb.name).read_bytes() == nb.read_bytes(), nb.name
+    for nb in (REPO / "en" / "exercises").glob("*/*.ipynb"):
+        fetched = ws / "exercises" / nb.parent.name / nb.name
+        assert json.loads(fetched.read_text(encoding="utf-8"))["metadata"]["sahelkit"]["lang"] == "en", fetched
+    assert (ws / "datasets" / "README.md").is_file() and not (ws / "datasets" / "LISEZMOI.md").exists()
+    assert json.loads(locale.read_text(encoding="utf-8")) == {"locale": "en"}
+    monkeypatch.delenv("SAHELKIT_LANG")
+    assert wsm.prepare(ws, REPO, None, data=REPO / "datasets")["language"] == "en"
+    assert wsm.server_environment(paths, None)["SAHELKIT_LANG"] == "en"
+    assert wsm.server_environment(paths, None)["JUPYTERLAB_SETTINGS_DIR"] == str(paths.lab_settings)
+
+
+def test_a_workspace_is_french_unless_told_and_an_unknown_language_is_refused(kit, tmp_path, monkeypatch):
+    monkeypatch.delenv("SAHELKIT_LANG", raising=False)
+    ws = tmp_path / "atelier"
+    assert prepare(kit, ws)["language"] == "fr"
+    locale = wsm.Paths(ws).lab_settings / "@jupyterlab" / "translation-extension" / "plugin.jupyterlab-settings"
+    assert json.loads(locale.read_text(encoding="utf-8")) == {"locale": "fr_FR"}
+    monkeypatch.setenv("SAHELKIT_LANG", "de")
+    other = tmp_path / "autre"
+    with pytest.raises(wsm.LanguageError, match="SAHELKIT_LANG='de'"):
+        prepare(kit, other)
+    assert not (other / "modules").exists()

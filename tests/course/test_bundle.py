@@ -283,3 +283,19 @@ def test_the_participant_package_writes_module_13_s_proposal():
     notebooks = sorted((REPO / "modules").glob("*.ipynb"))
     assert "document.py" in package_modules(REPO / "src" / "sahelkit", notebooks)
     assert {"python-docx", "lxml"} <= _names(runtime_requirements(REPO))
+
+
+def test_an_english_bundle_holds_the_english_notebooks_and_opens_in_english(tmp_path):
+    out = tmp_path / "en.zip"
+    info = build_bundle(COUNTRY, out, lang="en")
+    with zipfile.ZipFile(out) as zf:
+        files = {n[len(info["top"]) + 1:]: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+    for nb in (REPO / "en" / "modules").glob("*.ipynb"):
+        assert files[f"modules/{nb.name}"] == nb.read_bytes(), nb.name
+    for nb in (REPO / "en" / "exercises").glob("*/*.ipynb"):
+        rel = nb.relative_to(REPO / "en").as_posix()
+        assert files[rel] == nb.read_bytes() == files[f".sahelkit/echange/sahel-ci/outbound/{rel[len('exercises/'):]}"]
+    assert files[".sahelkit/language"] == b"en\n"
+    assert "datasets/README.md" in files and "datasets/LISEZMOI.md" not in files
+    french = build_bundle(COUNTRY, tmp_path / "fr.zip")
+    assert "datasets/LISEZMOI.md" in french["files"] and ".sahelkit/language" in french["files"]
