@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from .codes import COUNTRY_CODES, CURRENCY_CODES
 
+N_ = str  # marks a message for the catalogue (pybabel extract); validation shows it with _()
+
 
 @dataclass(frozen=True)
 class Column:
@@ -29,7 +31,8 @@ class Column:
     town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
     codes: str | None = None  # a standard code list the values belong to: codes.COUNTRY_CODES or CURRENCY_CODES
     e164: bool = False  # a phone number in E.164 (+ and 8 to 15 digits)
-    accepted: str | None = None  # how a value may be written, when check-data's message must say more than the kind
+    accepted: str | None = None  # how a value may be written (English, marked N_, shown with _()), when check-data's
+    # message must say more than the kind
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ SERVICE_RECORDS = Table("service_records", "A service's own extract in week 2 (t
     C("telephone", "str", "phone in E.164, read with the profile's numbering when written without country code",
       "+22310482931", nullable=True, e164=True),
     C("date", "date", "date of the record, read from JJ/MM/AAAA or AAAA-MM-JJ, with or without a time", "2026-03-14",
-      accepted="une date lisible (JJ/MM/AAAA ou AAAA-MM-JJ, avec ou sans heure)"),
+      accepted=N_("a readable date (DD/MM/YYYY or YYYY-MM-DD, with or without a time)")),
     C("lieu", "str", "town, in any spelling of the profile's towns", "Sikasso", nullable=True, town=TOWN_ANY_SPELLING),
 ))
 
