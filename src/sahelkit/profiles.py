@@ -506,9 +506,9 @@ def _layout_problem(problem: str, context: str, cm) -> str:
         return _("a value cannot start with {found}; put it in quotes").format(found=_quoted(found))
     if "block" in context or "block end" in problem:
         if cm:
-            return _("wrong indentation; this line is aligned with no key of the block started line {line}: align "
-                     "it with the lines around it, with spaces").format(line=cm.line + 1)
-        return _("wrong indentation; this line is aligned with no key: align it with the lines around it, with "
+            return _("wrong indentation; this line is aligned with no key of the block started on line {line}: "
+                     "align it with the lines around it, using spaces").format(line=cm.line + 1)
+        return _("wrong indentation; this line is aligned with no key: align it with the lines around it, using "
                  "spaces")
     return _("unreadable YAML ({problem})").format(problem=problem or context)
 
@@ -655,8 +655,8 @@ def _numbering_checks(d: dict) -> list[str]:
                 samples = [pre + s * fill for s in "0123456789"] + [pre + "123456789"[:fill].ljust(fill, "0")]
                 if any(phonenumbers.is_valid_number(phonenumbers.parse(f"+{num['calling_code']}{s}")) for s in samples):
                     e.append(_said(item_path(f"{operator}.prefixes", k, pre), _(
-                        "{value} is a number range really allocated; choose one that libphonenumber calls invalid, "
-                        "so that the generated numbers stay fictitious").format(value=_shown(pre))))
+                        "{value} is a range of numbers really in use; choose one that libphonenumber calls invalid, so "
+                        "that the generated numbers stay fictitious").format(value=_shown(pre))))
     return e
 
 

@@ -162,8 +162,8 @@ def _working_folder(folder: Path, slug: str) -> str | None:
     """The folder the command runs in would vanish under the user's terminal once replaced."""
     here = Path.cwd().resolve()
     if folder.exists() and (here == folder.resolve() or here.is_relative_to(folder.resolve())):
-        return _("the terminal stands in {folder}, which generating would replace: go elsewhere (cd {parent}) and "
-                 "run the command again.").format(folder=folder, parent=folder.parent)
+        return _("the terminal is in {folder}, which generating would replace: go elsewhere (cd {parent}) and run the "
+                 "command again.").format(folder=folder, parent=folder.parent)
     return None
 
 
