@@ -61,6 +61,14 @@ def test_html_and_docx_say_the_same_thing(tmp_path):
     assert document.core_properties.language == "fr" and document.core_properties.title == "Projet d'essai"
 
 
+def test_a_document_is_in_the_workshop_s_language(tmp_path, monkeypatch):
+    """Module 13's draft written in an English workshop says so, in the HTML and in the .docx."""
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    written = write_document(BLOCKS, tmp_path, "draft", "Test draft")
+    assert '<html lang="en">' in written.html.read_text(encoding="utf-8")
+    assert docx.Document(str(written.docx)).core_properties.language == "en"
+
+
 def test_a_rerun_replaces_its_own_files(tmp_path):
     write_document(BLOCKS, tmp_path, "projet", "v1")
     written = write_document(BLOCKS[:2], tmp_path, "projet", "v2")

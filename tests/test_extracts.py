@@ -1,5 +1,6 @@
 """A service's own extract (sahelkit.extracts): read in foreign habits, mapped, normalised with the
-profile, checked with check-data's rules, and refused with a French message naming what and where.
+profile, checked with check-data's rules, and refused with a message naming what and where, in the
+workshop's language (French unless SAHELKIT_LANG=en).
 
 The two example extracts are written by `extracts.write_example` from a country's case
 (fictitious people, numbers in the generator's unallocated ranges)."""
@@ -92,6 +93,22 @@ def test_problems_name_row_column_and_what_in_french(case, tmp_path):
     assert "JJ/MM/AAAA" in by_col["DATE"]
     assert "n'est pas une ville du profil" in by_col["VILLE"]
     assert service.records.loc[1, "telephone"] == "" and pd.isna(service.records.loc[1, "date"])
+
+
+def test_the_same_problems_read_in_english_on_request(case, tmp_path, monkeypatch):
+    """SAHELKIT_LANG=en: the row, the column and the value as before, what is wrong in English."""
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    (tmp_path / "x.csv").write_text("NOM;TEL;DATE;VILLE\nTRAORE Moussa;10 48 29 31;14/03/2026;Bamako\n"
+                                    ";12;31/02/2026;Atlantis\n", encoding="latin-1")
+    raw = extracts.read_extract(tmp_path / "x.csv")
+    assert raw.describe() == 'x.csv: 2 records, 4 columns, encoding UTF-8, separator semicolon (";"), header = line 1'
+    service = extracts.prepare(raw, {"nom": "NOM", "telephone": "TEL", "date": "DATE", "lieu": "VILLE"}, case.profile)
+    said = [str(p) for p in service.problems]
+    assert 'x.csv, line 3, NOM: empty, a value is required: ""' in said, said
+    assert 'x.csv, line 3, VILLE: is not a town of the profile mali.yaml: "Atlantis"' in said, said
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ExtractError, match=r"empty holds no \.csv file; put the extract alone in the folder"):
+        extracts.find_extract(tmp_path / "empty")
 
 
 def test_an_empty_file_is_refused_by_name(tmp_path):

@@ -126,8 +126,22 @@ def test_names_on_a_map_neither_overlap_nor_leave_the_frame(country: str):
     plt.close("all")
 
 
-def test_country_names_are_french():
+def test_country_names_are_french(monkeypatch):
+    monkeypatch.delenv("SAHELKIT_LANG", raising=False)
     assert maps.country_name("TD") == "Tchad" and maps.country_name("CI") == "Côte d’Ivoire"
+
+
+def test_a_map_reads_in_english_on_request(monkeypatch):
+    """SAHELKIT_LANG=en: the legend and the country names in English, the profile's own town names unchanged."""
+    import matplotlib.pyplot as plt
+
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    assert maps.country_name("TD") == "Chad" and maps.country_name("CI") == "Côte d’Ivoire"
+    ax = maps.country_map(sahelkit.load("chad"), cells=True)
+    assert ax.get_title() == "Chad"
+    labels = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert labels == {"towns", "border posts", "checkpoints", "roads (the profile's routes)", "cell sites"}
+    plt.close("all")
 
 
 def test_flow_chart_draws_one_arrow_per_row_as_wide_as_its_weight():

@@ -510,3 +510,35 @@ def test_every_service_kind_a_notebook_looks_up_is_a_requirement():
     assert looked_up, "no notebook looks up a service kind: has the way they do it changed?"
     covered = {(n, tuple(sorted(r.service_kinds))) for r in REQUIREMENTS for n in r.needed_by}
     assert sorted(looked_up - covered) == []
+
+
+def _text_latitude(data: dict) -> None:
+    data["towns"][2]["lat"] = "nord"
+
+
+def test_a_profile_error_is_in_french_by_default_and_in_english_on_request(tmp_path, monkeypatch):
+    """The same mistake names the same file and key in the workshop's language (SAHELKIT_LANG)."""
+    town = MALI["towns"][2]["name"]
+    monkeypatch.delenv("SAHELKIT_LANG", raising=False)
+    assert f"mali.yaml: towns[3] « {town} ».lat : nombre attendu, trouvé « nord »" in _error(tmp_path, _text_latitude)
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    assert f'mali.yaml: towns[3] "{town}".lat: number expected, found "nord"' in _error(tmp_path, _text_latitude)
+
+
+def test_a_requirement_a_yaml_mistake_and_a_country_name_read_in_english(tmp_path, monkeypatch):
+    """Counted messages (who needs it), line and column, and CLDR country names follow SAHELKIT_LANG too."""
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    msg = _error(tmp_path, lambda d: d.update(markets=[]))
+    assert "mali.yaml: markets: no market; module 01 (intelligence-cycle), exercise 01 (intelligence-cycle), " \
+           "module 14 (capstone) and exercise 14 (capstone) need it" in msg, msg
+    path = tmp_path / "mali.yaml"
+    path.write_text(_edit_line(KATI, lambda s: "\t" + s[2:]), encoding="utf-8")
+    with pytest.raises(ProfileError, match=f"mali.yaml: line {KATI}, column 1: tab in the indentation; YAML accepts "
+                                           "only spaces: replace it with spaces"):
+        load_profile(path)
+    chad = {**copy.deepcopy(MALI["neighbour_phones"][0]), "iso": "TD"}  # Burkina Faso's numbering, no town of Chad
+    msg = _error(tmp_path, lambda d: d["neighbour_phones"].append(chad))
+    where = f'neighbour_phones[{len(MALI["neighbour_phones"]) + 1}] "TD"'
+    assert f"{where}.iso: no town of the country TD in towns" in msg, msg
+    assert f'{where}.calling_code: +{chad["calling_code"]} is not the calling code of the country ' \
+           "TD (Chad); write 235" in msg, msg

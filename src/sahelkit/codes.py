@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-LOCALE = "fr"  # coordinators read country names in French
+LOCALE = "fr"  # the CLDR locale whose territory list gives the country codes (the codes are the same in every locale)
 
 COUNTRY_CODES = "ISO 3166-1 alpha-2"
 CURRENCY_CODES = "ISO 4217"
@@ -43,10 +43,13 @@ def code_list(kind: str) -> frozenset[str]:
 
 
 def country_name(code: str) -> str:
-    """The French name of a country code, or the code itself when the CLDR does not know it."""
+    """The name of a country code in the workshop's language (SAHELKIT_LANG), or the code itself when the
+    CLDR does not know it."""
     from babel import Locale
 
-    return Locale(LOCALE).territories.get(code, code)
+    from .i18n import language
+
+    return Locale(language()).territories.get(code, code)
 
 
 def currencies_of(country: str, start: dt.date, end: dt.date) -> list[str]:

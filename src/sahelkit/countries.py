@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
 from .paths import CASE_PROFILE, DATASETS, data_dir
 
 # a top-level `slug: mali` or `iso: "ML"` line, with optional quotes and comment
@@ -105,20 +106,21 @@ Commands call `known()`, which sees profiles added since."""
 
 def available() -> str:
     """The accepted names, for error messages and help texts."""
-    return ", ".join(f"{slug} ({iso})" for slug, iso in known().items()) or "aucun"
+    return ", ".join(f"{slug} ({iso})" for slug, iso in known().items()) or _("none")
 
 
 def country_help() -> str:
     """The help text of a --country option: the countries present, read from their profiles."""
-    return f"pays : le slug ou le code ISO d'un profil de pays ({available()})"
+    return _("country: the slug or the ISO code of a country profile ({countries})").format(countries=available())
 
 
 def default_country() -> str:
     """The country used when none is asked for: the first present, in the order of slugs."""
     present = known()
     if not present:
-        raise UnknownCountryError(f"aucun profil de pays dans {DATASETS / 'profiles'} ; ajoutez-y le profil YAML d'un "
-                                  "pays, ou donnez à SAHELKIT_DATA un dossier qui en contient (profiles/*.yaml)")
+        raise UnknownCountryError(_("no country profile in {folder}; add a country's YAML profile there, or give "
+                                    "SAHELKIT_DATA a folder that holds some (profiles/*.yaml)").format(
+            folder=DATASETS / "profiles"))
     return next(iter(present))
 
 
@@ -132,8 +134,8 @@ def find(name: str) -> CountryFile:
     for entry in files:
         if entry.iso == key.upper():
             return entry
-    raise UnknownCountryError(f"pays inconnu « {name} » ; pays disponibles : {available()} ; donnez le slug ou le "
-                              "code ISO de l'un d'eux")
+    raise UnknownCountryError(_('unknown country "{name}"; countries available: {countries}; give the slug or the ISO '
+                                "code of one of them").format(name=name, countries=available()))
 
 
 def resolve_country(name: str | None) -> str:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import _, language
+
 MARK = "sahelkit-document"  # names the fingerprint in both formats
 HTML_MARK = re.compile(rf'<meta name="{MARK}" content="([0-9a-f]{{64}})">\n')
 STYLE = ("body { font-family: sans-serif; max-width: 60em; margin: 2em auto; } "
@@ -84,8 +86,10 @@ def html_body(blocks: list[Block]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def html_page(blocks: list[Block], title: str, lang: str = "fr") -> str:
-    """A whole HTML page, fingerprinted: the <meta> line holds the SHA-256 of everything after it."""
+def html_page(blocks: list[Block], title: str, lang: str | None = None) -> str:
+    """A whole HTML page, fingerprinted: the <meta> line holds the SHA-256 of everything after it.
+    `lang` is the document's language, the workshop's (SAHELKIT_LANG) unless given."""
+    lang = lang or language()
     rest = (f"<title>{html.escape(title)}</title><style>{STYLE}</style></head>\n"
             f"<body>\n{html_body(blocks)}</body></html>\n")
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">\n'
@@ -105,7 +109,7 @@ def docx_text(document) -> list[str]:
     return lines
 
 
-def docx_document(blocks: list[Block], title: str, lang: str = "fr"):
+def docx_document(blocks: list[Block], title: str, lang: str | None = None):
     """The document as a python-docx Document, fingerprinted in its core properties (identifier)."""
     import docx
 
@@ -121,7 +125,7 @@ def docx_document(blocks: list[Block], title: str, lang: str = "fr"):
         else:
             _add_table(document, block)
     properties = document.core_properties
-    properties.title, properties.language, properties.author = title, lang, "sahelkit"
+    properties.title, properties.language, properties.author = title, lang or language(), "sahelkit"
     properties.identifier = f"{MARK}:{_sha256(chr(10).join(docx_text(document)))}"
     return document
 
@@ -156,7 +160,7 @@ def written_here(path: Path) -> bool:
     return False
 
 
-def write_document(blocks: list[Block], folder: Path, stem: str, title: str, lang: str = "fr") -> Written:
+def write_document(blocks: list[Block], folder: Path, stem: str, title: str, lang: str | None = None) -> Written:
     """Write `stem.html` and `stem.docx` in `folder`, or `stem-2.*`, `stem-3.*`... if a file of that
     name exists that this module did not write (or that was changed since): such a file is kept."""
     folder = Path(folder)
@@ -169,7 +173,8 @@ def write_document(blocks: list[Block], folder: Path, stem: str, title: str, lan
             break
         kept += foreign
     else:
-        raise FileExistsError(f"{folder} : aucun nom libre pour {stem} (déplacez les anciens projets)")
+        raise FileExistsError(_("{folder}: no free name for {stem} (move the old drafts away)").format(
+            folder=folder, stem=stem))
     paths[0].write_text(html_page(blocks, title, lang), encoding="utf-8")
     docx_document(blocks, title, lang).save(str(paths[1]))
     return Written(paths[0], paths[1], kept)

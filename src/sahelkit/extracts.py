@@ -5,7 +5,8 @@ from an old spreadsheet, dates written 14/03/2026, numbers without the country c
 reads such a file without asking what can be detected (encoding, separator), lets the analyst
 say which column is which (a form, or a plain dict), normalises the values with the country's
 profile (never a country written in code), and checks them with check-data's own rules
-(`validation`, schema `SERVICE_RECORDS`), so every problem is a row, a column and a French message.
+(`validation`, schema `SERVICE_RECORDS`), so every problem is a row, a column and a message in the
+workshop's language (sahelkit.i18n).
 
 It only reads the service's file; the one thing it writes is the results folder it creates inside
 the service's folder (`results_folder`), and the fictitious example extracts trainers and tests
@@ -19,19 +20,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from .i18n import _
 from .profiles import plain
 from .schema import SERVICE_RECORDS
-from .validation import HEADER, ROW, Problem, check_column, check_towns, numbered_frame, parse_rows
+from .validation import HEADER, N_, ROW, Problem, check_column, check_towns, numbered_frame, parse_rows
 
-FIELDS = {"nom": "Nom de la personne", "telephone": "Téléphone", "date": "Date (des faits ou de la fiche)",
-          "lieu": "Lieu (ville, localité)"}
-"""What the analyst maps: schema column -> label shown in the form."""
+FIELDS = {"nom": N_("Name of the person"), "telephone": N_("Phone"), "date": N_("Date (of the facts or of the record)"),
+          "lieu": N_("Place (town, locality)")}
+"""What the analyst maps: schema column -> label shown in the form (English, shown with _())."""
 GUESSES = {"nom": ("nom", "name", "identite", "personne", "suspect", "prenom"),
            "telephone": ("tel", "phone", "portable", "contact", "numero", "gsm", "mobile", "cellulaire"),
            "date": ("date", "jour", "heure", "quand"),
            "lieu": ("lieu", "ville", "localite", "town", "place", "commune", "village", "site")}
 """Words (without accents, lower case) that suggest a column's role; a guess the analyst confirms."""
-SEPARATORS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+SEPARATORS = {",": N_("comma"), ";": N_("semicolon"), "\t": N_("tab")}  # names shown with _()
 ENCODINGS = (("utf-8", "UTF-8"), ("latin-1", "Latin-1"))  # tried in order; Latin-1 reads any byte
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%Y-%m-%d %H:%M",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
@@ -41,8 +43,8 @@ RESULTS_MARK = "LISEZMOI.txt"  # written first in a results folder: proves the n
 
 
 class ExtractError(ValueError):
-    """A file or a mapping that cannot be used; the message (French) names the file, the row or the
-    column, what was expected and what to do. Nothing has been written."""
+    """A file or a mapping that cannot be used; the message (in the workshop's language) names the file,
+    the row or the column, what was expected and what to do. Nothing has been written."""
 
 
 @dataclass
@@ -57,8 +59,10 @@ class RawExtract:
     problems: list[Problem] = field(default_factory=list)
 
     def describe(self) -> str:
-        return (f"{self.path.name} : {len(self.rows)} fiches, {len(self.columns)} colonnes, encodage {self.encoding}, "
-                f"séparateur {SEPARATORS[self.separator]} (« {self.separator} »), en-tête = ligne {HEADER}")
+        return _('{file}: {records} records, {columns} columns, encoding {encoding}, separator {separator} '
+                 '("{character}"), header = line {header}').format(
+            file=self.path.name, records=len(self.rows), columns=len(self.columns), encoding=self.encoding,
+            separator=_(SEPARATORS[self.separator]), character=self.separator, header=HEADER)
 
 
 # --------------------------------------------------------------------------- finding and reading the file
@@ -66,17 +70,21 @@ def find_extract(folder: str | Path, name: str = "") -> Path:
     """The CSV file of a service's folder: `name` if given, else the only .csv in it."""
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise ExtractError(f"dossier introuvable : {folder} ; donnez le dossier du service qui contient l'extrait.")
+        raise ExtractError(_("folder not found: {folder}; give the folder of the service that holds the "
+                             "extract.").format(folder=folder))
     if name:
         path = folder / name
         if not path.is_file():
-            raise ExtractError(f"fichier introuvable : {path} ; fichiers CSV du dossier : {_csvs(folder) or 'aucun'}.")
+            raise ExtractError(_("file not found: {path}; CSV files of the folder: {files}.").format(
+                path=path, files=_csvs(folder) or _("none")))
         return path
     found = sorted(folder.glob("*.csv"))
-    if len(found) != 1:
-        what = "aucun fichier .csv" if not found else f"{len(found)} fichiers .csv ({_csvs(folder)})"
-        raise ExtractError(f"{folder} contient {what} ; mettez l'extrait seul dans le dossier, ou donnez son nom "
-                           "dans FICHIER.")
+    if not found:
+        raise ExtractError(_("{folder} holds no .csv file; put the extract alone in the folder, or give its name in "
+                             "FICHIER.").format(folder=folder))
+    if len(found) > 1:
+        raise ExtractError(_("{folder} holds {count} .csv files ({files}); put the extract alone in the folder, or "
+                             "give its name in FICHIER.").format(folder=folder, count=len(found), files=_csvs(folder)))
     return found[0]
 
 
@@ -109,22 +117,27 @@ def read_extract(path: str | Path) -> RawExtract:
     path = Path(path)
     text, encoding = _decode(path.read_bytes())
     if not text.strip():
-        raise ExtractError(f"{path.name} : fichier vide, ligne {HEADER} (l'en-tête) attendue ; ré-exportez l'extrait "
-                           "depuis le logiciel du service.")
+        raise ExtractError(_("{file}: empty file, line {header} (the header) expected; export the extract again "
+                             "from the service's software.").format(file=path.name, header=HEADER))
     separator = sniff_separator(text)
     problems: list[Problem] = []
     rows = parse_rows(path.name, text, problems, delimiter=separator)
     if rows is None:
-        raise ExtractError(f"{problems[0]} ; corrigez cette ligne dans un tableur, puis enregistrez à nouveau.")
+        raise ExtractError(_("{problem}; correct this line in a spreadsheet, then save again.").format(
+            problem=problems[0]))
     header = [c.strip() for c in rows[0]]
     empty = [i for i, c in enumerate(header, start=1) if not c]
     if empty or len(set(header)) != len(header):
-        raise ExtractError(f"{path.name}, ligne {HEADER} (en-tête) : chaque colonne doit avoir un nom, et un seul "
-                           f"(colonnes sans nom : {empty or 'aucune'} ; en-tête lu : {header}).")
-    frame = numbered_frame(path.name, header, rows[1:], problems, separator=SEPARATORS[separator])
+        said = (_("{file}, line {header} (header): each column must have a name, and only one (columns without a "
+                  "name: {empty}; header read: {columns}).") if empty else
+                _("{file}, line {header} (header): each column must have a name, and only one (columns without a "
+                  "name: none; header read: {columns})."))
+        raise ExtractError(said.format(file=path.name, header=HEADER, empty=empty, columns=header))
+    frame = numbered_frame(path.name, header, rows[1:], problems, separator=_(SEPARATORS[separator]))
     if frame.empty:
-        raise ExtractError(f"{path.name} : aucune fiche lisible après l'en-tête (ligne {HEADER}) ; "
-                           + (str(problems[0]) if problems else "le fichier ne contient que l'en-tête."))
+        raise ExtractError(_("{file}: no readable record after the header (line {header}); {why}").format(
+            file=path.name, header=HEADER,
+            why=str(problems[0]) if problems else _("the file holds only the header.")))
     frame[header] = frame[header].apply(lambda s: s.str.strip())
     return RawExtract(path, encoding, separator, header, frame, problems)
 
@@ -144,22 +157,24 @@ def check_mapping(mapping: dict[str, str], raw: RawExtract) -> dict[str, str]:
     """The mapping, if each field names one column of the file, each a different one; else ExtractError."""
     missing = [f for f in FIELDS if not mapping.get(f)]
     if missing:
-        raise ExtractError(f"correspondance incomplète : aucune colonne pour {', '.join(missing)} ; "
-                           f"chaque champ ({', '.join(FIELDS)}) doit nommer une colonne de {raw.path.name}.")
+        raise ExtractError(_("incomplete mapping: no column for {missing}; each field ({fields}) must name a column "
+                             "of {file}.").format(missing=", ".join(missing), fields=", ".join(FIELDS),
+                                                  file=raw.path.name))
     unknown = {f: c for f, c in mapping.items() if f in FIELDS and c not in raw.columns}
     if unknown:
-        said = ", ".join(f"{f} → « {c} »" for f, c in unknown.items())
-        raise ExtractError(f"correspondance : {said} : cette colonne n'existe pas dans {raw.path.name} (ligne "
-                           f"{HEADER}) ; colonnes du fichier : {', '.join(raw.columns)}.")
+        said = ", ".join(f"{f} → " + _('"{text}"').format(text=c) for f, c in unknown.items())
+        raise ExtractError(_("mapping: {said}: this column does not exist in {file} (line {header}); columns of the "
+                             "file: {columns}.").format(said=said, file=raw.path.name, header=HEADER,
+                                                        columns=", ".join(raw.columns)))
     extra = sorted(set(mapping) - set(FIELDS))
     if extra:
-        raise ExtractError(f"correspondance : champ inconnu {', '.join(extra)} ; "
-                           f"champs attendus : {', '.join(FIELDS)}.")
+        raise ExtractError(_("mapping: unknown field {extra}; expected fields: {fields}.").format(
+            extra=", ".join(extra), fields=", ".join(FIELDS)))
     used = [mapping[f] for f in FIELDS]
     twice = sorted({c for c in used if used.count(c) > 1})
     if twice:
-        raise ExtractError(f"correspondance : la colonne « {twice[0]} » est donnée pour plusieurs champs ; "
-                           "chaque champ doit avoir sa propre colonne.")
+        raise ExtractError(_("mapping: the column {column} is given for several fields; each field must have its own "
+                             "column.").format(column=_('"{text}"').format(text=twice[0])))
     return {f: mapping[f] for f in FIELDS}
 
 
@@ -169,7 +184,7 @@ class MappingForm:
     def __init__(self, columns: list[str], mapping: dict[str, str]):
         import ipywidgets as widgets
 
-        self.dropdowns = {f: widgets.Dropdown(options=list(columns), value=mapping[f], description=label,
+        self.dropdowns = {f: widgets.Dropdown(options=list(columns), value=mapping[f], description=_(label),
                                               style={"description_width": "16em"},
                                               layout=widgets.Layout(width="36em"))
                           for f, label in FIELDS.items()}
@@ -231,8 +246,8 @@ class ServiceRecords:
 def phone_rule(profile: dict) -> str:
     """What the check expects of a phone, in the profile's own numbering."""
     code, length = profile["phone"]["calling_code"], profile["phone"]["national_length"]
-    return (f"un numéro lisible : +{code} (ou 00{code}) suivi de {length} chiffres, {length} chiffres sans "
-            "indicatif, ou + et l'indicatif d'un autre pays")
+    return _("a readable number: +{code} (or 00{code}) followed by {length} digits, {length} digits without the "
+             "country code, or + and the country code of another country").format(code=code, length=length)
 
 
 def prepare(raw: RawExtract, mapping: dict[str, str], profile: dict) -> ServiceRecords:
@@ -279,16 +294,16 @@ def results_folder(service_folder: str | Path) -> tuple[Path, bool]:
     of that name that the kit did not make is refused, so nothing of the service is overwritten."""
     out = Path(service_folder) / RESULTS_FOLDER
     if out.exists() and not (out / RESULTS_MARK).is_file():
-        raise ExtractError(f"{out} existe déjà mais n'a pas été créé par ce cahier ({RESULTS_MARK} absent) ; "
-                           "renommez-le ou déplacez-le, rien n'a été écrit.")
+        raise ExtractError(_("{folder} already exists but was not created by this notebook ({mark} missing); "
+                             "rename it or move it, nothing was written.").format(folder=out, mark=RESULTS_MARK))
     created = not out.exists()
     out.mkdir(exist_ok=True)
     if created:
-        (out / RESULTS_MARK).write_text(
-            "Dossier créé par le cahier de mentorat de sahelkit (modules/mentoring.ipynb).\n"
-            "Il contient les résultats de l'analyse de l'extrait de ce dossier. Chaque nouvelle exécution\n"
-            "remplace les fichiers de ce dossier. Les données restent sur cette machine : ne les copiez\n"
-            "pas hors du service.\n", encoding="utf-8")
+        (out / RESULTS_MARK).write_text(_(
+            "Folder created by sahelkit's mentoring notebook (modules/mentoring.ipynb).\n"
+            "It holds the results of the analysis of this folder's extract. Each new run\n"
+            "replaces the files of this folder. The data stay on this machine: do not copy\n"
+            "them outside the service.\n"), encoding="utf-8")
     return out, created
 
 
@@ -311,7 +326,7 @@ def write_example(folder: str | Path, case, style: str) -> Path:
     spec = EXAMPLE_STYLES[style]
     path = Path(folder) / spec["file"]
     if path.exists():
-        raise ExtractError(f"{path} existe déjà ; choisissez un dossier vide, rien n'a été écrit.")
+        raise ExtractError(_("{path} already exists; choose an empty folder, nothing was written.").format(path=path))
     services = case.services[case.services["country"] == case.profile["iso"]].reset_index(drop=True)
     service = services.iloc[list(EXAMPLE_STYLES).index(style) % len(services)]
     src = case.extracts[service["code"]]

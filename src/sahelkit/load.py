@@ -15,18 +15,19 @@ from pathlib import Path
 import pandas as pd
 
 from .countries import default_country, known, resolve_country
+from .i18n import _
 from .paths import CASE_PROFILE, data_dir
 from .schema import EXTRACT, TABLES, TRUTH_TABLES, Table
 
 
 class CaseDataError(FileNotFoundError):
-    """A country or a file that cannot be found; the message (French) names the folder, the countries
-    available there and what to do."""
+    """A country or a file that cannot be found; the message (in the workshop's language) names the folder,
+    the countries available there and what to do."""
 
 
 def _available_here(root: Path) -> str:
     present = [f"{s} ({iso})" for s, iso in known().items() if (root / s).is_dir()]
-    return ", ".join(present) if present else "aucun"
+    return ", ".join(present) if present else _("none")
 
 
 def _default_country(root: Path) -> str:
@@ -43,23 +44,25 @@ def _country_dir(country: str | None) -> tuple[str, Path]:
     try:
         slug = resolve_country(name)
     except ValueError:
-        raise CaseDataError(f"pays inconnu « {name} »{'' if country else ' (lu dans SAHELKIT_COUNTRY)'} ; cas "
-                            f"disponibles dans {root} : {_available_here(root)}. Donnez le slug ou le code ISO de "
-                            "l'un d'eux.") from None
+        said = (_('unknown country "{name}"; cases available in {folder}: {cases}. Give the slug or the ISO code of '
+                  "one of them.") if country else
+                _('unknown country "{name}" (read from SAHELKIT_COUNTRY); cases available in {folder}: {cases}. Give '
+                  "the slug or the ISO code of one of them."))
+        raise CaseDataError(said.format(name=name, folder=root, cases=_available_here(root))) from None
     folder = root / slug
     if not folder.is_dir():
-        raise CaseDataError(f"pas de cas pour {slug} dans {root} ; cas disponibles : {_available_here(root)}. "
-                            f"Générez-le avec `sahelkit generate --country {slug}`, ou donnez à SAHELKIT_DATA le "
-                            "dossier qui le contient.")
+        raise CaseDataError(_("no case for {slug} in {folder}; cases available: {cases}. Generate it with `sahelkit "
+                              "generate --country {slug}`, or give SAHELKIT_DATA the folder that holds it.").format(
+            slug=slug, folder=root, cases=_available_here(root)))
     return slug, folder
 
 
 def read_table(path: Path, table: Table, raw: bool = False) -> pd.DataFrame:
     """Read one CSV with the schema's dtypes; raw=True keeps every column as text (extracts)."""
     if not path.exists():
-        raise CaseDataError(f"fichier manquant : {path} ; ce cas est incomplet. Générez-le à nouveau avec "
-                            f"`sahelkit generate`, ou recopiez le dossier entier. Cas disponibles dans {data_dir()} : "
-                            f"{_available_here(data_dir())}.")
+        said = _("missing file: {path}; this case is incomplete. Generate it again with `sahelkit generate`, or copy "
+                 "the whole folder again. Cases available in {folder}: {cases}.")
+        raise CaseDataError(said.format(path=path, folder=data_dir(), cases=_available_here(data_dir())))
     if raw:
         return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     dtypes = {c.name: ("str" if c.kind in ("str", "date", "datetime") else

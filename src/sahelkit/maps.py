@@ -13,6 +13,7 @@ import json
 import math
 from pathlib import Path
 
+from .i18n import _
 from .paths import DATASETS
 
 BORDERS_FILE = DATASETS / "maps" / "borders.geojson"
@@ -38,10 +39,10 @@ def borders(path: Path = BORDERS_FILE) -> dict:
 
 
 def country_name(iso: str) -> str:
-    """The country's name in French (CLDR, through Babel)."""
-    from babel import Locale
+    """The country's name in the workshop's language (CLDR, through Babel; SAHELKIT_LANG)."""
+    from .codes import country_name as cldr_name
 
-    return Locale("fr").territories.get(iso, iso)
+    return cldr_name(iso)
 
 
 def places(case) -> dict[str, tuple[float, float]]:
@@ -143,7 +144,7 @@ def _place_names(ax) -> None:
     half = MARKER_POINTS * ax.figure.dpi / 72
     markers = [_square(m, half) for m in [ax.transData.transform(t.xy) for t in names] + _marker_positions(ax)]
     boxes: dict[int, object] = {}
-    for _ in range(LAYOUT_ROUNDS):
+    for _round in range(LAYOUT_ROUNDS):
         for i, text in enumerate(names):
             others = [bb for j, bb in boxes.items() if j != i]
             costs = []
@@ -205,7 +206,7 @@ def country_map(case, ax=None, *, towns: bool = True, posts: bool = True, routes
     iso = case.profile["iso"]
     outlines = borders()
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 7))
+        _figure, ax = plt.subplots(figsize=(8, 7))
     if iso in outlines:
         setattr(ax, SAHELKIT_ISO, iso)
         _frame(ax, outlines[iso])
@@ -216,7 +217,7 @@ def country_map(case, ax=None, *, towns: bool = True, posts: bool = True, routes
         _routes(ax, case, where)
     if cells:
         ax.scatter(case.cell_sites.lon, case.cell_sites.lat, s=14, marker="+", color="#666666", linewidth=0.8,
-                   zorder=3, label="antennes")
+                   zorder=3, label=_("cell sites"))
     if towns:
         _towns(ax, case)
     if posts:
@@ -231,14 +232,14 @@ def _routes(ax, case, where) -> None:
     for k, route in enumerate(case.profile["routes"]):
         xy = [where[t] for t in route["towns"] if t in where]
         ax.plot([p[1] for p in xy], [p[0] for p in xy], linestyle="--", linewidth=1, color="#555555", zorder=2,
-                label="axes (routes du profil)" if k == 0 else None)
+                label=_("roads (the profile's routes)") if k == 0 else None)
 
 
 def _towns(ax, case) -> None:
     from matplotlib import patheffects
 
     home = [t for t in case.profile["towns"] if t["country"] == case.profile["iso"]]
-    ax.scatter([t["lon"] for t in home], [t["lat"] for t in home], s=18, color="black", zorder=4, label="villes")
+    ax.scatter([t["lon"] for t in home], [t["lat"] for t in home], s=18, color="black", zorder=4, label=_("towns"))
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for t in home:
         ax.annotate(t["name"], (t["lon"], t["lat"]), xytext=LABEL_SPOTS[0][:2], textcoords="offset points",
@@ -246,7 +247,7 @@ def _towns(ax, case) -> None:
 
 
 def _posts(ax, case) -> None:
-    styles = {"border": ("^", "postes frontières"), "checkpoint": ("s", "postes de contrôle")}
+    styles = {"border": ("^", _("border posts")), "checkpoint": ("s", _("checkpoints"))}
     for kind, (marker, label) in styles.items():
         at = case.posts[case.posts.kind == kind]
         ax.scatter(at.lon, at.lat, s=40, marker=marker, facecolor="white", edgecolor="black", linewidth=1.2,
@@ -272,7 +273,8 @@ def flow_chart(ax, flow, where: dict[str, tuple[float, float]], *, source: str =
     is framed on the flow's places, so that short arrows stay readable."""
     missing = sorted({str(p) for p in list(flow[source]) + list(flow[target]) if p not in where})
     if missing:
-        raise KeyError(f"lieux sans coordonnées : {', '.join(missing)} ; donnez une ville du profil ou un post_id")
+        raise KeyError(_("places without coordinates: {places}; give a town of the profile or a post_id").format(
+            places=", ".join(missing)))
     top = max(float(flow[weight].max()), 1e-9) if len(flow) else 1.0
     for a, b, w in zip(flow[source], flow[target], flow[weight]):
         (ya, xa), (yb, xb) = where[a], where[b]

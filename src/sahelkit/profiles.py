@@ -4,7 +4,8 @@ A country is data, not code. The schema below is the single statement of what a 
 hold; `load_profile` checks every key against it and then checks the references between
 sections (a route through a town that does not exist, a border post without a destination...)
 and that each town lies in its country (`geography_problems`, from real boundaries).
-Any problem raises ProfileError naming the file and the key path, in French, e.g.
+Any problem raises ProfileError naming the file and the key path, in the workshop's language
+(sahelkit.i18n: English in the code, French from the catalogue), e.g. in French
 ``datasets/profiles/niger.yaml: towns[17] « Téra » : clé « lat » manquante``.
 
 Every message has one form, ``<where> : <what is wrong> ; <what to do>``, and names a place as the
@@ -14,8 +15,9 @@ coordinator sees it beside the YAML:
   (`services[2] « OCS »`, `towns[17] « Téra »`, `crimes[1] « tramadol »`, `vehicles.makes[3]`),
   always through `item_path`, nested lists too
   (`routes[4] « Niamey - Agadez - Sebha ».towns[3] : ville inconnue « Agadès » ; vouliez-vous dire « Agadez » ?`);
-- a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : " (French typography);
-- a value as written, text in guillemets (`_shown`);
+- a key inside it after a dot (`towns[17] « Téra ».lat`), the problem after " : " in French, ": " in
+  English (`_said`);
+- a value as written, text in guillemets in French, in double quotes in English (`_shown`);
 - a YAML syntax error by line and column counting from 1, with what to do (a tab in the
   indentation, a line out of alignment, a quote or bracket left open, a key written twice).
 There is no fallback to another country.
@@ -36,6 +38,7 @@ import yaml
 
 from . import codes as cldr
 from .countries import find, known_files
+from .i18n import _, ngettext
 from .paths import PROFILES
 
 
@@ -56,7 +59,32 @@ def item_path(path: str, index: int, item: Any) -> str:
     """`towns[17] « Téra »`: a list item by its position counting from 1 and, when it has one, its label."""
     label = next((item[k] for k in LABEL_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)
                   and item[k].strip()), None)
-    return f"{path}[{index + 1}]" + (f" « {label} »" if label else "")
+    return f"{path}[{index + 1}]" + (f" {_quoted(label)}" if label else "")
+
+
+def _quoted(text: str) -> str:
+    """A name or a value quoted as the workshop's language quotes it: « Téra » in French, "Téra" in English."""
+    return _('"{text}"').format(text=text)
+
+
+def _said(where: str, what: str) -> str:
+    """`where : what` (French puts a space before the colon, English does not); `what` alone without a place."""
+    return _("{where}: {what}").format(where=where, what=what) if where else what
+
+
+def _either(items: list[str]) -> str:
+    """« a » ou « b » ou « c »: alternatives joined in the workshop's language."""
+    text = items[0]
+    for item in items[1:]:
+        text = _("{first} or {second}").format(first=text, second=item)
+    return text
+
+
+def _all_of(items: list[str]) -> str:
+    """"a, b et c": several names joined in the workshop's language."""
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 NEAR_MISS = 75
@@ -80,8 +108,9 @@ def _unknown_town(name: Any, towns: Iterable[str]) -> str:
     """What to say of a town name that is not in `towns`, with the nearest spelling when there is one."""
     near = closest(name, towns) if isinstance(name, str) else None
     if near:
-        return f"ville inconnue {_shown(name)} ; vouliez-vous dire {_shown(near)} ?"
-    return f"ville inconnue {_shown(name)} ; écrivez le nom d'une ville de towns, ou ajoutez cette ville à towns"
+        return _("unknown town {name}; did you mean {near}?").format(name=_shown(name), near=_shown(near))
+    return _("unknown town {name}; write the name of a town in towns, or add this town to towns").format(
+        name=_shown(name))
 
 
 def _key_path(path: str, key: Any) -> str:
@@ -91,15 +120,15 @@ def _key_path(path: str, key: Any) -> str:
 def _shown(value: Any) -> str:
     """A YAML value as a coordinator wrote it: text in guillemets, numbers bare, containers by kind."""
     if value is None or value == "":
-        return "une valeur vide"
+        return _("an empty value")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"« {value} »"
+        return _quoted(value)
     if isinstance(value, dict):
-        return "une table de clés"
+        return _("a mapping of keys")
     if isinstance(value, list):
-        return "une liste"
+        return _("a list")
     return str(value)
 
 
@@ -128,12 +157,13 @@ class Str(Spec):
         if self.empty and value in ("", None):
             return
         if not isinstance(value, str) or not value.strip():
-            errors.append(f"{path} : texte non vide attendu, trouvé {_shown(value)}")
+            errors.append(_said(path, _("non-empty text expected, found {value}").format(value=_shown(value))))
         elif self.choices is not None and value not in self.choices:
-            errors.append(f"{path} : {_shown(value)} n'est pas une valeur permise "
-                          f"(valeurs permises : {', '.join(self.choices)})")
+            errors.append(_said(path, _("{value} is not an allowed value (allowed values: {choices})").format(
+                value=_shown(value), choices=", ".join(self.choices))))
         elif self.pattern and not re.fullmatch(self.pattern, value):
-            errors.append(f"{path} : {_shown(value)} n'a pas la forme attendue (motif `{self.pattern}`)")
+            errors.append(_said(path, _("{value} does not have the expected form (pattern `{pattern}`)").format(
+                value=_shown(value), pattern=self.pattern)))
 
     def describe(self):
         if self.choices:
@@ -148,10 +178,11 @@ class Num(Spec):
     def check(self, value, path, errors):
         ok_type = isinstance(value, int) if self.integer else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok_type:
-            kind = "nombre entier" if self.integer else "nombre"
-            errors.append(f"{path} : {kind} attendu, trouvé {_shown(value)}")
+            what = _("integer expected, found {value}") if self.integer else _("number expected, found {value}")
+            errors.append(_said(path, what.format(value=_shown(value))))
         elif not self.lo <= value <= self.hi:
-            errors.append(f"{path} : {value} hors de l'intervalle [{_number(self.lo)}, {_number(self.hi)}]")
+            errors.append(_said(path, _("{value} outside the range [{low}, {high}]").format(
+                value=value, low=_number(self.lo), high=_number(self.hi))))
 
     def describe(self):
         return f"{'integer' if self.integer else 'number'} in [{self.lo}, {self.hi}]"
@@ -167,7 +198,7 @@ class Date(Spec):
         try:
             dt.date.fromisoformat(str(value))
         except ValueError:
-            errors.append(f"{path} : date AAAA-MM-JJ attendue, trouvé {_shown(value)}")
+            errors.append(_said(path, _("date YYYY-MM-DD expected, found {value}").format(value=_shown(value))))
 
     def describe(self):
         return "date YYYY-MM-DD"
@@ -179,15 +210,22 @@ class ListOf(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, list):
-            errors.append(f"{path} : liste attendue (lignes commençant par « - »), trouvé {_shown(value)}")
+            errors.append(_said(path, _('list expected (lines starting with "-"), found {value}').format(
+                value=_shown(value))))
             return
         if not self.min_len <= len(value) <= self.max_len:
-            errors.append(f"{path} : de {self.min_len} à {self.max_len} éléments attendus, {len(value)} trouvés")
+            errors.append(_said(path, _("{low} to {high} items expected, {count} found").format(
+                low=self.min_len, high=self.max_len, count=len(value))))
         for i, v in enumerate(value):
             self.item.check(v, item_path(path, i, v), errors)
 
     def describe(self):
         return f"list ({self.min_len}-{self.max_len}) of {self.item.describe()}"
+
+
+def _mapping_expected() -> str:
+    """One message, said by MapOf and Record."""
+    return _('mapping of keys expected ("key: value" lines), found {value}')
 
 
 class MapOf(Spec):
@@ -198,11 +236,11 @@ class MapOf(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, dict):
-            errors.append(f"{path} : table de clés attendue (« clé: valeur »), trouvé {_shown(value)}")
+            errors.append(_said(path, _mapping_expected().format(value=_shown(value))))
             return
         for k, v in value.items():
             if not isinstance(k, str):
-                errors.append(f"{_key_path(path, k)} : une clé doit être du texte (mettez-la entre guillemets)")
+                errors.append(_said(_key_path(path, k), _("a key must be text (put it in quotes)")))
             self.value.check(v, _key_path(path, k), errors)
 
     def describe(self):
@@ -217,16 +255,16 @@ class Record(Spec):
 
     def check(self, value, path, errors):
         if not isinstance(value, dict):
-            errors.append(f"{path or 'profil'} : table de clés attendue (« clé: valeur »), trouvé {_shown(value)}")
+            errors.append(_said(path or _("profile"), _mapping_expected().format(value=_shown(value))))
             return
-        where = f"{path} : " if path else ""
         for k in value:
             if k not in self.fields:
-                errors.append(f"{where}clé « {k} » inconnue (clés permises : {', '.join(self.fields)})")
+                errors.append(_said(path, _("unknown key {key} (allowed keys: {keys})").format(
+                    key=_quoted(str(k)), keys=", ".join(self.fields))))
         for k, spec in self.fields.items():
             if k not in value:
                 if k not in self.optional:
-                    errors.append(f"{where}clé « {k} » manquante")
+                    errors.append(_said(path, _("key {key} missing").format(key=_quoted(str(k)))))
             else:
                 spec.check(value[k], _key_path(path, k), errors)
 
@@ -346,7 +384,7 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available:
 def _no_duplicates(loader, node, deep=False):
     """Refuse a key written twice (YAML would silently keep the last), pointing at both places."""
     seen: dict[Any, Any] = {}
-    for key_node, _ in node.value:
+    for key_node, _value in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError("first written", seen[key].start_mark,
@@ -367,8 +405,13 @@ for _loader in (_UniqueKeyLoader, _ExplainingLoader):
     _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
 
 
+def _line_column(line: int, column: int) -> str:
+    """'ligne L, colonne C' (both counted from 1) in the workshop's language."""
+    return _("line {line}, column {column}").format(line=line, column=column)
+
+
 def _at(mark) -> str:
-    return f"ligne {mark.line + 1}, colonne {mark.column + 1}"
+    return _line_column(mark.line + 1, mark.column + 1)
 
 
 def _tab_indent(lines: list[str], line: int) -> str | None:
@@ -379,8 +422,7 @@ def _tab_indent(lines: list[str], line: int) -> str | None:
     indent = text[:len(text) - len(text.lstrip(" \t"))]
     if "\t" not in indent:
         return None
-    column = indent.index("\t") + 1
-    return f"ligne {line + 1}, colonne {column}"
+    return _line_column(line + 1, indent.index("\t") + 1)
 
 
 def _open_quote(text: str) -> int | None:
@@ -412,11 +454,11 @@ def _unclosed_quote(lines: list[str], last: int) -> tuple[str, str] | None:
     for n, text in enumerate(lines[:last + 1]):
         col = _open_quote(text)
         if col is not None:
-            return f"ligne {n + 1}, colonne {col + 1}", text[col]
+            return _line_column(n + 1, col + 1), text[col]
     return None
 
 
-_BRACKETS = {"[": ("]", "liste"), "{": ("}", "table")}
+_BRACKETS = {"[": "]", "{": "}"}
 
 
 def _yaml_problem(text: str, err: yaml.YAMLError) -> str:
@@ -429,40 +471,46 @@ def _yaml_problem(text: str, err: yaml.YAMLError) -> str:
     problem, context = getattr(err, "problem", None) or "", getattr(err, "context", None) or ""
     mark = pm or cm
     if mark is None:
-        return f"YAML illisible ({problem or err})"
+        return _("unreadable YAML ({problem})").format(problem=problem or err)
     lines, at = text.splitlines(), _at(mark)
     if problem.startswith("duplicate key"):
-        return (f"{at} : clé « {problem.removeprefix('duplicate key ')} » écrite deux fois (déjà ligne "
-                f"{cm.line + 1}) ; YAML ne garderait que la dernière : supprimez l'une des deux")
+        return _said(at, _("key {key} written twice (already line {line}); YAML would keep only the last one: "
+                           "delete one of the two").format(key=_quoted(problem.removeprefix("duplicate key ")),
+                                                            line=cm.line + 1))
     tab = _tab_indent(lines, mark.line) or _tab_indent(lines, mark.line - 1)
     if tab:
-        return f"{tab} : tabulation dans l'indentation ; YAML n'accepte que des espaces : remplacez-la par des espaces"
+        return _said(tab, _("tab in the indentation; YAML accepts only spaces: replace it with spaces"))
     quote = _unclosed_quote(lines, mark.line)
     if quote:
-        return f"{quote[0]} : guillemet {quote[1]} ouvert et jamais refermé ; ajoutez le {quote[1]} fermant"
+        return _said(quote[0], _("quote {quote} opened and never closed; add the closing {quote}").format(
+            quote=quote[1]))
     opener = lines[cm.line][cm.column:cm.column + 1] if cm and cm.line < len(lines) else ""
     if opener in _BRACKETS and "flow" in context:
-        closing, what = _BRACKETS[opener]
-        return (f"{_at(cm)} : « {opener} » ouvert et jamais refermé ; ajoutez « {closing} » à la fin de la {what}, "
-                "ou la virgule qui manque entre deux éléments")
-    return f"{at} : {_layout_problem(problem, context, cm)}"
+        what = (_("{opener} opened and never closed; add {closing} at the end of the list, or the comma missing "
+                  "between two items") if opener == "[" else
+                _("{opener} opened and never closed; add {closing} at the end of the mapping, or the comma missing "
+                  "between two items"))
+        return _said(_at(cm), what.format(opener=_quoted(opener), closing=_quoted(_BRACKETS[opener])))
+    return _said(at, _layout_problem(problem, context, cm))
 
 
 def _layout_problem(problem: str, context: str, cm) -> str:
     """The explanation of an error in the shape of the text (indentation, colons), after the marks."""
     if "simple key" in context:
-        return f"« : » manquant après la clé de la ligne {cm.line + 1} (écrivez « clé: valeur »)"
+        return _('":" missing after the key of line {line} (write "key: value")').format(line=cm.line + 1)
     if "mapping values are not allowed" in problem:
-        return ("« : » inattendu ; soit la ligne est mal indentée (alignez-la sur les clés voisines), soit la "
-                "valeur contient « : » et doit être mise entre guillemets")
+        return _('unexpected ":"; either the line is badly indented (align it with the keys around it), or the '
+                 'value contains ":" and must be put in quotes')
     if "cannot start any token" in problem:
         found = problem.split("'")[1] if problem.count("'") >= 2 else "?"
-        return f"une valeur ne peut pas commencer par « {found} » ; mettez-la entre guillemets"
+        return _("a value cannot start with {found}; put it in quotes").format(found=_quoted(found))
     if "block" in context or "block end" in problem:
-        started = f" du bloc commencé ligne {cm.line + 1}" if cm else ""
-        return (f"indentation incorrecte ; cette ligne n'est alignée sur aucune clé{started} : alignez-la sur ses "
-                "voisines, avec des espaces")
-    return f"YAML illisible ({problem or context})"
+        if cm:
+            return _("wrong indentation; this line is aligned with no key of the block started on line {line}: "
+                     "align it with the lines around it, using spaces").format(line=cm.line + 1)
+        return _("wrong indentation; this line is aligned with no key: align it with the lines around it, using "
+                 "spaces")
+    return _("unreadable YAML ({problem})").format(problem=problem or context)
 
 
 def _display(path: Path) -> str:
@@ -489,12 +537,13 @@ def load_profile(country_or_path: str | os.PathLike, check_numbers: bool = True)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError([f"{shown}: fichier introuvable ; vérifiez le chemin, ou donnez le pays (slug ou code "
-                            "ISO) d'un profil présent"]) from None
+        raise ProfileError([f"{shown}: " + _("file not found; check the path, or give the country (slug or ISO "
+                                             "code) of a profile that exists")]) from None
     except UnicodeDecodeError as e:
         line = path.read_bytes()[:e.start].count(b"\n") + 1
-        raise ProfileError([f"{shown}: ligne {line} : caractère illisible, le fichier n'est pas en UTF-8 ; "
-                            "enregistrez-le en UTF-8 (dans l'éditeur : Enregistrer sous, encodage UTF-8)"]) from None
+        raise ProfileError([f"{shown}: " + _("line {line}: unreadable character, the file is not in UTF-8; save it "
+                                             "in UTF-8 (in the editor: Save as, encoding UTF-8)").format(line=line)
+                            ]) from None
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as e:
@@ -527,14 +576,14 @@ def _cross_checks(d: dict, check_numbers: bool = True) -> list[str]:
     e = _town_checks(d) + _post_checks(d, towns, names)
     for i, r in enumerate(d["routes"]):
         route = f"{item_path('routes', i, r)}.towns"
-        e += [f"{item_path(route, j, t)} : {_unknown_town(t, names)}"
+        e += [_said(item_path(route, j, t), _unknown_town(t, names))
               for j, t in enumerate(r["towns"]) if t not in towns]
-    e += [f"{item_path('markets', i, m)}.town : {_unknown_town(m['town'], names)}"
+    e += [_said(f"{item_path('markets', i, m)}.town", _unknown_town(m["town"], names))
           for i, m in enumerate(d["markets"]) if m["town"] not in towns]
-    e += _twice("services", d["services"], "code", "chaque service a son propre code")
+    e += _twice("services", d["services"], "code", _("each service has its own code"))
     if not any(c["weight"] > 0 for c in d["crimes"]):
-        e.append("crimes : aucun crime n'a un poids (weight) positif ; donnez à au moins un crime un poids "
-                 "supérieur à 0")
+        e.append(_said("crimes", _("no crime has a positive weight (weight); give at least one crime a weight "
+                                   "above 0")))
     if check_numbers:
         e += geography_problems(d) + _numbering_checks(d)
     return e
@@ -546,19 +595,21 @@ def _twice(key: str, items: list[dict], field: str, rule: str) -> list[str]:
     for i, item in enumerate(items):
         value = item[field]
         if value in first:
-            e.append(f"{item_path(key, i, item)}.{field} : {_shown(value)} apparaît deux fois (déjà {first[value]}) ; "
-                     f"{rule} : changez ou supprimez l'un des deux")
+            e.append(_said(f"{item_path(key, i, item)}.{field}", _(
+                "{value} appears twice (already {first}); {rule}: change or delete one of the two").format(
+                value=_shown(value), first=first[value], rule=rule)))
         else:
             first[value] = item_path(key, i, item)
     return e
 
 
 def _town_checks(d: dict) -> list[str]:
-    e = _twice("towns", d["towns"], "name", "chaque ville a son propre nom")
+    e = _twice("towns", d["towns"], "name", _("each town has its own name"))
     home = sum(t["country"] == d["iso"] for t in d["towns"])
     if not HOME_TOWNS_MIN <= home <= HOME_TOWNS_MAX:
-        e.append(f"towns : {home} ville(s) du pays du profil (country: {d['iso']}), il en faut de {HOME_TOWNS_MIN} "
-                 f"à {HOME_TOWNS_MAX} ; ajoutez ou retirez des villes de ce pays")
+        e.append(_said("towns", _("{count} town(s) of the profile's country (country: {iso}), {low} to {high} "
+                                  "needed; add or remove towns of this country").format(
+            count=home, iso=d["iso"], low=HOME_TOWNS_MIN, high=HOME_TOWNS_MAX)))
     return e
 
 
@@ -567,14 +618,14 @@ def _post_checks(d: dict, towns: set[str], names: list[str]) -> list[str]:
     for i, p in enumerate(d["posts"]):
         where = item_path("posts", i, p)
         if p["town"] not in towns:
-            e.append(f"{where}.town : {_unknown_town(p['town'], names)}")
+            e.append(_said(f"{where}.town", _unknown_town(p["town"], names)))
         if p["kind"] == "border" and not p["leads_to"]:
-            e.append(f"{where}.leads_to : un poste frontière (kind: border) doit dire vers quel pays il mène ; "
-                     "écrivez le code ISO 3166-1 alpha-2 de ce pays")
+            e.append(_said(f"{where}.leads_to", _("a border post (kind: border) must say which country it leads to; "
+                                                  "write the ISO 3166-1 alpha-2 code of that country")))
         p["leads_to"] = p["leads_to"] or ""
         if p["kind"] == "checkpoint" and p["leads_to"]:
-            e.append(f"{where}.leads_to : un poste de contrôle (kind: checkpoint) ne mène à aucun pays ; laissez "
-                     "leads_to vide, ou écrivez kind: border")
+            e.append(_said(f"{where}.leads_to", _("a checkpoint (kind: checkpoint) leads to no country; leave "
+                                                  "leads_to empty, or write kind: border")))
     return e
 
 
@@ -589,21 +640,23 @@ def _numbering_checks(d: dict) -> list[str]:
     for where, num, iso in plans:
         total = sum(o["share"] for o in num["operators"])
         if abs(total - 1) > SHARES_TOLERANCE:
-            e.append(f"{where}.operators : les parts (share) des opérateurs totalisent {total:.2f} au lieu de 1 ; "
-                     "corrigez-les pour que leur somme fasse 1")
+            e.append(_said(f"{where}.operators", _("the operators' shares (share) add up to {total} instead of 1; "
+                                                   "correct them so that they add up to 1").format(
+                total=f"{total:.2f}")))
         expected = phonenumbers.country_code_for_region(iso)  # 0 for a code it does not know: said above
         if expected and expected != num["calling_code"]:
-            e.append(f"{where}.calling_code : +{num['calling_code']} n'est pas l'indicatif du pays {iso} "
-                     f"({cldr.country_name(iso)}) ; écrivez {expected}")
+            e.append(_said(f"{where}.calling_code", _(
+                "+{code} is not the calling code of the country {iso} ({name}); write {expected}").format(
+                code=num["calling_code"], iso=iso, name=cldr.country_name(iso), expected=expected)))
         for j, o in enumerate(num["operators"]):
             operator = item_path(f"{where}.operators", j, o)
             for k, pre in enumerate(o["prefixes"]):
                 fill = num["national_length"] - len(pre)
                 samples = [pre + s * fill for s in "0123456789"] + [pre + "123456789"[:fill].ljust(fill, "0")]
                 if any(phonenumbers.is_valid_number(phonenumbers.parse(f"+{num['calling_code']}{s}")) for s in samples):
-                    e.append(f"{item_path(f'{operator}.prefixes', k, pre)} : {_shown(pre)} est une tranche de "
-                             "numéros réellement attribuée ; choisissez-en une que libphonenumber déclare invalide, "
-                             "pour que les numéros générés restent fictifs")
+                    e.append(_said(item_path(f"{operator}.prefixes", k, pre), _(
+                        "{value} is a range of numbers really in use; choose one that libphonenumber calls invalid, so "
+                        "that the generated numbers stay fictitious").format(value=_shown(pre))))
     return e
 
 
@@ -625,13 +678,16 @@ def geography_problems(d: dict) -> list[str]:
             continue
         where = item_path("towns", i, t)
         if borders.is_in(iso, lon, lat):
-            e.append(f"{where} : latitude et longitude inversées ? ({lat}, {lon}) est hors du pays {name(iso)}, "
-                     f"({lon}, {lat}) y est : échangez lat et lon")
+            e.append(_said(where, _("latitude and longitude swapped? ({lat}, {lon}) is outside the country {country}, "
+                                    "({lon}, {lat}) is inside: swap lat and lon").format(
+                lat=lat, lon=lon, country=name(iso))))
             continue
         found = borders.country_at(lat, lon)
-        there = f"ce point est dans le pays {name(found)}" if found else "ce point n'est dans aucun pays (en mer ?)"
-        e.append(f"{where} : ({lat}, {lon}) est à {borders.km_outside(iso, lat, lon):.0f} km hors du pays "
-                 f"{name(iso)} ; {there} : corrigez lat et lon, ou country")
+        there = (_("this point is in the country {country}").format(country=name(found)) if found
+                 else _("this point is in no country (at sea?)"))
+        km = f"{borders.km_outside(iso, lat, lon):.0f}"
+        e.append(_said(where, _("({lat}, {lon}) is {km} km outside the country {country}; {there}: correct lat and "
+                                "lon, or country").format(lat=lat, lon=lon, km=km, country=name(iso), there=there)))
     return e
 
 
@@ -666,13 +722,15 @@ def _country_fields(d: dict) -> list[tuple[str, str]]:
 def _currency_checks(d: dict, known: set[str]) -> list[str]:
     """An ISO 4217 code, and one that is legal tender in the country during the period (CLDR)."""
     legal = cldr.currencies_of(d["iso"], *period_of(d)) if d["iso"] in known else []
-    advice = f"monnaie du pays {d['iso']} pendant la période : {', '.join(legal)}" if legal else \
-        "écrivez le code ISO 4217 à trois lettres de la monnaie du pays"
+    advice = (_("currency of the country {iso} during the period: {codes}").format(iso=d["iso"], codes=", ".join(legal))
+              if legal else _("write the three-letter ISO 4217 code of the country's currency"))
     if d["currency"] not in cldr.currency_codes():
-        return [f"currency : {_shown(d['currency'])} n'est pas un code de monnaie ISO 4217 ; {advice}"]
+        return [_said("currency", _("{value} is not an ISO 4217 currency code; {advice}").format(
+            value=_shown(d["currency"]), advice=advice))]
     if d["iso"] in known and d["currency"] not in legal:
-        return [f"currency : {_shown(d['currency'])} n'a pas cours dans le pays {d['iso']} "
-                f"({cldr.country_name(d['iso'])}) pendant la période ; {advice}"]
+        return [_said("currency", _("{value} is not legal tender in the country {iso} ({name}) during the period; "
+                                    "{advice}").format(value=_shown(d["currency"]), iso=d["iso"],
+                                                       name=cldr.country_name(d["iso"]), advice=advice))]
     return []
 
 
@@ -681,18 +739,21 @@ def _identity_checks(d: dict, path: Path | None) -> list[str]:
     e: list[str] = []
     # a profiles/ folder lists countries by file name; a coordinator's own copy may be named freely
     if path is not None and Path(path).parent.name == "profiles" and Path(path).stem != d["slug"]:
-        e.append(f"slug : {_shown(d['slug'])}, mais le fichier s'appelle {Path(path).name} ; le slug est le nom du "
-                 "fichier sans .yaml : renommez le fichier ou changez le slug")
+        e.append(_said("slug", _("{slug}, but the file is called {file}; the slug is the file name without .yaml: "
+                                 "rename the file or change the slug").format(slug=_shown(d["slug"]),
+                                                                              file=Path(path).name)))
     own = Path(path).resolve() if path else None
     for other in known_files():
         if own is not None and other.path.resolve() == own:
             continue
         if other.slug == d["slug"] and other.iso != d["iso"]:
-            e.append(f"iso : {_shown(d['iso'])}, mais {_display(other.path)} donne {_shown(other.iso)} au pays "
-                     f"{_shown(d['slug'])} ; un pays a un seul code : accordez les deux fichiers")
+            e.append(_said("iso", _("{iso}, but {other} gives {other_iso} to the country {slug}; a country has a "
+                                    "single code: make the two files agree").format(
+                iso=_shown(d["iso"]), other=_display(other.path), other_iso=_shown(other.iso), slug=_shown(d["slug"]))))
         elif other.iso == d["iso"] and other.slug != d["slug"]:
-            e.append(f"iso : {_shown(d['iso'])} est déjà le code du pays {_shown(other.slug)} "
-                     f"({_display(other.path)}) ; un code désigne un seul pays : corrigez iso ou le slug")
+            e.append(_said("iso", _("{iso} is already the code of the country {slug} ({other}); a code names a single "
+                                    "country: correct iso or the slug").format(
+                iso=_shown(d["iso"]), slug=_shown(other.slug), other=_display(other.path))))
     return e
 
 
@@ -700,17 +761,20 @@ def _country_checks(d: dict, path: Path | None = None) -> list[str]:
     """Codes the CLDR knows, the country's own currency, one ISO code per slug among the profiles present,
     and neighbours' numbering that goes with their towns."""
     known = cldr.country_codes()
-    e = [f"{where} : {_shown(code)} n'est pas un code de pays ISO 3166-1 alpha-2 connu ; écrivez les deux lettres "
-         "majuscules du pays" for where, code in _country_fields(d) if code not in known]
+    e = [_said(where, _("{value} is not a known ISO 3166-1 alpha-2 country code; write the two capital letters of "
+                        "the country").format(value=_shown(code)))
+         for where, code in _country_fields(d) if code not in known]
     e += _currency_checks(d, known) + _identity_checks(d, path)
     towns = {t["country"] for t in d["towns"]}
     for i, n in enumerate(d["neighbour_phones"]):
         where = f"{item_path('neighbour_phones', i, n)}.iso"
         if n["iso"] == d["iso"]:
-            e.append(f"{where} : {_shown(n['iso'])} est le pays du profil ; sa numérotation va dans phone")
+            e.append(_said(where, _("{value} is the profile's own country; its numbering goes in phone").format(
+                value=_shown(n["iso"]))))
         elif n["iso"] not in towns:
-            e.append(f"{where} : aucune ville du pays {n['iso']} dans towns ; un pays voisin a des villes (towns) et "
-                     "une numérotation (neighbour_phones) : ajoutez ses villes ou retirez sa numérotation")
+            e.append(_said(where, _("no town of the country {iso} in towns; a neighbouring country has towns (towns) "
+                                    "and a numbering (neighbour_phones): add its towns or remove its numbering").format(
+                iso=n["iso"])))
     return e
 
 
@@ -719,8 +783,9 @@ def _period_checks(d: dict) -> list[str]:
     start, end = period_of(d)
     days = (end - start).days
     if not PERIOD_MIN_DAYS <= days <= PERIOD_MAX_DAYS:
-        return [f"period : du {start} au {end}, {days} jours ; la période doit durer de {PERIOD_MIN_DAYS} à "
-                f"{PERIOD_MAX_DAYS} jours : changez start ou end"]
+        return [_said("period", _("from {start} to {end}, {days} days; the period must last {low} to {high} days: "
+                                  "change start or end").format(start=start, end=end, days=days,
+                                                                low=PERIOD_MIN_DAYS, high=PERIOD_MAX_DAYS))]
     return []
 
 
@@ -734,7 +799,7 @@ class Requirement:
 
     `needed_by` names notebooks as "modules/NN-slug" (teaching, modules/NN-cours-slug.ipynb) or
     "solutions/NN-slug" (exercise), and signals as "signal:<kind>" (truth/signals.csv); `missing`
-    says in French what is absent, or None when the profile has it."""
+    says in the workshop's language what is absent, or None when the profile has it."""
 
     name: str
     key: str
@@ -744,43 +809,44 @@ class Requirement:
     service_kinds: tuple[str, ...] = ()  # the service kinds the named notebooks look up
 
     def who(self) -> str:
-        """The notebooks and signals that need it, in French: "le module 03 (...) et l'exercice 02 (...)"."""
-        names = [_needer(n) for n in self.needed_by]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+        """The notebooks and signals that need it: "le module 03 (...) et l'exercice 02 (...)"."""
+        return _all_of([_needer(n) for n in self.needed_by])
 
     def problem(self, profile: dict) -> str | None:
         """The error line when the profile lacks it, naming who needs it; None when it is there."""
         what = self.missing(profile)
         if what is None:
             return None
-        verb = "en a besoin" if len(self.needed_by) == 1 else "en ont besoin"
-        return f"{self.key} : {what} ; {self.who()} {verb}"
+        return _said(self.key, ngettext("{what}; {who} needs it", "{what}; {who} need it", len(self.needed_by)).format(
+            what=what, who=self.who()))
 
 
 def _needer(name: str) -> str:
     if name.startswith("signal:"):
-        return f"le signal « {name.split(':', 1)[1]} » (truth/signals.csv)"
+        return _("the signal {kind} (truth/signals.csv)").format(kind=_quoted(name.split(":", 1)[1]))
     folder, notebook = name.split("/", 1)
-    number, _, slug = notebook.partition("-")
-    return f"le module {number} ({slug})" if folder == "modules" else f"l'exercice {number} ({slug})"
+    number, _dash, slug = notebook.partition("-")
+    said = _("module {number} ({slug})") if folder == "modules" else _("exercise {number} ({slug})")
+    return said.format(number=number, slug=slug)
 
 
 def _kinds(kinds: tuple[str, ...]) -> str:
-    return " ou ".join(f"« {k} »" for k in kinds)
+    return _either([_quoted(k) for k in kinds])
 
 
 def _home_service(*kinds: str) -> Callable[[dict], str | None]:
     def missing(d: dict) -> str | None:
         if any(s["kind"] in kinds and s["country"] == d["iso"] for s in d["services"]):
             return None
-        return f"aucun service de type {_kinds(kinds)} du pays ({d['iso']})"
+        return _("no service of kind {kinds} of the country ({iso})").format(kinds=_kinds(kinds), iso=d["iso"])
     return missing
 
 
 def _foreign_police(d: dict) -> str | None:
     if any(s["kind"] == "foreign_police" and s["country"] != d["iso"] for s in d["services"]):
         return None
-    return f"aucun service de type « foreign_police » d'un autre pays que {d['iso']}"
+    return _("no service of kind {kinds} of a country other than {iso}").format(kinds=_kinds(("foreign_police",)),
+                                                                               iso=d["iso"])
 
 
 def _reached_neighbours(d: dict) -> list[str]:
@@ -793,17 +859,17 @@ def _reached_neighbours(d: dict) -> list[str]:
 def _cross_border_route(d: dict) -> str | None:
     if _reached_neighbours(d):
         return None
-    near = ", ".join(neighbours(d)) or "aucun"
-    return ("aucune route ne passe par une ville d'un pays voisin dont towns et neighbour_phones donnent les villes "
-            f"et la numérotation (pays voisins : {near})")
+    return _("no route passes through a town of a neighbouring country whose towns and numbering are given in towns "
+             "and neighbour_phones (neighbouring countries: {countries})").format(
+        countries=", ".join(neighbours(d)) or _("none"))
 
 
 def _border_post(d: dict) -> str | None:
     reached = _reached_neighbours(d)
     if any(p["kind"] == "border" and p["leads_to"] in reached for p in d["posts"]):
         return None
-    return (f"aucun poste frontière (kind: border) ne mène (leads_to) à un pays voisin qu'une route atteint "
-            f"({', '.join(reached) or 'aucun'})")
+    return _("no border post (kind: border) leads (leads_to) to a neighbouring country that a route reaches "
+             "({countries})").format(countries=", ".join(reached) or _("none"))
 
 
 def _cell_police(d: dict) -> str | None:
@@ -812,15 +878,17 @@ def _cell_police(d: dict) -> str | None:
     police = sorted({s["country"] for s in d["services"] if s["kind"] == "foreign_police" and s["country"] != d["iso"]})
     if reached & set(police):
         return None
-    return (f"aucun service de type « foreign_police » d'un pays voisin où vivrait la cellule transfrontalière "
-            f"(pays qu'une route et un poste frontière atteignent : {', '.join(sorted(reached)) or 'aucun'} ; "
-            f"polices étrangères du profil : {', '.join(police) or 'aucune'})")
+    police_said = (_("foreign police services of the profile: {countries}").format(countries=", ".join(police))
+                   if police else _("foreign police services of the profile: none"))
+    return _("no service of kind {kinds} of a neighbouring country where the cross-border cell would live (countries "
+             "that a route and a border post reach: {countries}; {police})").format(
+        kinds=_kinds(("foreign_police",)), countries=", ".join(sorted(reached)) or _("none"), police=police_said)
 
 
 def _pill_crime(d: dict) -> str | None:
     if any(c["kind"] in PILL_CRIMES for c in d["crimes"]):
         return None
-    return f"aucun crime de type {_kinds(PILL_CRIMES)}"
+    return _("no crime of kind {kinds}").format(kinds=_kinds(PILL_CRIMES))
 
 
 def pill_entry(d: dict) -> tuple[list[str], str | None]:
@@ -840,20 +908,22 @@ def _pill_route(d: dict) -> str | None:
     if entry is not None:
         return None
     if not route:
-        return "aucune route de type « amphetamine_pills »"
-    return (f"la route « amphetamine_pills » ({' - '.join(route)}) doit partir d'un autre pays et passer par une "
-            "ville dont un poste frontière (kind: border) mène (leads_to) à ce pays : le poste d'entrée des comprimés")
+        return _("no route of kind {kinds}").format(kinds=_kinds(("amphetamine_pills",)))
+    return _("the route {kinds} ({towns}) must start in another country and pass through a town whose border post "
+             "(kind: border) leads (leads_to) to that country: the pills' entry post").format(
+        kinds=_kinds(("amphetamine_pills",)), towns=" - ".join(route))
 
 
 def _markets(d: dict) -> str | None:
-    return None if d["markets"] else "aucun marché"
+    return None if d["markets"] else _("no market")
 
 
 def _checkpoints(d: dict) -> str | None:
     n = sum(p["kind"] == "checkpoint" for p in d["posts"])
     if n >= CONVOY_MIN_CHECKPOINTS:
         return None
-    return f"{n} poste(s) de contrôle (kind: checkpoint), il en faut au moins {CONVOY_MIN_CHECKPOINTS}"
+    return _("{count} checkpoint(s) (kind: checkpoint), at least {needed} needed").format(
+        count=n, needed=CONVOY_MIN_CHECKPOINTS)
 
 
 REQUIREMENTS: tuple[Requirement, ...] = (

@@ -15,6 +15,8 @@ from typing import NamedTuple
 
 from .codes import COUNTRY_CODES, CURRENCY_CODES
 
+N_ = str  # marks a message for the catalogue (pybabel extract); validation shows it with _()
+
 
 class Words(NamedTuple):
     """A description in the kit's two languages, side by side so that neither is forgotten: the data
@@ -51,7 +53,8 @@ class Column:
     town: str | None = None  # TOWN_EXACT or TOWN_ANY_SPELLING: a town of the profile's `towns`
     codes: str | None = None  # a standard code list the values belong to: codes.COUNTRY_CODES or CURRENCY_CODES
     e164: bool = False  # a phone number in E.164 (+ and 8 to 15 digits)
-    accepted: str | None = None  # how a value may be written, when check-data's message must say more than the kind
+    accepted: str | None = None  # how a value may be written (English, marked N_, shown with _()), when check-data's
+    # message must say more than the kind
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "says", _words(f"column {self.name}", self.says))
@@ -374,7 +377,7 @@ SERVICE_RECORDS = Table("service_records", (
     C("date", "date", ("date of the record, read from JJ/MM/AAAA or AAAA-MM-JJ, with or without a time",
                        "date de l'enregistrement, lue depuis JJ/MM/AAAA ou AAAA-MM-JJ, avec ou sans heure"),
       "2026-03-14",
-      accepted="une date lisible (JJ/MM/AAAA ou AAAA-MM-JJ, avec ou sans heure)"),
+      accepted=N_("a readable date (DD/MM/YYYY or YYYY-MM-DD, with or without a time)")),
     C("lieu", "str", ("town, in any spelling of the profile's towns",
                       "ville, dans n'importe quelle graphie des villes du profil"),
       "Sikasso", nullable=True, town=TOWN_ANY_SPELLING),

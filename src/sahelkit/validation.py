@@ -17,13 +17,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .codes import code_list
+from .i18n import _, ngettext
 from .schema import TOWN_ANY_SPELLING, Column
 
-PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", "une date valide (AAAA-MM-JJ)"),
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", N_("a valid date (YYYY-MM-DD)")),
             "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S",
-                         "une date-heure valide (AAAA-MM-JJTHH:MM:SS)")}
+                         N_("a valid date and time (YYYY-MM-DDTHH:MM:SS)"))}
 MSISDN = re.compile(r"\+\d{8,15}")
-E164_EXPECTED = "au format E.164 (+ suivi de 8 à 15 chiffres)"
+E164_EXPECTED = N_("in E.164 form (+ followed by 8 to 15 digits)")  # shown as _(E164_EXPECTED)
 ROWS_SHOWN = 5  # row numbers listed in a problem's line; the count gives the rest
 EXAMPLES_SHOWN = 3  # distinct offending values quoted in a problem's line
 HEADER = 1  # the spreadsheet's number of the header line; data rows start after it
@@ -41,16 +43,21 @@ class Problem:
     examples: tuple[str, ...] = ()
 
     def __str__(self) -> str:
+        """`file, line 3, column : what : « value »`, in the workshop's language."""
         where = [self.file]
         if len(self.rows) == 1:
-            where.append(f"ligne {self.rows[0]}")
+            where.append(_("line {line}").format(line=self.rows[0]))
         elif self.rows:
             more = "…" if len(self.rows) > ROWS_SHOWN else ""
-            where.append(f"{len(self.rows)} lignes ({', '.join(map(str, self.rows[:ROWS_SHOWN]))}{more})")
+            where.append(_("{count} lines ({rows})").format(
+                count=len(self.rows), rows=", ".join(map(str, self.rows[:ROWS_SHOWN])) + more))
         if self.column:
             where.append(self.column)
-        shown = ", ".join(f"« {v} »" for v in self.examples)
-        return f"{', '.join(where)} : {self.what}" + (f" : {shown}" if shown else "")
+        said = _("{where}: {what}").format(where=", ".join(where), what=self.what)
+        if not self.examples:
+            return said
+        shown = ", ".join(_('"{text}"').format(text=v) for v in self.examples)
+        return _("{where}: {what}").format(where=said, what=shown)
 
 
 def rows_at_fault(problems: list[Problem]) -> int:
@@ -65,21 +72,25 @@ def parse_rows(rel: str, text: str, problems: list[Problem], delimiter: str = ",
     try:
         return list(reader)
     except csv.Error as e:
-        problems.append(Problem(rel, f"CSV illisible ({e}) : guillemet non fermé ?", rows=(reader.line_num,)))
+        problems.append(Problem(rel, _("unreadable CSV ({error}): a quote not closed?").format(error=e),
+                                rows=(reader.line_num,)))
         return None
 
 
 def numbered_frame(rel: str, header: list[str], rows: list[list[str]], problems: list[Problem],
-                   separator: str = "virgule") -> pd.DataFrame:
+                   separator: str | None = None) -> pd.DataFrame:
     """The data rows as text, each with its spreadsheet number in ROW; a row whose number of fields
-    differs from the header's is left out and reported. Blank lines are skipped, as pandas does."""
+    differs from the header's is left out and reported. Blank lines are skipped, as pandas does.
+    `separator` is the separator's name in the workshop's language (a comma when not given)."""
     numbered = [(n, r) for n, r in enumerate(rows, start=HEADER + 1) if r]
     good = [[n] + r for n, r in numbered if len(r) == len(header)]
     bad = [(n, len(r)) for n, r in numbered if len(r) != len(header)]
     if bad:
-        problems.append(Problem(rel, f"nombre de champs différent de l'en-tête ({len(header)}) : une {separator} de "
-                                     "trop dans une valeur, ou un guillemet non fermé ?",
-                                rows=tuple(n for n, _ in bad), examples=firsts(f"{k} champs" for _, k in bad)))
+        what = _("number of fields different from the header's ({count}): one {separator} too many in a value, or "
+                 "a quote not closed?").format(count=len(header), separator=separator or _("comma"))
+        problems.append(Problem(rel, what, rows=tuple(n for n, _k in bad),
+                                examples=firsts(ngettext("{count} field", "{count} fields", k).format(count=k)
+                                                for _n, k in bad)))
     return pd.DataFrame(good, columns=[ROW] + header, dtype=object)
 
 
@@ -111,29 +122,31 @@ def check_column(rel: str, c: Column, df: pd.DataFrame, problems: list[Problem])
     s = df[c.name]
     filled = s != ""
     if not c.nullable:
-        flag(problems, rel, df, ~filled, c.name, "vide, une valeur est requise")
+        flag(problems, rel, df, ~filled, c.name, _("empty, a value is required"))
     if c.kind in PATTERNS:
         pattern, fmt, label = PATTERNS[c.kind]
         ok = s.str.fullmatch(pattern) & pd.to_datetime(s.where(filled, None), format=fmt, errors="coerce").notna()
-        flag(problems, rel, df, filled & ~ok, c.name, f"n'est pas {c.accepted or label}")
+        flag(problems, rel, df, filled & ~ok, c.name, _("is not {expected}").format(expected=_(c.accepted or label)))
     elif c.kind in ("int", "float"):
         num = pd.to_numeric(s.where(filled, None), errors="coerce")
         bad = filled & num.isna()
         if c.kind == "int":
             bad |= filled & ~s.str.fullmatch(r"-?\d+")
-        flag(problems, rel, df, bad, c.name, "n'est pas un nombre entier" if c.kind == "int" else
-             "n'est pas un nombre (point décimal, pas de virgule)")
+        flag(problems, rel, df, bad, c.name, _("is not an integer") if c.kind == "int" else
+             _("is not a number (decimal point, not a comma)"))
         if c.lo is not None:
             out = filled & ~bad & ((num < c.lo) | (num > c.hi))
-            flag(problems, rel, df, out, c.name, f"hors de l'intervalle [{c.lo:g}, {c.hi:g}]")
+            flag(problems, rel, df, out, c.name, _("outside the range [{low}, {high}]").format(
+                low=f"{c.lo:g}", high=f"{c.hi:g}"))
     if c.values is not None:
         flag(problems, rel, df, filled & ~s.isin(c.values), c.name,
-             f"n'est pas une valeur permise ({' | '.join(c.values)})")
+             _("is not an allowed value ({values})").format(values=" | ".join(c.values)))
     if c.codes is not None:
-        flag(problems, rel, df, filled & ~s.isin(code_list(c.codes)), c.name, f"n'est pas un code {c.codes}")
+        flag(problems, rel, df, filled & ~s.isin(code_list(c.codes)), c.name,
+             _("is not a {codes} code").format(codes=c.codes))
     if c.e164:
         flag(problems, rel, df, filled & ~s.str.fullmatch(MSISDN.pattern), c.name,
-             f"n'est pas {c.accepted or E164_EXPECTED}")
+             _("is not {expected}").format(expected=_(c.accepted or E164_EXPECTED)))
 
 
 # --------------------------------------------------------------------------- towns of the profile
@@ -144,10 +157,10 @@ def check_towns(rel: str, c: Column, df: pd.DataFrame, towns: list[str], shown: 
 
     def near(v: str) -> str:
         best = closest(v, towns)  # the same near-miss rule as the profile's own checks
-        return f"{v} (vouliez-vous dire {best} ?)" if best else v
+        return _("{value} (did you mean {near}?)").format(value=v, near=best) if best else v
 
     s = df[c.name]
     ok = s.isin(towns) | (s == "")
     if c.town == TOWN_ANY_SPELLING:
         ok |= s.map(plain).isin({plain(t) for t in towns})
-    flag(problems, rel, df, ~ok, c.name, f"n'est pas une ville du profil {shown}", show=near)
+    flag(problems, rel, df, ~ok, c.name, _("is not a town of the profile {profile}").format(profile=shown), show=near)

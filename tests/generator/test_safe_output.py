@@ -1,8 +1,8 @@
 """`sahelkit generate` never deletes what it did not make, and a coordinator's own folder opens
 with the profile it was made from.
 
-Every refusal is checked the same way: exit status 1, a French message naming what is there,
-and the folder (with everything beside it) byte-for-byte as it was.
+Every refusal is checked the same way: exit status 1, a message in the workshop's language (French
+by default) naming what is there, and the folder (with everything beside it) byte-for-byte as it was.
 """
 from __future__ import annotations
 
@@ -50,6 +50,20 @@ def _refused(out: Path, watch: Path, capsys, *expected: str) -> str:
     for text in expected:
         assert text in err, err
     return err
+
+
+def test_a_refusal_reads_in_english_on_request(tmp_path, monkeypatch):
+    """SAHELKIT_LANG=en: the same refusal, the same folder named, in English; nothing written."""
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    with pytest.raises(case_module.output.OutputRefused) as err:
+        case_module.generate("niger", calls=CALLS, out=target)
+    shown = case_module.output.shown
+    assert str(err.value) == (f"{shown(target)} is a file, not a folder: --out expects the folder of a case (new, "
+                              f"empty or generated earlier), for example --out {shown(tmp_path / 'niger')}. "
+                              "Nothing was changed.")
+    assert target.read_text(encoding="utf-8") == "mine" and sorted(tmp_path.iterdir()) == [target]
 
 
 def test_a_folder_of_cases_is_refused(tmp_path, niger_case, capsys):

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import resolve_country
+from ..i18n import _
 from ..paths import REPO, data_dir
 from ..profiles import load_profile, profile_path
 from ..schema import ALL_TABLES, BY_NAME, EXTRACT
@@ -52,7 +53,7 @@ def generate_case(profile: dict, seed: int = DEFAULT_SEED, calls: int = WORKSHOP
     start, end = profile["period"]["start"], profile["period"]["end"]
     w = world.World(profile, rng_for(profile["slug"], seed), start, (end - start).days)
     steps = ["people", "networks", "phones", "contacts", "calls", "money", "movement", "intelligence", "truth"]
-    bar = tqdm(steps, desc=f"generate {profile['slug']}", disable=not progress, unit="step")
+    bar = tqdm(steps, desc=_("generate {country}").format(country=profile["slug"]), disable=not progress, unit="step")
     t: dict[str, pd.DataFrame] = {}
     for step in bar:
         bar.set_postfix_str(step)
@@ -155,7 +156,7 @@ def write_case(tables: dict[str, pd.DataFrame], folder: Path, note: str = "", pr
 
     folder = Path(folder)
     written = []
-    for name, df in tqdm(tables.items(), desc="write", unit="file", disable=not progress):
+    for name, df in tqdm(tables.items(), desc=_("write"), unit="file", disable=not progress):
         path = folder / f"{name}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_csv(df, path)
@@ -233,8 +234,9 @@ def generate(country: str | None = None, seed: int = DEFAULT_SEED, calls: int = 
     profile, profile_bytes = load_profile(path), path.read_bytes()
     slug = profile["slug"]
     if country is not None and profile_file is not None and resolve_country(country) != slug:
-        raise ValueError(f"--country {country} ne correspond pas au profil {_source(path)}, "
-                         f"qui est celui de {slug!r} : retirez --country ou changez de profil")
+        raise ValueError(_("--country {country} does not match the profile {profile}, which is the profile of "
+                           "{slug}: remove --country or change the profile").format(
+            country=country, profile=_source(path), slug=repr(slug)))
     # $SAHELKIT_DATA, else the repository's datasets/; absolute so that "." or ".." has a parent to write beside
     folder = Path(os.path.abspath(out if out else data_dir() / slug))
     output.check_target(folder, slug)

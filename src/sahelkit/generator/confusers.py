@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz
 
+from ..i18n import _
 from .names import as_service_writes, full_name
 from .signals import COLLATION_CONFUSER_SCORE_MAX, COLLATION_KEY_ONLY_PRECISION, COLLATION_NAME_ONLY_PRECISION
 
@@ -154,7 +155,11 @@ def _plant_one(w, recs: dict[str, Records], left: str, right: str, key: str, mem
                 recs[left].numbers[x] = e164
                 recs[left].frame.at[x, "phone"] = phone_text(e164, formats[left][1])
             return
-    raise ValueError(f"no record of {left} can share a {key} with one of {right}: the extracts are too small")
+    said = (_("no record of {left} can share a birth date with a record of {right}: the extracts are too small; "
+              "give these services more records (key records of services in the profile)") if key == "birth" else
+            _("no record of {left} can share a phone number with a record of {right}: the extracts are too small; "
+              "give these services more records (key records of services in the profile)"))
+    raise ValueError(said.format(left=left, right=right))
 
 
 def _share_birth(w, person: int, target: int, x: int, code: str, extracts, people, formats) -> None:
@@ -203,4 +208,6 @@ def _homonym(w, recs: dict[str, Records], left: str, right: str, members: set[in
                                                              w.rng)
             names[left][x] = names[right][y]
             return
-    raise ValueError(f"no record of {left} can take the name of one of {right}: the extracts are too small")
+    raise ValueError(_("no record of {left} can take the name of a record of {right}: the extracts are too small; "
+                       "give these services more records (key records of services in the profile)").format(
+        left=left, right=right))

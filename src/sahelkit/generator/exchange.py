@@ -18,6 +18,7 @@ import unicodedata
 import phonenumbers
 from rapidfuzz import fuzz
 
+from ..i18n import ngettext
 from .signals import EXCHANGE_TYPO_SCORE_MIN, EXCHANGE_TYPOS
 
 
@@ -66,8 +67,12 @@ def plant_typos(w, extracts: dict, people: dict[str, list[int]]) -> None:
             planted += 1
             if planted == EXCHANGE_TYPOS:
                 return
-    raise ValueError(f"only {planted} people shared by {ours} and {partner} can be misspelt: "
-                     "the extracts are too small")
+    raise ValueError(ngettext(
+        "only {count} person shared by {ours} and {partner} can be misspelt: the extracts are too small; give these "
+        "services more records (key records of services in the profile)",
+        "only {count} people shared by {ours} and {partner} can be misspelt: the extracts are too small; give these "
+        "services more records (key records of services in the profile)", planted).format(
+        count=planted, ours=ours, partner=partner))
 
 
 def _only_record(people: list[int], person: int) -> int | None:

@@ -14,6 +14,7 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..profiles import scaled_price
 from . import confusers, exchange, guarantee
 from .names import as_service_writes, strip_accents
@@ -57,7 +58,7 @@ def build_sources(w: World, per_service: int = 5) -> pd.DataFrame:
     rows = []
     for s in w.profile["services"]:
         k = per_service if s["country"] == w.iso else 2
-        for _ in range(k):
+        for _draw in range(k):
             cls = w.pick(["A", "A", "B", "B", "B", "C", "C", "X"])
             kind = "liaison" if s["country"] != w.iso else w.pick(["human"] * 6 + ["technical"] * 2 + ["open"])
             if cls == "X":
@@ -172,7 +173,7 @@ def assign_aliases(w: World) -> None:
                 k += 1
     P = w.persons
     innocent = [i for i in P.index[~P.foreign_side] if i not in {m for n in w.networks for m, _ in n.members}]
-    for _ in range(2):
+    for _alias in range(2):
         if k < len(pool):
             w.aliases.append((pool[order[k]], int(w.pick(innocent))))
             k += 1
@@ -217,7 +218,7 @@ def build_requirements_reports(w: World, services: pd.DataFrame, sources: pd.Dat
     reqs.append((f"Recenser les dépôts pharmaceutiques non autorisés de {home_towns[2]}.", [], None))
     answered = {0, 1, 2, 3, 4}
     req_rows = []
-    for i, (q, subj, _) in enumerate(reqs):
+    for i, (q, subj, _answer) in enumerate(reqs):
         req_rows.append({"requirement_id": f"IR-{i + 1:03d}",
                          "issued": (w.start + dt.timedelta(days=int(rng.integers(0, 10)))).isoformat(),
                          "issued_by": home_services[i % len(home_services)], "priority": 1 + i % 3,
@@ -412,7 +413,7 @@ def _ach_writers(w: World, rep: pd.DataFrame, src: pd.DataFrame, day: int, n: in
     before = _service_month(rep.service, rep.date_day, w.start)
     counts = rep.service.value_counts().to_dict()
     turns = []
-    for _ in range(n):
+    for _turn in range(n):
         turns.append(min((x for x in pool.service.unique() if x != before[0]), key=lambda x: (counts.get(x, 0), x)))
         counts[turns[-1]] = counts.get(turns[-1], 0) + 1
     for services in (turns, [before[0]] * n):
@@ -421,8 +422,8 @@ def _ach_writers(w: World, rep: pd.DataFrame, src: pd.DataFrame, day: int, n: in
         if after == before and after[2]:
             return [pool[pool.service == x].iloc[services[:k].count(x) % int((pool.service == x).sum())]
                     for k, x in enumerate(services)]
-    raise ValueError(f"profil {w.profile['slug']} : impossible d'ajouter les rapports de l'exercice 10 sans changer "
-                     "le service qui écrit le plus de rapports ou son mois le plus chargé (exercice 00)")
+    raise ValueError(_("profile {slug}: the reports of exercise 10 cannot be added without changing the service that "
+                       "writes the most reports or its busiest month (exercise 00)").format(slug=w.profile["slug"]))
 
 
 def _plant_ach(w: World, rep: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:
@@ -437,9 +438,9 @@ def _plant_ach(w: World, rep: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:
     routes = [frozenset(r["towns"]) for r in p["routes"]]
     plan = _ach_plan(evidence, routes, [r["name"] for r in p["routes"]])
     if plan is None:
-        raise ValueError(f"profil {p['slug']} : les routes (clé routes) ne permettent pas de planter, en au plus "
-                         f"{ACH_PLANTED_MAX} rapports, une route leurre pour l'exercice 10 ; ajoutez une route "
-                         "qui ne partage pas toutes ses villes avec les autres")
+        raise ValueError(_("profile {slug}: the routes (key routes) do not allow planting a decoy route for exercise "
+                           "10 in at most {count} reports; add a route that does not share all its towns with the "
+                           "others").format(slug=p["slug"], count=ACH_PLANTED_MAX))
     product = p["pills"]["product_names"][0]
     texts = [ACH_ONE_TOWN[k % 2].format(product=product, a=min(t)) if len(t) == 1 else
              ACH_TWO_TOWNS[k % 2].format(product=product, a=min(t), b=max(t)) for k, t in enumerate(plan)]
@@ -503,7 +504,7 @@ def _for_discrimination(rep: pd.DataFrame, src: pd.DataFrame, services: pd.DataF
     the national partner, changes the lists. Background reports are the ones moved."""
     rep = rep.copy()
     taken: set[int] = set()
-    for _, s in src.iloc[len(src) - len(BOUNDARY_SOURCES):].iterrows():
+    for _row, s in src.iloc[len(src) - len(BOUNDARY_SOURCES):].iterrows():
         if not (rep.source_id == s.source_id).any():
             _take_background(rep, taken, s)
     partner = services.code[services.kind == "foreign_police"]
@@ -628,7 +629,7 @@ def build_seizures(w: World, vehicles: pd.DataFrame, n_background: int = 22) -> 
                      "commodity": c["commodity"],
                      "quantity": _quantity(c["unit"], rng, True),
                      "unit": c["unit"], "person_ids": P.person_id.iat[courier], "plates": plate})
-    for _ in range(n_background):
+    for _event in range(n_background):
         c = w.pick(p["crimes"])
         people = ";".join(sorted(P.person_id.iat[int(w.pick(home))] for _ in range(int(rng.integers(0, 3)))))
         rows.append({"day": int(rng.integers(0, w.days)), "town": w.pick(home_towns), "service": w.pick(codes),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..i18n import _
 from ..profiles import PILL_CRIMES, neighbours
 from . import numbering
 from .names import full_name
@@ -178,7 +179,8 @@ def choose_networks(w: World) -> None:
     if not cross:
         cross = [r for r in p["routes"] if any(country_of[t] in near for t in r["towns"])]
     if not cross:
-        raise ValueError("no route reaches a neighbouring country: a cross-border cell needs one")
+        raise ValueError(_("no route (key routes) reaches a neighbouring country: a cross-border cell needs one; add "
+                           "a route through a town of a neighbouring country"))
 
     def cell_country(route: dict) -> str:
         return next((country_of[t] for t in route["towns"] if country_of[t] in near
@@ -340,7 +342,7 @@ def build_cells(w: World) -> None:
             continue
         k = 1 + int(t["weight"] // 6) if t["country"] == w.iso else 2
         for o in numbering_of[t["country"]]["operators"]:
-            for _ in range(k):
+            for _cell in range(k):
                 rows.append({"operator": o["name"], "town": t["name"],
                              "lat": round(t["lat"] + rng.normal(0, 0.02), 5),
                              "lon": round(t["lon"] + rng.normal(0, 0.02), 5)})
