@@ -173,8 +173,8 @@ check-data: setup
 # The kit's messages in French: extract every _() of src/sahelkit and update the French catalogue
 # (a new message comes empty, a changed one fuzzy with its old text: translate, then drop the fuzzy flag).
 messages: setup
-	$(BIN)/pybabel extract --quiet --no-location --sort-output -o $(VENV)/sahelkit.pot src/sahelkit
-	$(BIN)/pybabel update --quiet --no-location --previous --ignore-obsolete -i $(VENV)/sahelkit.pot \
+	$(BIN)/pybabel -q extract --no-location --sort-output -o $(VENV)/sahelkit.pot src/sahelkit
+	$(BIN)/pybabel -q update --previous --ignore-obsolete -i $(VENV)/sahelkit.pot \
 		-d src/sahelkit/locale -D sahelkit -l fr
 
 # Speed, side by side with a baseline in the same run (figures and ratios are printed).
