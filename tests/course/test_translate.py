@@ -106,6 +106,22 @@ def test_a_changed_french_cell_comes_back_fuzzy_with_its_old_french():
     assert len([m for m in new if m.id]) == 3  # the old French is gone
 
 
+
+def test_update_tells_the_translator_what_changed_in_the_french(tmp_path):
+    nb = _notebook(("markdown", "Comptez les saisies de chaque ville."))
+    cat = tr.update_catalogue(nb, Catalog(locale="en"))
+    cat.get("Comptez les saisies de chaque ville.", context="c0").string = "Count each town's seizures."
+    changed = _notebook(("markdown", "Comptez les saisies de chaque ville, par mois."), ("markdown", "Nouveau."))
+    path = tmp_path / "x.po"
+    tr.write_catalogue(tr.update_catalogue(changed, cat), path, tmp_path / "x.ipynb")
+    lines = tr.to_check(path)
+    assert lines[0] == "  cell c0: …saisies de chaque [ville. → ville, par mois.] …"
+    assert lines[1].startswith("  cell c1: new, to translate: 'Nouveau.")
+    tr.write_catalogue(tr.update_catalogue(changed, tr.read_catalogue(path)), path, tmp_path / "x.ipynb")
+    assert tr.to_check(path) == lines, "a second update lost the former French"
+    assert "#| msgid \"Comptez les saisies de chaque ville.\"" in path.read_text(encoding="utf-8")
+
+
 def test_an_english_string_that_breaks_the_code_is_refused(tmp_path):
     (tmp_path / "modules").mkdir()
     (tmp_path / "solutions").mkdir()

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from ..paths import REPO
 
@@ -160,14 +160,51 @@ def messages(nb, where: str = "") -> list[Message]:
 
 
 # --------------------------------------------------------------------------- catalogues
+WIDTH = 100
+
+
 def read_catalogue(path: Path) -> Catalog:
+    """A catalogue, with the French each fuzzy message was translated from (its `#| msgid`)."""
     try:
-        with open(path, "rb") as f:
-            return read_po(f, abort_invalid=True)
+        text = path.read_text(encoding="utf-8")
+        catalog = read_po(io.BytesIO(text.encode("utf-8")), abort_invalid=True)
     except FileNotFoundError:
         return Catalog(locale="en", fuzzy=False)
     except Exception as err:  # Babel's PoFileError and friends: name the file and the line
         raise TranslationError(f"{path}: not a readable PO catalogue: {err}") from err
+    for (context, msgid), previous in _previous_ids(text).items():
+        message = catalog.get(msgid, context=context)
+        if message is not None:
+            message.previous_id = [previous]
+    return catalog
+
+
+def _field(lines: list[str], keyword: str) -> str | None:
+    """A PO field's string (msgctxt, msgid), its continuation lines included."""
+    for i, line in enumerate(lines):
+        if line.startswith(keyword + " "):
+            parts = [line[len(keyword) + 1:]]
+            for rest in lines[i + 1:]:
+                if not rest.startswith('"'):
+                    break
+                parts.append(rest)
+            return denormalize("\n".join(parts))
+    return None
+
+
+def _previous_ids(text: str) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> the previous msgid of each entry that has one (`#| msgid` lines).
+
+    Babel writes and reads `#|` lines only as comments, losing them at the next update; the kit
+    writes them as GNU gettext does (write_catalogue) and reads them back here."""
+    found = {}
+    for block in text.split("\n\n"):
+        lines = block.strip("\n").split("\n")
+        previous = [line[3:] for line in lines if line.startswith("#| ")]
+        if previous and previous[0].startswith("msgid "):
+            found[_field(lines, "msgctxt"), _field(lines, "msgid")] = denormalize(
+                "\n".join([previous[0][len("msgid "):], *previous[1:]]))
+    return found
 
 
 def update_catalogue(nb, old: Catalog, where: str = "") -> Catalog:
@@ -189,8 +226,8 @@ def update_catalogue(nb, old: Catalog, where: str = "") -> Catalog:
                    "comment": "comment in a code cell"}[msg.kind]
         before = old.get(msg.text, context=msg.cell)
         if before is not None and before.string:
-            new.add(msg.text, before.string, context=msg.cell, auto_comments=[comment],
-                    flags=before.flags, previous_id=before.previous_id)
+            new.add(msg.text, before.string, context=msg.cell, auto_comments=[comment], flags=before.flags,
+                    previous_id=before.previous_id if before.fuzzy else ())  # checked: the old French goes
             continue
         closest = _closest(msg.text, orphans.get(msg.cell, []))
         if closest is not None:
@@ -218,8 +255,14 @@ def write_catalogue(catalog: Catalog, path: Path, source_rel: Path) -> None:
         "# keep the quotes). After editing: sahelkit translate build. See CONTRIBUTING.md.")
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    write_po(buf, catalog, width=100, no_location=True, include_previous=True, omit_header=False)
+    write_po(buf, catalog, width=WIDTH, no_location=True, include_previous=False, omit_header=False)
     text = buf.getvalue().decode("utf-8")
+    # The French a fuzzy message was translated from, as GNU gettext writes it: one `#| ` line per line.
+    for m in catalog:
+        if m.id and m.previous_id and m.fuzzy:
+            entry = f"msgctxt {normalize(m.context, width=WIDTH)}\nmsgid {normalize(m.id, width=WIDTH)}\n"
+            previous = "#| msgid " + normalize(m.previous_id[0], prefix="#| ", width=WIDTH) + "\n"
+            text = text.replace(entry, previous + entry, 1)
     # The header's dates and Babel's placeholders would change at every update: keep only what helps.
     text = re.sub(r'^"(POT-Creation-Date|PO-Revision-Date|Last-Translator|Language-Team|'
                   r'Report-Msgid-Bugs-To|Generated-By): .*\\n"\n', "", text, flags=re.M)
@@ -307,6 +350,30 @@ def built(rel: Path, lang: str = "en", repo: Path = REPO) -> tuple[str, list[str
     return dumps(out), problems
 
 
+def what_changed(old: str, new: str, context: int = 3) -> str:
+    """The French words that changed, with a few words around: « … module 12, § 3 → § 4 … »."""
+    a, b = old.split(), new.split()
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag != "equal":
+            before = " ".join(a[max(0, i1 - context):i1])
+            after = " ".join(a[i2:i2 + context])
+            parts.append(f"…{before} [{' '.join(a[i1:i2])} → {' '.join(b[j1:j2])}] {after}…")
+    return " ".join(parts) or "(spaces or line breaks only)"
+
+
+def to_check(path: Path) -> list[str]:
+    """Each fuzzy message of a catalogue, with what changed in its French since its English was written."""
+    lines = []
+    for m in read_catalogue(path):
+        if m.id and m.fuzzy:
+            old = m.previous_id[0] if m.previous_id else ""
+            lines.append(f"  cell {m.context}: {what_changed(old, m.id) if old else 'new French text'}")
+        elif m.id and not m.string:
+            lines.append(f"  cell {m.context}: new, to translate: {_short(m.id)}")
+    return lines
+
+
 def update(repo: Path = REPO, lang: str = "en") -> list[Path]:
     """Bring every catalogue up to date with the French; returns the catalogues that changed."""
     changed = []
@@ -365,6 +432,8 @@ def run_translate(args) -> int:
             changed = update()
             for path in changed:
                 print(_("updated {path}").format(path=path.relative_to(REPO)))
+                for line in to_check(path):
+                    print(line)
             print(_("{n} catalogue(s) changed; translate the empty and fuzzy messages, then: "
                     "sahelkit translate build").format(n=len(changed)))
             return 0
