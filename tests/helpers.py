@@ -531,13 +531,13 @@ def proxy_or_skip() -> Path:
     pytest.skip(reason)
 
 
-def make_hub_command(kit: Path, port: int, roster: Path, exchange: Path) -> list[str]:
+def make_hub_command(kit: Path, port: int, roster: Path, exchange: Path, lang: str | None = None) -> list[str]:
     """The command line `make hub` runs, as the Makefile writes it, for a copy of the kit (see make_lab_command)."""
     stamp = Path(sys.prefix) / ".installed"
     proc = subprocess.run(
         ["make", "-n", "--no-print-directory", "-C", str(kit), "-f", str(REPO / "Makefile"), "hub",
          f"VENV={sys.prefix}", f"HUB_PORT={port}", "HUB_IP=127.0.0.1", f"ROSTER={roster}",
-         f"HUB_EXCHANGE={exchange}", "-o", str(stamp), "-o", str(PROXY)],
+         f"HUB_EXCHANGE={exchange}", "-o", str(stamp), "-o", str(PROXY), *([f"LANG={lang}"] if lang else [])],
         text=True, capture_output=True, timeout=60)
     if proc.returncode != 0:
         raise AssertionError(f"`make -n hub` failed:\n{proc.stdout}\n{proc.stderr}")

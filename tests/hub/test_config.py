@@ -29,6 +29,7 @@ def test_pam_logins_local_servers_and_the_workshop_s_country(tmp_path):
     assert c.Authenticator.admin_users == {"awa.diop"} and c.JupyterHub.admin_access is False
     assert c.Spawner.cmd == [s.python, "-m", "sahelkit.hub.singleuser"]
     assert c.Spawner.environment["SAHELKIT_COUNTRY"] == "niger"
+    assert c.Spawner.environment["SAHELKIT_LANG"] == "fr", "French unless the hub was started in English"
     assert c.Spawner.environment["PYTHONPATH"] == "/kit/src"
 
     def spawner(name):
@@ -59,3 +60,17 @@ def test_make_hub_listens_on_loopback_unless_asked(tmp_path):
                           "-o", f"{sys.prefix}/.installed", "-o", f"{sys.prefix}/proxy/node_modules/.bin/"
                           "configurable-http-proxy"], capture_output=True, text=True).stdout
     assert "--ip 0.0.0.0" in out
+
+
+def test_the_hub_s_language_reaches_every_server(tmp_path):
+    """`sudo make hub LANG=en`: the command says so, and every server (participants' workspaces,
+    the trainer's Formgrader) runs with SAHELKIT_LANG=en."""
+    command = make_hub_command(REPO, 8000, tmp_path / "p.csv", tmp_path / "x", lang="en")
+    assert command[command.index("--lang") + 1] == "en"
+    assert "--lang" not in make_hub_command(REPO, 8000, tmp_path / "p.csv", tmp_path / "x")
+    s = settings(tmp_path)
+    s.language = "en"
+    s.save(tmp_path)
+    c = Config()
+    apply(c, str(tmp_path / "reglages.json"))
+    assert c.Spawner.environment["SAHELKIT_LANG"] == "en"
