@@ -96,8 +96,13 @@ def _char_col(line: str, byte_col: int) -> int:
     return len(line.encode("utf-8")[:byte_col].decode("utf-8"))
 
 
-def code_spans(source: str, where: str = "") -> list[tuple[int, int, str, str]]:
-    """(start, end, kind, text) of each prose comment and string literal of a code cell, in order."""
+def code_spans(source: str, where: str = "", known: frozenset[str] = frozenset()) -> list[tuple[int, int, str, str]]:
+    """(start, end, kind, text) of each prose comment and string literal of a code cell, in order.
+
+    A string is prose when it holds a space or an accented letter, when it is shown as it is
+    (printed, a chart's or a widget's text), when it sits in a list, tuple or dict beside prose
+    (the headings of a note), or when its value is prose elsewhere in the notebook (`known`: the
+    same heading looked up by a hidden test), so that every copy of it is translated alike."""
     text = _parsable(source)
     try:
         tree = ast.parse(text)
@@ -106,7 +111,7 @@ def code_spans(source: str, where: str = "") -> list[tuple[int, int, str, str]]:
     lines, starts = text.split("\n"), _offsets(text)
     inside_fstring = {id(n) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
                       for n in ast.walk(node) if n is not node}
-    displayed = _displayed(tree)
+    displayed = _displayed(tree) | _beside_prose(tree)
     spans = []
     for node in ast.walk(tree):
         literal = isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
@@ -116,13 +121,45 @@ def code_spans(source: str, where: str = "") -> list[tuple[int, int, str, str]]:
         end = starts[node.end_lineno] + _char_col(lines[node.end_lineno - 1], node.end_col_offset)
         segment = source[start:end]
         body = segment.strip("'\"rRfFbBuU")
-        if LETTER.search(body) and (PROSE.search(body) or id(node) in displayed):
+        if LETTER.search(body) and (PROSE.search(body) or id(node) in displayed
+                                    or (isinstance(node, ast.Constant) and node.value in known)):
             spans.append((start, end, "string", segment))
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type == tokenize.COMMENT and LETTER.search(tok.string) and not NOT_PROSE.match(tok.string):
             start = starts[tok.start[0]] + tok.start[1]
             spans.append((start, start + len(tok.string), "comment", tok.string))
     return sorted(spans)
+
+
+def _beside_prose(tree) -> set[int]:
+    """The strings of a list, tuple, set or dict literal that also holds a prose string."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            groups = [node.elts]
+        elif isinstance(node, ast.Dict):
+            groups = [[k for k in node.keys if k is not None], node.values]
+        else:
+            continue
+        for items in groups:
+            strings = [v for v in items if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+            if any(PROSE.search(v.value) and LETTER.search(v.value) for v in strings):
+                found |= {id(v) for v in strings}
+    return found
+
+
+def prose_values(nb, where: str = "") -> frozenset[str]:
+    """The values of the notebook's prose strings (see code_spans), wherever they are written."""
+    values = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for _s, _e, kind, text in code_spans(cell.source, f"{where}, cell {cell.get('id')}"):
+                if kind == "string" and not text.lstrip("rRbBuU").startswith(("f", "F")):
+                    try:
+                        values.add(ast.literal_eval(text))
+                    except (ValueError, SyntaxError):
+                        continue
+    return frozenset(v for v in values if isinstance(v, str))
 
 
 def _displayed(tree) -> set[int]:
@@ -144,6 +181,7 @@ def messages(nb, where: str = "") -> list[Message]:
     """Every message of a French notebook, in the notebook's order."""
     found: list[Message] = []
     seen = set()
+    known = prose_values(nb, where)
     for index, cell in enumerate(nb.cells):
         cid = cell.get("id")
         if not cid:
@@ -152,7 +190,7 @@ def messages(nb, where: str = "") -> list[Message]:
         if cell.cell_type == "markdown" and cell.source.strip():
             found.append(Message(cid, "markdown", cell.source))
         elif cell.cell_type == "code":
-            for _s, _e, kind, text in code_spans(cell.source, f"{where}, cell {cid}"):
+            for _s, _e, kind, text in code_spans(cell.source, f"{where}, cell {cid}", known):
                 if (cid, text) not in seen:
                     seen.add((cid, text))
                     found.append(Message(cid, kind, text))
@@ -288,13 +326,14 @@ def translate_notebook(nb, catalog: Catalog, lang: str, where: str = ""):
                             f"{_short(text)}")
         return m.string
 
+    known = prose_values(nb, where)
     for cell in out.cells:
         cid = cell.get("id")
         if cell.cell_type == "markdown" and cell.source.strip():
             cell.source = english(cid, cell.source)
         elif cell.cell_type == "code":
             source = cell.source
-            for start, end, _kind, text in reversed(code_spans(source, f"{where}, cell {cid}")):
+            for start, end, _kind, text in reversed(code_spans(source, f"{where}, cell {cid}", known)):
                 source = source[:start] + english(cid, text) + source[end:]
             cell.source = source
     meta = out.metadata.setdefault("sahelkit", {})
