@@ -47,7 +47,7 @@ def bundle(tmp_path_factory) -> tuple[Path, dict, dict[str, bytes]]:
 def test_bundle_has_what_a_participant_needs(bundle):
     _, _, files = bundle
     assert "LISEZMOI.md" in files and "pyproject.toml" in files and "requirements.lock" in files
-    assert "datasets/README.md" in files
+    assert "datasets/LISEZMOI.md" in files, "the data dictionary, in the workshop's language (French by default)"
     for nb in sorted((REPO / "modules").glob("*.ipynb")):
         assert f"modules/{nb.name}" in files
     for nb in sorted((REPO / "exercises").rglob("*.ipynb")):
