@@ -88,11 +88,17 @@ lab: setup
 		--ip=$(HOST) --port=$(PORT)
 
 # The trainer's JupyterLab: the whole kit (solutions, truth, Formgrader, Create Assignment).
+# In the workshop's language: its menus (JupyterLab settings of the kit's own, in the venv) and its
+# landing notebook (en/modules/index.ipynb in English).
+TRAINER_SETTINGS := $(abspath $(VENV))/lab-settings
+lab-trainer: export JUPYTERLAB_SETTINGS_DIR = $(TRAINER_SETTINGS)
 lab-trainer: setup
 	@echo "Opening the trainer's JupyterLab on http://$(HOST):$(PORT)/lab (the URL with its token is printed below)."
 	@echo "Données des cas : $(or $(SAHELKIT_DATA),$(CURDIR)/datasets) (variable SAHELKIT_DATA)."
-	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) \
-		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/modules/index.ipynb
+	@$(BIN)/python -c 'import pathlib, sys; from sahelkit.workspace import set_lab_language; \
+		set_lab_language(pathlib.Path(sys.argv[1]))' "$(TRAINER_SETTINGS)"
+	$(BIN)/jupyter lab --ip=$(HOST) --port=$(PORT) --no-browser $(ROOTFLAG) --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/$(if $(filter en,$(SAHELKIT_LANG)),en/)modules/index.ipynb
 
 # The classroom server: JupyterHub on this machine, one account per person of the roster (ROSTER,
 # the same file `sahelkit grade --roster` reads, trainers marked in its role column), each
