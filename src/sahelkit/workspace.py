@@ -377,7 +377,7 @@ def latest_submissions(ws: Paths, student_id: str) -> dict[str, Path]:
             when = stamp.read_text(encoding="utf-8").strip()
             if parts[1] not in found or when > found[parts[1]][0]:
                 found[parts[1]] = (when, folder)
-    return {name: folder for name, (_, folder) in sorted(found.items())}
+    return {name: folder for name, (_when, folder) in sorted(found.items())}
 
 
 def _zip_time(stamp: str) -> tuple:

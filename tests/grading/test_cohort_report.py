@@ -139,7 +139,7 @@ def test_written_answers_waiting_for_the_trainer_are_not_parts_to_teach_again():
     page = report_module._html(REPO, ["A"], rows, list(stats.values()), {}, PARTS, 50, [])
     section = page.split("id='a-reprendre'", 1)[1].split("<h2", 1)[0]
     assert "Aucune partie n'a été ratée" in section
-    assert "En attente de notation à la main" in section and "written (2 rendu(s))" in section
+    assert "En attente de notation à la main" in section and "written (2 rendus)" in section
 
     # Once the trainer has read them all, the part is judged like any other.
     for r in rows:
@@ -165,6 +165,6 @@ def test_summary_groups_the_parts_to_grade_by_hand():
     rows[1]["issues"].append(("renamed", "mon-travail.ipynb"))
     text = "\n".join(summary_lines(rows, []))
     assert "  - low / A : Note faible — 0 %" in text.split("À REGARDER :")[1]
-    assert "  - A · written : 7 rendu(s) (p00, p01, p02, p03, p04 et 2 autre(s))" in text
+    assert "  - A · written : 7 rendus (p00, p01, p02, p03, p04 et 2 autres)" in text
     assert "p00 / A : À noter à la main" not in text   # one line per part, not per participant
     assert "  - p01 / A : Notebook renommé — mon-travail.ipynb" in text.split("Pour information :")[1]

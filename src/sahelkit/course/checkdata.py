@@ -154,7 +154,7 @@ def _values(df: pd.DataFrame | None, col: str) -> set[str]:
 def _check_ref(rel: str, c: Column, df: pd.DataFrame, frames: dict[str, pd.DataFrame | None],
                problems: list[Problem]) -> None:
     targets = [t.split(".") for t in c.ref.split("|")]
-    if any(frames.get(t) is None for t, _ in targets):
+    if any(frames.get(t) is None for t, _col in targets):
         return  # the target file itself was reported
     known = set().union(*(_values(frames[t], col) for t, col in targets))
     s = df[c.name]

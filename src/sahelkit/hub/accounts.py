@@ -201,7 +201,7 @@ def stop_processes(name: str) -> None:
     import signal
     import time
     uid = pwd.getpwnam(name).pw_uid
-    for _ in range(50):
+    for _attempt in range(50):
         pids = processes_of(uid)
         if not pids:
             return
