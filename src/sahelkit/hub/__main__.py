@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..cli import FrenchParser
+from ..cli import KitParser
 from ..grading.collect import TRAINER_ROLE, UsageError
 from . import accounts as acc
 from .config import SERVER_PORTS, HubSettings
@@ -189,7 +189,7 @@ def remove(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = FrenchParser(prog="python -m sahelkit.hub", description="le serveur de la classe (JupyterHub)")
+    p = KitParser(prog="python -m sahelkit.hub", description="le serveur de la classe (JupyterHub)")
     sub = p.add_subparsers(dest="command", required=True)
     for name, helptext in (("start", "créer les comptes et lancer le serveur"),
                            ("password", "donner un nouveau mot de passe à un compte"),
