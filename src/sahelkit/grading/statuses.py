@@ -110,3 +110,9 @@ def label(code: str) -> str:
 
 def needs_attention(codes) -> bool:
     return any(STATUSES.get(c, STATUSES["error"]).attention for c in codes)
+
+
+def missing_cell_notification() -> str:
+    """What nbgrader writes above a test cell it put back (status test-deleted), for grader_config.py's
+    OverwriteCells.missing_cell_notification; nbgrader fills in {cell_id}."""
+    return _("This cell (id: {cell_id}) was missing from the work handed in: nbgrader put it back.") + "\n\n"

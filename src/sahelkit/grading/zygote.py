@@ -29,6 +29,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 
+from ..i18n import _
+
 # What the helper imports before forking: ipykernel, then what the exercises import.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy", "pandas", "matplotlib.pyplot",
            "networkx", "scipy.sparse", "ipywidgets", "rapidfuzz", "phonenumbers", "sahelkit"]
@@ -204,7 +206,7 @@ class ForkingKernelManager(AsyncKernelManager):
         try:
             pid = _Helper.fork(argv[argv.index("-f"):], env, cwd)
         except (OSError, RuntimeError, ValueError) as exc:  # no helper: grade all the same, more slowly
-            self.log.warning("sahelkit : noyau lancé sans le processus auxiliaire (%s)", exc)
+            self.log.warning(_("sahelkit: kernel started without the helper process ({error})").format(error=exc))
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner.process = ForkedKernel(pid)
         provisioner.pid = provisioner.pgid = pid  # the child called setsid(): its own group
