@@ -170,12 +170,14 @@ def register(course: Path, assignment: str, digest: str, known_digest: str | Non
     cfg = load_config(course, template)
     res = _api(cfg).generate_assignment(assignment, force=True, create=True)
     if not res["success"]:
-        raise RuntimeError(f"generate_assignment {assignment} (template) failed:\n{res.get('error') or res.get('log')}")
+        raise RuntimeError(_("nbgrader generate_assignment {assignment} (template) failed:").format(
+            assignment=assignment) + "\n" + (res.get("error") or res.get("log") or ""))
     cfg = load_config(course)
     cfg.CourseDirectory.release_directory = os.path.join("grading", "release")
     res = _api(cfg).generate_assignment(assignment, force=True, create=True)
     if not res["success"]:
-        raise RuntimeError(f"generate_assignment {assignment} failed:\n{res.get('error') or res.get('log')}")
+        raise RuntimeError(_("nbgrader generate_assignment {assignment} failed:").format(assignment=assignment)
+                           + "\n" + (res.get("error") or res.get("log") or ""))
     return template
 
 

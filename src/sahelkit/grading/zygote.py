@@ -84,7 +84,7 @@ def serve() -> None:
         try:
             __import__(name)
         except Exception as exc:  # a missing optional library is imported by the kernel instead
-            print(f"zygote: {name} not preloaded: {exc}", file=sys.stderr)
+            print(_("zygote: {module} not preloaded: {error}").format(module=name, error=exc), file=sys.stderr)
     signal.signal(signal.SIGCHLD, _reap)
     helper_cwd = os.getcwd()
     out = sys.stdout
@@ -132,13 +132,15 @@ class _Helper:
                     start_new_session=True)
                 ready = cls._proc.stdout.readline()
                 if not ready:
-                    raise RuntimeError("the kernel helper process (sahelkit.grading.zygote) did not start")
+                    raise RuntimeError(_("the kernel helper process ({module}) did not start").format(
+                        module="sahelkit.grading.zygote"))
             request = {"argv": argv, "env": env, "cwd": cwd, "log": log if log.startswith("/") else ""}
             cls._proc.stdin.write(json.dumps(request) + "\n")
             cls._proc.stdin.flush()
             reply = cls._proc.stdout.readline()
             if not reply:
-                raise RuntimeError("the kernel helper process (sahelkit.grading.zygote) stopped")
+                raise RuntimeError(_("the kernel helper process ({module}) stopped").format(
+                    module="sahelkit.grading.zygote"))
             return int(json.loads(reply)["pid"])
 
 
