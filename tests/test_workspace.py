@@ -157,3 +157,15 @@ def test_hand_in_before_any_submit_says_what_to_do(kit, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sahelkit.workspace", "handin", "--workspace", str(ws),
                            "--to", str(tmp_path / "cle")], text=True, capture_output=True, timeout=120)
     assert proc.returncode == 2 and "Submit" in proc.stderr and not list((tmp_path / "cle").iterdir())
+
+
+
+def test_in_english_hand_in_says_what_to_do_in_english(kit, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    ws = tmp_path / "atelier"
+    prepare(kit, ws)
+    (tmp_path / "stick").mkdir()
+    assert wsm.main(["handin", "--workspace", str(ws), "--to", str(tmp_path / "stick")]) == 2
+    assert capsys.readouterr().err == ("sahelkit: no exercise handed in yet: in JupyterLab, menu Nbgrader > "
+                                       "Assignment List, click “Submit” next to the exercise, then run this command "
+                                       "again\n")
