@@ -66,9 +66,9 @@ c.IgnorePattern.pattern = r"Warning|\A\s*\Z"
 # A participant who deleted a test cell gets it back from the gradebook, so the part is graded
 # (and counted) instead of silently vanishing from the total.
 c.OverwriteCells.add_missing_cells = True
-c.OverwriteCells.missing_cell_notification = (
-    "Cette cellule (id: {cell_id}) manquait dans le travail rendu : nbgrader l'a remise.\n\n"
-)
+from sahelkit.grading.statuses import missing_cell_notification  # noqa: E402  (in the workshop's language)
+
+c.OverwriteCells.missing_cell_notification = missing_cell_notification()
 
 # The answers stay out of the participants' reach while their notebooks run: the kernel cannot
 # read the ground truth (truth/), the generator, the solutions or the gradebook, nor start

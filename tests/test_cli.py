@@ -1,10 +1,12 @@
-"""The `sahelkit` command line speaks French: help texts, argparse's own words, usage errors, messages."""
+"""The `sahelkit` command line speaks the workshop's language, French unless SAHELKIT_LANG=en: help texts,
+argparse's own words, usage errors, messages."""
 from __future__ import annotations
 
 import pytest
 
 from sahelkit.cli import COMMANDS, main
 from sahelkit.course import dictionary
+from sahelkit.i18n import _
 
 ARGPARSE_ENGLISH = ("usage:", "show this help", "positional arguments", "optional arguments", "error:", "options:")
 
@@ -22,7 +24,7 @@ def test_top_level_help_is_french(capsys):
     assert out.startswith("utilisation : sahelkit [-h] COMMANDE ...")
     assert "Kit de formation" in out and "commandes :" in out and "afficher cette aide et quitter" in out
     assert [word for word in ARGPARSE_ENGLISH if word in out] == []
-    assert [cmd.name for cmd in COMMANDS.values() if f"{cmd.name} {cmd.help}" not in out] == []
+    assert [cmd.name for cmd in COMMANDS.values() if f"{cmd.name} {_(cmd.help)}" not in out] == []
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
@@ -75,3 +77,15 @@ def test_data_readme_messages(capsys, monkeypatch, tmp_path):
     assert capsys.readouterr().out == f"dictionnaire des données écrit : {stale}\n"
     assert main(["data-readme", "--check"]) == 0
     assert capsys.readouterr().out == f"OK {stale} : à jour\n"
+
+
+def test_in_english_the_command_line_speaks_english(capsys, monkeypatch):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    out = _help(capsys, [])
+    assert out.startswith("usage: sahelkit [-h] COMMAND ...")
+    assert "commands:" in out and "show this help message and exit" in out
+    assert "grade a cohort with nbgrader" in out and "corriger" not in out
+    assert "[--country COUNTRY] [--seed SEED]" in _help(capsys, ["generate"])
+    with pytest.raises(SystemExit):
+        main(["generate", "--calls", "many"])
+    assert "sahelkit generate: error: argument --calls: invalid int value: “many”" in capsys.readouterr().err

@@ -192,3 +192,17 @@ def test_a_workspace_is_french_unless_told_and_an_unknown_language_is_refused(ki
     with pytest.raises(wsm.LanguageError, match="SAHELKIT_LANG='de'"):
         prepare(kit, other)
     assert not (other / "modules").exists()
+
+def test_in_english_hand_in_says_what_to_do_in_english(kit, tmp_path, monkeypatch, capsys):
+    import shutil
+    for folder in ("modules", "exercises"):  # the kit's English notebooks (built by sahelkit translate)
+        shutil.copytree(kit / folder, kit / "en" / folder)
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    ws = tmp_path / "atelier"
+    prepare(kit, ws)
+    monkeypatch.delenv("SAHELKIT_LANG")  # hand-in speaks the workspace's language
+    (tmp_path / "stick").mkdir()
+    assert wsm.main(["handin", "--workspace", str(ws), "--to", str(tmp_path / "stick")]) == 2
+    assert capsys.readouterr().err == ("sahelkit: no exercise handed in yet: in JupyterLab, menu Nbgrader > "
+                                       "Assignment List, click “Submit” next to the exercise, then run this command "
+                                       "again\n")

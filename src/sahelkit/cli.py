@@ -2,8 +2,9 @@
 
 Each subcommand is one function taking the parsed arguments and returning an exit code, plus
 one `register(...)` line naming it, its help and its arguments (see `grade` and `bundle` below).
-Coordinators and trainers read it in French: help texts, messages, and argparse's own words
-(usage, section titles, -h, usage errors) through `FrenchParser`.
+Coordinators and trainers read it in the workshop's language (sahelkit.i18n, French by default):
+help texts, messages, and argparse's own words (usage, section titles, -h, usage errors) through
+`KitParser`.
 
 Heavy imports happen inside the functions so `sahelkit --help` stays instant.
 """
@@ -15,67 +16,80 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .i18n import _, ngettext
 
-# --------------------------------------------------------------------------- argparse in French
-class _FrenchFormatter(argparse.HelpFormatter):
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+
+
+# --------------------------------------------------------------------------- argparse in the workshop's language
+class _KitFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
     def start_section(self, heading):
-        super().start_section(f"{heading} " if heading else heading)  # "options :", French typography
+        # argparse writes "heading:"; French typography puts a space before the colon
+        super().start_section(_("{heading}:").format(heading=heading)[:-1] if heading else heading)
 
 
 def _quoted(text: str) -> str:
-    """argparse shows values as Python reprs ('abc'); a coordinator reads « abc »."""
-    return re.sub(r"'([^']*)'", r"« \1 »", text)
+    """argparse shows values as Python reprs ('abc'); a coordinator reads « abc » (French) or “abc”."""
+    return re.sub(r"'([^']*)'", lambda m: _("“{value}”").format(value=m.group(1)), text)
 
 
-_USAGE_ERRORS = (  # the English usage errors of argparse (Python 3.11), in French; others pass as they are
-    (r"the following arguments are required: (.*)", "arguments obligatoires manquants : {0}"),
-    (r"unrecognized arguments: (.*)", "arguments inconnus : {0}"),
-    (r"argument (.+?): invalid choice: (.*) \(choose from (.*)\)",
-     "{0} : {1} n'est pas un choix possible (choix : {2})"),
-    (r"argument (.+?): invalid int value: (.*)", "{0} : {1} n'est pas un nombre entier"),
-    (r"argument (.+?): invalid float value: (.*)", "{0} : {1} n'est pas un nombre"),
-    (r"argument (.+?): invalid (.*) value: (.*)", "{0} : valeur invalide {2}"),
-    (r"argument (.+?): expected one argument", "{0} : une valeur est attendue après cette option"),
-    (r"argument (.+?): expected at least one argument", "{0} : au moins une valeur est attendue après cette option"),
-    (r"argument (.+?): not allowed with argument (.*)", "{0} : ne peut pas être donné avec {1}"),
-    (r"argument (.+?): ignored explicit argument (.*)", "{0} : cette option ne prend pas de valeur ({1})"),
-    (r"ambiguous option: (.*) could match (.*)", "option ambiguë : {0} peut désigner {1}"),
-    (r"one of the arguments (.*) is required", "l'un de ces arguments est obligatoire : {0}"),
+_USAGE_ERRORS = (  # the usage errors of argparse (Python 3.11), as messages; others pass as they are
+    (r"the following arguments are required: (?P<arguments>.*)",
+     N_("the following arguments are required: {arguments}")),
+    (r"unrecognized arguments: (?P<arguments>.*)", N_("unrecognized arguments: {arguments}")),
+    (r"argument (?P<argument>.+?): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)",
+     N_("argument {argument}: invalid choice: {value} (choose from {choices})")),
+    (r"argument (?P<argument>.+?): invalid int value: (?P<value>.*)",
+     N_("argument {argument}: invalid int value: {value}")),
+    (r"argument (?P<argument>.+?): invalid float value: (?P<value>.*)",
+     N_("argument {argument}: invalid float value: {value}")),
+    (r"argument (?P<argument>.+?): invalid (?P<kind>.*) value: (?P<value>.*)",
+     N_("argument {argument}: invalid {kind} value: {value}")),
+    (r"argument (?P<argument>.+?): expected one argument", N_("argument {argument}: expected one argument")),
+    (r"argument (?P<argument>.+?): expected at least one argument",
+     N_("argument {argument}: expected at least one argument")),
+    (r"argument (?P<argument>.+?): not allowed with argument (?P<other>.*)",
+     N_("argument {argument}: not allowed with argument {other}")),
+    (r"argument (?P<argument>.+?): ignored explicit argument (?P<value>.*)",
+     N_("argument {argument}: ignored explicit argument {value}")),
+    (r"ambiguous option: (?P<option>.*) could match (?P<matches>.*)",
+     N_("ambiguous option: {option} could match {matches}")),
+    (r"one of the arguments (?P<arguments>.*) is required", N_("one of the arguments {arguments} is required")),
 )
 
 
-def french_usage_error(message: str) -> str:
-    """An argparse usage error in French, values in guillemets; a message it does not know is kept."""
-    for pattern, french in _USAGE_ERRORS:
+def usage_error(message: str) -> str:
+    """An argparse usage error in the workshop's language, values quoted; a message it does not know is kept."""
+    for pattern, template in _USAGE_ERRORS:
         m = re.fullmatch(pattern, message)
         if m:
-            return french.format(*map(_quoted, m.groups()))
+            return _(template).format(**{k: _quoted(v) for k, v in m.groupdict().items()})
     return message
 
 
-class FrenchParser(argparse.ArgumentParser):
-    """ArgumentParser whose own words (usage, section titles, -h, usage errors) are French."""
+class KitParser(argparse.ArgumentParser):
+    """ArgumentParser whose own words (usage, section titles, -h, usage errors) are in the workshop's language."""
 
     def __init__(self, *args, add_help: bool = True, **kwargs):
-        kwargs.setdefault("formatter_class", _FrenchFormatter)
+        kwargs.setdefault("formatter_class", _KitFormatter)
         super().__init__(*args, add_help=False, **kwargs)
-        self._positionals.title = "arguments"
-        self._optionals.title = "options"
+        self._positionals.title = _("arguments")
+        self._optionals.title = _("options")
         if add_help:
-            self.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
+            self.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {french_usage_error(message)}\n")
+        self.exit(2, _("{prog}: error: {message}").format(prog=self.prog, message=usage_error(message)) + "\n")
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    help: str
+    help: str  # English message, shown through _()
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
 
@@ -85,7 +99,8 @@ COMMANDS: dict[str, Command] = {}
 
 def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None],
              run: Callable[[argparse.Namespace], int]) -> None:
-    """Add a subcommand (call at import time of this module or of a module it imports)."""
+    """Add a subcommand (call at import time of this module or of a module it imports); `help` is an English
+    message marked with N_(), translated when the parser is built."""
     COMMANDS[name] = Command(name, help, arguments, run)
 
 
@@ -93,15 +108,15 @@ def register(name: str, help: str, arguments: Callable[[argparse.ArgumentParser]
 def _generate_args(p: argparse.ArgumentParser) -> None:
     from .countries import country_help
 
-    p.add_argument("--country", metavar="PAYS", help=country_help())
-    p.add_argument("--seed", type=int, default=2026, metavar="GRAINE", help="graine aléatoire (2026 par défaut)")
-    p.add_argument("--calls", type=int, default=30_000, metavar="APPELS",
-                   help="nombre d'appels (30 000 par défaut, la taille de l'atelier)")
-    p.add_argument("--profile", metavar="PROFIL",
-                   help="profil YAML à utiliser au lieu de datasets/profiles/<pays>.yaml")
-    p.add_argument("--out", metavar="DOSSIER",
-                   help="le dossier du cas, nouveau, vide ou déjà généré (par défaut $SAHELKIT_DATA/<pays>, sinon "
-                        "datasets/<pays>) ; jamais un dossier qui contient plusieurs cas")
+    p.add_argument("--country", metavar=_("COUNTRY"), help=country_help())
+    p.add_argument("--seed", type=int, default=2026, metavar=_("SEED"), help=_("random seed (2026 by default)"))
+    p.add_argument("--calls", type=int, default=30_000, metavar=_("CALLS"),
+                   help=_("number of calls (30 000 by default, the size of the workshop)"))
+    p.add_argument("--profile", metavar=_("PROFILE"),
+                   help=_("YAML profile to use instead of datasets/profiles/<country>.yaml"))
+    p.add_argument("--out", metavar=_("FOLDER"),
+                   help=_("the folder of the case, new, empty or already generated (by default "
+                          "$SAHELKIT_DATA/<country>, else datasets/<country>); never a folder holding several cases"))
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -111,18 +126,20 @@ def _generate(args: argparse.Namespace) -> int:
     from .profiles import ProfileError
 
     if not args.country and not args.profile:
-        print("sahelkit generate : indiquez le pays (--country niger) ou un profil (--profile mon-pays.yaml)",
+        print(_("sahelkit generate: name the country (--country niger) or a profile (--profile my-country.yaml)"),
               file=sys.stderr)
         return 2
     if args.calls < 1:
-        print(f"sahelkit generate : --calls doit valoir au moins 1 (reçu {args.calls})", file=sys.stderr)
+        print(_("sahelkit generate: --calls must be at least 1 (got {calls})").format(calls=args.calls),
+              file=sys.stderr)
         return 2
     try:
         folder = generate(args.country, seed=args.seed, calls=args.calls, profile_file=args.profile, out=args.out)
     except (ProfileError, UnknownCountryError, OutputRefused, ValueError) as e:
-        print(f"sahelkit generate : {e}", file=sys.stderr)
+        print(_("sahelkit generate: {error}").format(error=e), file=sys.stderr)
         return 1
-    print(f"cas généré dans {shown(folder)} ({args.calls:,} appels)".replace(",", " "))
+    print(_("case generated in {folder} ({calls} calls)").format(folder=shown(folder),
+                                                                 calls=f"{args.calls:,}".replace(",", " ")))
     print(_how_to_open(folder))
     return 0
 
@@ -137,18 +154,20 @@ def _how_to_open(folder) -> str:
     slug = json.loads((folder / MARKER).read_text(encoding="utf-8"))["country"]
     folder = folder.resolve()
     if folder.name != slug:
-        return (f"Les notebooks lisent le dossier SAHELKIT_DATA/{slug} : celui-ci, nommé {folder.name}, sert à "
-                f"check-data ; pour l'ouvrir dans les notebooks, générez-le dans un dossier nommé {slug}.")
+        return _("The notebooks read the folder SAHELKIT_DATA/{country}: this one, named {name}, serves check-data; "
+                 "to open it in the notebooks, generate it into a folder named {country}.").format(
+            country=slug, name=folder.name)
     if folder.parent == DATASETS.resolve():
-        return f"Les notebooks l'ouvrent avec `SAHELKIT_COUNTRY={slug} make lab`."
-    return f"Pour l'ouvrir dans les notebooks : SAHELKIT_DATA={shown(folder.parent)} SAHELKIT_COUNTRY={slug} make lab"
+        return _("The notebooks open it with {command}.").format(command=f"`SAHELKIT_COUNTRY={slug} make lab`")
+    return _("To open it in the notebooks: {command}").format(
+        command=f"SAHELKIT_DATA={shown(folder.parent)} SAHELKIT_COUNTRY={slug} make lab")
 
 
 # --------------------------------------------------------------------------- check-data
 def _check_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("folder", metavar="DOSSIER",
-                   help="le dossier d'un cas généré, ex. datasets/<pays> (son profil : profile.yaml dans ce dossier, "
-                        "sinon le profil du pays dont il porte le nom)")
+    p.add_argument("folder", metavar=_("FOLDER"),
+                   help=_("the folder of a generated case, e.g. datasets/<country> (its profile: profile.yaml in this "
+                          "folder, else the profile of the country it is named after)"))
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -159,17 +178,21 @@ def _check(args: argparse.Namespace) -> int:
         print(problem)
     if problems:
         files = len({p.file for p in problems})
-        print(f"{args.folder} : {len(problems)} problème(s) dans {files} fichier(s) ; "
-              f"{rows_at_fault(problems)} ligne(s) de données en défaut", file=sys.stderr)
+        rows = rows_at_fault(problems)
+        print(_("{folder}: {problems}; {rows}").format(
+            folder=args.folder,
+            problems=ngettext("{n} problem in {files} file(s)", "{n} problems in {files} file(s)",
+                              len(problems)).format(n=len(problems), files=files),
+            rows=ngettext("{n} data row at fault", "{n} data rows at fault", rows).format(n=rows)), file=sys.stderr)
         return 1
-    print(f"OK {args.folder} : chaque table est conforme au schéma et au profil")
+    print(_("OK {folder}: every table conforms to the schema and the profile").format(folder=args.folder))
     return 0
 
 
 # --------------------------------------------------------------------------- data-readme
 def _readme_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true",
-                   help="vérifier seulement : code 1 si datasets/README.md n'est pas à jour (rien n'est écrit)")
+                   help=_("check only: code 1 if datasets/README.md is not up to date (nothing is written)"))
 
 
 def _readme(args: argparse.Namespace) -> int:
@@ -178,18 +201,20 @@ def _readme(args: argparse.Namespace) -> int:
     if args.check:
         current = readme.README_PATH.read_text(encoding="utf-8") if readme.README_PATH.exists() else ""
         if current != readme.render():
-            print(f"{readme.README_PATH} n'est pas à jour : lancez `sahelkit data-readme`", file=sys.stderr)
+            print(_("{path} is not up to date: run {command}").format(path=readme.README_PATH,
+                                                                       command="`sahelkit data-readme`"),
+                  file=sys.stderr)
             return 1
-        print(f"OK {readme.README_PATH} : à jour")
+        print(_("OK {path}: up to date").format(path=readme.README_PATH))
         return 0
-    print(f"dictionnaire des données écrit : {readme.write()}")
+    print(_("data dictionary written: {path}").format(path=readme.write()))
     return 0
 
 
-register("generate", "générer les données du cas d'un pays à partir de son profil", _generate_args, _generate)
-register("check-data", "vérifier le dossier d'un cas : tables conformes au schéma, villes du profil (n'écrit rien)",
-         _check_args, _check)
-register("data-readme", "régénérer datasets/README.md (le dictionnaire des données)", _readme_args, _readme)
+register("generate", N_("generate the case data of a country from its profile"), _generate_args, _generate)
+register("check-data", N_("check the folder of a case: tables conform to the schema, towns of the profile (writes "
+                          "nothing)"), _check_args, _check)
+register("data-readme", N_("regenerate datasets/README.md (the data dictionary)"), _readme_args, _readme)
 
 
 # --------------------------------------------------------------------------- grade, bundle
@@ -213,18 +238,19 @@ def _bundle(args: argparse.Namespace) -> int:
     return run_bundle(args)
 
 
-register("grade", "corriger une promotion avec nbgrader : retours, notes et rapport de cohorte", _grade_args, _grade)
-register("bundle", "l'archive zip hors ligne d'un participant pour un pays (sans solutions ni vérité terrain)",
+register("grade", N_("grade a cohort with nbgrader: feedback, grades and cohort report"), _grade_args, _grade)
+register("bundle", N_("a participant's offline zip archive for one country (no solutions, no ground truth)"),
          _bundle_args, _bundle)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = FrenchParser(prog="sahelkit", description="Kit de formation à l'analyse du renseignement criminel "
-                          "(G5 Sahel) : données de cas fictives, vérification, correction, archive des participants. "
-                          "`sahelkit COMMANDE -h` décrit une commande.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMANDE", required=True, title="commandes")
+    command = _("COMMAND")
+    parser = KitParser(prog="sahelkit", description=_(
+        "Criminal intelligence analysis training kit (G5 Sahel): fictitious case data, checking, grading, "
+        "participants' archive. {usage} describes a command.").format(usage=f"`sahelkit {command} -h`"))
+    sub = parser.add_subparsers(dest="command", metavar=command, required=True, title=_("commands"))
     for cmd in COMMANDS.values():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p = sub.add_parser(cmd.name, help=_(cmd.help), description=_(cmd.help))
         cmd.arguments(p)
         p.set_defaults(_run=cmd.run)
     return parser

@@ -13,6 +13,7 @@ catalogue holds one message whatever the path (an f-string cannot be looked up).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
 import os
@@ -39,6 +40,22 @@ def language() -> str:
             f"unknown language, choose fr or en."
         )
     return lang
+
+
+@contextlib.contextmanager
+def speaking(lang: str):
+    """Everything said inside the `with` is in `lang` (a bundle made in English by a French trainer),
+    then the language is what it was."""
+    before = os.environ.get(ENV)
+    os.environ[ENV] = lang
+    try:
+        language()
+        yield lang
+    finally:
+        if before is None:
+            os.environ.pop(ENV, None)
+        else:
+            os.environ[ENV] = before
 
 
 def catalogue_path(lang: str) -> Path:

@@ -43,7 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .i18n import ENV, LANGUAGES, LanguageError, language
+from .i18n import ENV, LANGUAGES, LanguageError, _, language, ngettext
 
 COURSE_ID = "sahel-ci"
 """nbgrader's course id, for the trainer's gradebook (grader_config.py) and the participant's exchange."""
@@ -69,7 +69,7 @@ SKIP = ("__pycache__", ".ipynb_checkpoints", ".DS_Store", "*.pyc", "proposition_
 
 
 class WorkspaceError(ValueError):
-    """A problem the participant or trainer can act on; the message (French) says what to do."""
+    """A problem the participant or trainer can act on; the message (in the workshop's language) says what to do."""
 
 
 def normalise_id(text: str) -> str:
@@ -291,9 +291,10 @@ def identity(ws: Paths, given: str | None, ask=None) -> tuple[str, str]:
     name = (given or "").strip()
     while not normalise_id(name):
         if ask is None:
-            raise WorkspaceError("premier lancement : donnez votre prénom et votre nom, par exemple "
-                                 "make lab PARTICIPANT=\"Aminata Traoré\" (ou --participant \"Aminata Traoré\")")
-        name = ask("Premier lancement. Votre prénom et votre nom (ils nommeront vos rendus) : ").strip()
+            raise WorkspaceError(_("first start: give your first name and last name, for example {make} (or "
+                                   "{option})").format(make='make lab PARTICIPANT="Aminata Traoré"',
+                                                       option='--participant "Aminata Traoré"'))
+        name = ask(_("First start. Your first name and last name (they will name what you hand in): ")).strip()
     ws.identity.parent.mkdir(parents=True, exist_ok=True)
     ws.identity.write_text(json.dumps({"nom": name, "identifiant": normalise_id(name)}, ensure_ascii=False),
                            encoding="utf-8")
@@ -313,8 +314,9 @@ def kit_settings(kit: Path | None = None) -> dict[str, dict]:
     try:
         return {key: json.loads(path.read_text(encoding="utf-8")) for key, path in files.items()}
     except (OSError, ValueError) as err:
-        raise WorkspaceError(f"réglages Jupyter du kit illisibles ({err}) : le dossier {folder} doit venir "
-                             "du kit sans modification (recopiez-le depuis le kit ou la clé du formateur)") from None
+        raise WorkspaceError(_("the kit's Jupyter settings are unreadable ({error}): the folder {folder} must come "
+                               "from the kit unchanged (copy it again from the kit or the trainer's USB stick)")
+                             .format(error=err, folder=folder)) from None
 
 
 LAB_LOCALES = {"fr": "fr_FR", "en": "en"}
@@ -400,7 +402,8 @@ def prepare(root: Path, source: Path | None, participant: str | None, data: Path
     if source is not None:
         source = Path(source).resolve()
         if ws.root == source:
-            raise WorkspaceError(f"{ws.root} : l'atelier doit être un autre dossier que le kit")
+            raise WorkspaceError(_("{folder}: the workspace must be another folder than the kit").format(
+                folder=ws.root))
         from .paths import data_dir
         data = Path(data) if data else (data_dir() if os.environ.get("SAHELKIT_DATA") else source / "datasets")
         report["sync"] = sync(wanted_files(source, data), ws)
@@ -413,17 +416,20 @@ def prepare(root: Path, source: Path | None, participant: str | None, data: Path
 
 
 def _print_report(report: dict) -> None:
-    print(f"Atelier du participant : {report['workspace']}")
-    print(f"Participant : {report['name']} (identifiant {report['id']} ; pour le changer : --participant)")
+    print(_("Participant's workspace: {folder}").format(folder=report["workspace"]))
+    print(_("Participant: {name} (id {id}; to change it: --participant)").format(name=report["name"],
+                                                                              id=report["id"]))
     done: Sync | None = report.get("sync")
     if done and done.written:
-        print(f"{len(done.written)} fichiers du kit copiés ou mis à jour.")
+        print(ngettext("{n} file of the kit copied or updated.", "{n} files of the kit copied or updated.",
+                       len(done.written)).format(n=len(done.written)))
     for rel in done.kept if done else ():
-        print(f"  gardé tel quel (vous l'avez modifié) : {rel}")
+        print("  " + _("kept as it is (you changed it): {file}").format(file=rel))
     if report["fetched"]:
-        print(f"Exercices récupérés dans {EXERCISES}/ : {', '.join(report['fetched'])}")
+        print(_("Exercises fetched into {folder}: {exercises}").format(folder=f"{EXERCISES}/",
+                                                                        exercises=", ".join(report["fetched"])))
     if report["data"]:
-        print(f"Données des cas : {report['data']}")
+        print(_("Case data: {folder}").format(folder=report["data"]))
 
 
 # --------------------------------------------------------------------------- hand-in
@@ -437,7 +443,7 @@ def latest_submissions(ws: Paths, student_id: str) -> dict[str, Path]:
             when = stamp.read_text(encoding="utf-8").strip()
             if parts[1] not in found or when > found[parts[1]][0]:
                 found[parts[1]] = (when, folder)
-    return {name: folder for name, (_, folder) in sorted(found.items())}
+    return {name: folder for name, (_when, folder) in sorted(found.items())}
 
 
 def _zip_time(stamp: str) -> tuple:
@@ -452,15 +458,17 @@ def handin(root: Path, dest: Path) -> tuple[Path, dict[str, Path]]:
     """Write <dest>/<participant id>.zip: the newest submission of each exercise, one folder each."""
     ws = Paths(Path(root).resolve())
     if not ws.identity.is_file():
-        raise WorkspaceError(f"{ws.root} n'est pas un atelier ouvert au moins une fois (make lab) : rien à rendre")
+        raise WorkspaceError(_("{folder} is not a workspace opened at least once (make lab): nothing to hand in")
+                             .format(folder=ws.root))
     student_id = json.loads(ws.identity.read_text(encoding="utf-8"))["identifiant"]
     latest = latest_submissions(ws, student_id)
     if not latest:
-        raise WorkspaceError("aucun exercice rendu pour l'instant : dans JupyterLab, menu Nbgrader > Assignment List, "
-                             "cliquez « Submit » à côté de l'exercice, puis relancez cette commande")
+        raise WorkspaceError(_("no exercise handed in yet: in JupyterLab, menu Nbgrader > Assignment List, click "
+                               "“Submit” next to the exercise, then run this command again"))
     dest = Path(dest)
     if not dest.is_dir():
-        raise WorkspaceError(f"{dest} : dossier introuvable ; branchez la clé USB et donnez son dossier")
+        raise WorkspaceError(_("{folder}: folder not found; plug in the USB stick and give its folder").format(
+            folder=dest))
     out = dest / f"{student_id}.zip"
     partial = dest / f".{student_id}.zip.part"
     with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -480,30 +488,36 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m sahelkit.workspace", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    lab = sub.add_parser("lab", help="préparer l'atelier et ouvrir JupyterLab")
-    lab.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
-    lab.add_argument("--source", type=Path, help="racine du kit d'où copier modules, exercices et données")
-    lab.add_argument("--participant", help="prénom et nom du participant (demandés au premier lancement sinon)")
+    lab = sub.add_parser("lab", help=_("prepare the workspace and open JupyterLab"))
+    lab.add_argument("--workspace", type=Path, default=Path("."), help=_("folder of the workspace (default: here)"))
+    lab.add_argument("--source", type=Path, help=_("root of the kit to copy modules, exercises and data from"))
+    lab.add_argument("--participant", help=_("first name and last name of the participant (else asked at the first "
+                                             "start)"))
     lab.add_argument("--lang", choices=LANGUAGES,
-                     help="langue de l'atelier, choisie une fois "
-                          "(défaut : SAHELKIT_LANG, sinon celle de l'atelier, sinon fr)")
+                     help=_("the workshop's language, chosen once (default: SAHELKIT_LANG, else the workspace's, "
+                            "else fr)"))
     lab.add_argument("--prepare-only", action="store_true", help=argparse.SUPPRESS)
-    out = sub.add_parser("handin", help="écrire vos exercices rendus dans une archive sur la clé USB")
-    out.add_argument("--workspace", type=Path, default=Path("."), help="dossier de l'atelier (défaut : ici)")
-    out.add_argument("--to", type=Path, required=True, metavar="DOSSIER", help="dossier de la clé USB")
+    out = sub.add_parser("handin", help=_("write the exercises you handed in into an archive on the USB stick"))
+    out.add_argument("--workspace", type=Path, default=Path("."), help=_("folder of the workspace (default: here)"))
+    out.add_argument("--to", type=Path, required=True, metavar=_("FOLDER"), help=_("folder of the USB stick"))
     args, extra = p.parse_known_args(argv)
     try:
         if args.command == "handin":
+            kept = Paths(Path(args.workspace).resolve()).language  # say it in the workspace's language
+            if not os.environ.get(ENV, "").strip() and kept.is_file():
+                os.environ[ENV] = kept.read_text(encoding="utf-8").strip()
             if extra:
-                p.error(f"arguments inconnus : {' '.join(extra)}")
+                p.error(_("unrecognized arguments: {arguments}").format(arguments=" ".join(extra)))
             path, latest = handin(args.workspace, args.to)
-            print(f"{path} : {len(latest)} exercice(s) rendu(s) : {', '.join(latest)}. Remettez la clé au formateur.")
+            print(ngettext("{path}: {n} exercise handed in: {exercises}. Give the stick to the trainer.",
+                           "{path}: {n} exercises handed in: {exercises}. Give the stick to the trainer.",
+                           len(latest)).format(path=path, n=len(latest), exercises=", ".join(latest)))
             return 0
         if getattr(args, "lang", None):
             os.environ[ENV] = args.lang
         report = prepare(args.workspace, args.source, args.participant)
     except (WorkspaceError, LanguageError) as exc:
-        print(f"sahelkit : {exc}", file=sys.stderr)
+        print(_("sahelkit: {error}").format(error=exc), file=sys.stderr)
         return 2
     _print_report(report)
     if args.prepare_only:

@@ -62,6 +62,21 @@ def test_bundle_has_what_a_participant_needs(bundle):
     readme = files["LISEZMOI.md"].decode()
     assert "python -m sahelkit.workspace lab" in readme and "pip install" in readme
     assert "Submit" in readme and "python -m sahelkit.workspace handin --to" in readme
+    assert "## Rendre un exercice" in readme and "README.md" not in files
+    # what the participant's commands and Validate say comes from the catalogue, read by sahelkit.i18n
+    assert "src/sahelkit/i18n.py" in files and "src/sahelkit/locale/fr/LC_MESSAGES/sahelkit.po" in files
+
+
+def test_in_english_the_bundle_s_read_me_is_readme_md_in_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    info = build_bundle(COUNTRY, tmp_path / "en.zip")
+    assert "README.md" in info["files"] and "LISEZMOI.md" not in info["files"]
+    with zipfile.ZipFile(tmp_path / "en.zip") as zf:
+        readme = zf.read(f"{info['top']}/README.md").decode()
+    assert readme.startswith(f"# Criminal intelligence analysis kit — participant's copy ({COUNTRY})")
+    assert "## Hand in an exercise" in readme and "\nOn Windows:\n" in readme and "\nOn Linux or macOS:\n" in readme
+    assert "python -m sahelkit.workspace handin --to" in readme
+    assert not [word for word in ("Rendre", "Sous Windows", "Il faut Python", "dossier") if word in readme]
 
 
 def test_bundle_holds_no_answers(bundle):

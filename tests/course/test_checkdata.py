@@ -193,6 +193,18 @@ def test_semicolon_separator_is_named_once(small, tmp_path):
                         "(enregistrez-le en « CSV UTF-8 (délimité par des virgules) »)"]
 
 
+def test_in_english_check_data_names_the_problem_in_english(small, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    folder = _copy(small, tmp_path)
+    path = folder / "calls.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    (problem,) = [str(p) for p in check_dataset(folder) if p.file == "calls.csv"]
+    assert problem.endswith("separator “;”: the file must be separated by commas (save it as "
+                            "“CSV UTF-8 (Comma delimited)”)"), problem
+    assert main(["check-data", str(folder)]) == 1
+    assert "1 problem in 1 file(s); 0 data rows at fault" in capsys.readouterr().err
+
+
 def test_trailing_blank_line_is_accepted(small, tmp_path):
     folder = _copy(small, tmp_path)
     with open(folder / "calls.csv", "a", encoding="utf-8", newline="") as f:
@@ -229,7 +241,7 @@ def test_problems_count_rows_not_lines(small, tmp_path, capsys):
     assert main(["check-data", str(folder)]) == 1
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == len(problems) <= 5
-    assert f"; {calls} ligne(s) de données en défaut" in err, err
+    assert f"; {calls} lignes de données en défaut" in err, err
     assert f"calls.csv, 30 lignes ({', '.join(str(n) for n in range(calls - 28, calls - 23))}…), duration_s" in out
 
 

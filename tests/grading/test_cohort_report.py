@@ -139,7 +139,7 @@ def test_written_answers_waiting_for_the_trainer_are_not_parts_to_teach_again():
     page = report_module._html(REPO, ["A"], rows, list(stats.values()), {}, PARTS, 50, [])
     section = page.split("id='a-reprendre'", 1)[1].split("<h2", 1)[0]
     assert "Aucune partie n'a été ratée" in section
-    assert "En attente de notation à la main" in section and "written (2 rendu(s))" in section
+    assert "En attente de notation à la main" in section and "written (2 rendus)" in section
 
     # Once the trainer has read them all, the part is judged like any other.
     for r in rows:
@@ -165,6 +165,27 @@ def test_summary_groups_the_parts_to_grade_by_hand():
     rows[1]["issues"].append(("renamed", "mon-travail.ipynb"))
     text = "\n".join(summary_lines(rows, []))
     assert "  - low / A : Note faible — 0 %" in text.split("À REGARDER :")[1]
-    assert "  - A · written : 7 rendu(s) (p00, p01, p02, p03, p04 et 2 autre(s))" in text
+    assert "  - A · written : 7 rendus (p00, p01, p02, p03, p04 et 2 autres)" in text
     assert "p00 / A : À noter à la main" not in text   # one line per part, not per participant
     assert "  - p01 / A : Notebook renommé — mon-travail.ipynb" in text.split("Pour information :")[1]
+
+
+def test_in_english_the_summary_and_the_report_are_in_english(monkeypatch):
+    from sahelkit.grading.command import summary_lines
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    rows = _rows({f"p{i:02d}": {"code": (2, False), "written": (0, True)} for i in range(7)}
+                 | {"low": {"code": (0, False), "written": (0, False)}})
+    for r in rows:
+        r["issues"] = [("manual", "parts: written")] if r["participant"] != "low" else [("low-score", "0 %")]
+    text = "\n".join(summary_lines(rows, [("x.ipynb", "no cells")]))
+    assert "  - low / A: Low score — 0 %" in text.split("TO LOOK AT:")[1]
+    assert "  - file not attributed: x.ipynb — no cells" in text
+    assert "To grade by hand in Formgrader, then run the same command again:" in text
+    assert "  - A · written: 7 submissions (p00, p01, p02, p03, p04 and 2 others)" in text
+    stats = report_module.part_stats(rows, PARTS, ["A"])
+    page = report_module._html(REPO, ["A"], rows, stats, {}, PARTS, 50, [])
+    assert "<html lang='en'>" in page and "<h1>Cohort report</h1>" in page
+    assert "<h2 id='a-reprendre'>1. To teach again tomorrow</h2>" in page
+    assert "<th>Exercise</th><th>Part</th><th>Points</th><th>Full success</th>" in page
+    assert "Ground truth read" in page and "Open Formgrader (Manual grading tab) and grade these parts." in page
+    assert not [word for word in ("Rapport", "Partie", "Exercice", "Statut", "rendu") if word in page]

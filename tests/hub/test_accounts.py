@@ -58,6 +58,15 @@ def test_first_passwords_are_easy_to_copy_and_the_slips_name_everyone(tmp_path):
     assert oct(os.stat(tmp_path / "fiches.html").st_mode & 0o777) == "0o600"
 
 
+def test_in_english_the_slips_are_in_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    people = {"awa.diop": acc.Account("awa.diop", "Awa Diop", TRAINER_ROLE, "pqrs-tuvw-xyz2")}
+    slips = acc.write_slips(tmp_path / "slips.html", people, "http://192.168.1.10:8000/", "sahel-ci").read_text()
+    assert "<html lang='en'>" in slips and "Awa Diop (trainer)" in slips
+    assert "Address to type in the browser: <b>http://192.168.1.10:8000/</b>" in slips
+    assert "Password: <code>pqrs-tuvw-xyz2</code>" in slips and "Mot de passe" not in slips
+
+
 def test_a_system_user_the_server_did_not_make_is_refused_and_never_removed(tmp_path):
     """A roster naming an existing user changes nothing; removing the accounts leaves that user alone."""
     root_or_skip()

@@ -12,12 +12,12 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from sahelkit.i18n import _
 from sahelkit.lab import errors, validate
 from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED, ParticipantValidator
 from tests.helpers import (
@@ -58,14 +58,25 @@ def test_an_untouched_exercise_says_each_part_is_not_answered_yet(tmp_path):
 def test_the_solution_passes_the_visible_checks_and_the_dialog_says_they_are_not_the_grade(tmp_path):
     assert validate_as_participant(participant_notebook("00-get-started"), tmp_path, COUNTRIES[0]) == {}
     # nbgrader's dialog prints a fixed English sentence for an empty answer; the kit's CSS replaces it
-    css = (Path(validate.__file__).parent / "custom.css").read_text(encoding="utf-8")
-    assert f'content: "{PASSED}";' in css
-    assert "cachées" in PASSED and "visibles" in PASSED
+    css = validate.frame_css()
+    assert f'content: "{_(PASSED)}";' in css and "$" not in css
+    assert "cachées" in _(PASSED) and "visibles" in _(PASSED)
 
 
 def test_a_teaching_notebook_has_nothing_to_grade():
     result = ParticipantValidator().validate(str(REPO / "modules" / "00-cours-get-started.ipynb"))
-    assert result == {"nothing_to_grade": NOTHING_TO_GRADE}
+    assert result == {"nothing_to_grade": _(NOTHING_TO_GRADE)}
+
+
+def test_in_english_validate_speaks_english(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    nb = nbformat.read(REPO / "exercises" / "00-get-started" / "00-get-started.ipynb", as_version=4)
+    messages = [f["raw_error"] for f in validate_as_participant(nb, tmp_path, COUNTRIES[0])["failed"]]
+    assert messages and all("no answer yet: write it and delete the line raise NotImplementedError." in m
+                            for m in messages), messages
+    css = validate.frame_css()
+    assert 'content: "The visible checks pass: your answers have the right form.' in css
+    assert "vérifications" not in css
 
 
 def test_setup_installs_the_kits_jupyter_config():
@@ -111,10 +122,10 @@ def test_the_server_answers_validate_in_french(tmp_path):
                 assert time.monotonic() < deadline and proc.poll() is None, (tmp_path / "lab.log").read_text()
                 time.sleep(0.3)
         answer = json.loads(call("/assignments/validate", {"path": "modules/00-cours-get-started.ipynb"}))
-        assert answer == {"success": False, "value": NOTHING_TO_GRADE}
+        assert answer == {"success": False, "value": _(NOTHING_TO_GRADE)}
         import nbgrader
         assert json.loads(call(f"/nbgrader_version?version={nbgrader.__version__}")) == {"success": True}
-        assert PASSED.encode() in call("/custom/custom.css")
+        assert _(PASSED).encode() in call("/custom/custom.css")
         assert b'href="/custom/custom.css"' in call("/lab")
     finally:
         stop_lab_process(proc)

@@ -6,12 +6,13 @@ The zip holds the teaching notebooks (modules/), the exercises as released (exer
 the files a trainer's run left beside them (module 13's draft JIT proposals: GENERATED), one
 country's case data without its ground truth (datasets/<country>/ minus truth/, its profile,
 datasets/README.md), the part of the sahelkit package that loads the data, a pyproject.toml and
-requirements.lock to install it, and a README in French (LISEZMOI.md). Nothing that holds
+requirements.lock to install it, and a read-me in the workshop's language (LISEZMOI.md in French,
+README.md in English: read_me). Nothing that holds
 answers goes in: no solutions/, no hidden tests, no truth/, no generator (which could rebuild
 the truth from the seed), no grading code. --wheels adds the wheels of every pinned dependency
 so that a laptop without network installs everything from the zip: wheels are made for one
 operating system and one Python version, so --platform and --python-version name the
-participants' (a bundle made on the trainer's Linux for their Windows laptops), and LISEZMOI.md
+participants' (a bundle made on the trainer's Linux for their Windows laptops), and the read-me
 tells them which Python to install.
 """
 from __future__ import annotations
@@ -27,8 +28,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import LANGUAGES, LanguageError, language
+from ..i18n import LANGUAGES, LOCALE_DIR, LanguageError, _, language, speaking
 from ..paths import PACKAGE, REPO
+
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 
 # Never shipped, by role: the generator rebuilds the answers from the seed; course/, grading/ and
 # the command line are the trainer's tools. Participants get the top-level modules that load data.
@@ -45,7 +48,7 @@ class BundleError(ValueError):
     pass
 
 
-# Named on LISEZMOI's install command line, so never missing from the wheels.
+# Named on the read-me's install command line, so never missing from the wheels.
 INSTALLED_ANYWAY = {"setuptools", "wheel", "pip"}
 # The Python versions the kit runs on (pyproject.toml's requires-python), oldest first.
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
@@ -53,11 +56,11 @@ PYTHON_VERSIONS = ("3.11", "3.12", "3.13")
 
 @dataclass(frozen=True)
 class Platform:
-    """A participant's laptop as pip sees it (a wheel platform tag) and as LISEZMOI names it."""
+    """A participant's laptop as pip sees it (a wheel platform tag) and as the read-me names it."""
 
     tag: str        # what the trainer names (--platform)
-    system: str     # "windows", "macos" or "linux": which install instructions LISEZMOI gives
-    name: str       # in French, for the participant
+    system: str     # "windows", "macos" or "linux": which install instructions the read-me gives
+    name: str       # an English message, for the participant (shown through _())
     markers: tuple  # environment markers of that system, to find its own dependencies (colorama...)
     tags: tuple = ()  # every tag pip may take for it (pip expands macOS tags itself, not manylinux_2_x)
 
@@ -70,13 +73,13 @@ def _markers(sys_platform: str, system: str, os_name: str, machine: str) -> tupl
 # The oldest system each wheel set installs on is set by the pins: scipy's macOS wheels need
 # macOS 12, argon2-cffi-bindings' Linux wheels glibc 2.26 (tests/course/test_bundle.py asks PyPI).
 PLATFORMS = {p.tag: p for p in [
-    Platform("win_amd64", "windows", "Windows 64 bits", _markers("win32", "Windows", "nt", "AMD64")),
-    Platform("macosx_12_0_arm64", "macos", "macOS 12 ou plus récent, puce Apple (M1, M2…)",
+    Platform("win_amd64", "windows", N_("Windows 64-bit"), _markers("win32", "Windows", "nt", "AMD64")),
+    Platform("macosx_12_0_arm64", "macos", N_("macOS 12 or later, Apple chip (M1, M2…)"),
              _markers("darwin", "Darwin", "posix", "arm64")),
-    Platform("macosx_12_0_x86_64", "macos", "macOS 12 ou plus récent, processeur Intel",
+    Platform("macosx_12_0_x86_64", "macos", N_("macOS 12 or later, Intel processor"),
              _markers("darwin", "Darwin", "posix", "x86_64")),
-    Platform("manylinux_2_28_x86_64", "linux", "Linux 64 bits (glibc 2.28 ou plus récente : Ubuntu 20.04, "
-             "Debian 10 et suivantes)", _markers("linux", "Linux", "posix", "x86_64"),
+    Platform("manylinux_2_28_x86_64", "linux", N_("Linux 64-bit (glibc 2.28 or later: Ubuntu 20.04, "
+             "Debian 10 and later)"), _markers("linux", "Linux", "posix", "x86_64"),
              tuple(f"manylinux_2_{m}_x86_64" for m in range(28, 16, -1)) + ("manylinux2014_x86_64",)),
 ]}
 
@@ -101,20 +104,20 @@ def bundle_arguments(p: argparse.ArgumentParser) -> None:
     from ..countries import country_help
 
     p.add_argument("--country", required=True, help=country_help())
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help="archive à écrire")
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.zip", help=_("archive to write"))
     p.add_argument("--wheels", action="store_true",
-                   help="ajouter les wheels des dépendances (installation sans réseau ; demande l'accès à PyPI ici)")
+                   help=_("add the wheels of the dependencies (install without network; needs access to PyPI "
+                          "here)"))
+    platforms = ", ".join(f"{tag} ({_(platform.name)})" for tag, platform in PLATFORMS.items())
     p.add_argument("--platform", choices=sorted(PLATFORMS), metavar="TAG",
-                   help="système des portables des participants, pour les wheels : "
-                        + " ; ".join(f"{t} ({p.name})" for t, p in PLATFORMS.items())
-                        + " (défaut : celui de cette machine)")
+                   help=_("system of the participants' laptops, for the wheels: {platforms} (default: this "
+                          "machine's)").format(platforms=platforms))
     p.add_argument("--python-version", choices=PYTHON_VERSIONS, metavar="X.Y",
-                   help="version de Python des participants : " + ", ".join(PYTHON_VERSIONS)
-                        + " (défaut : celle de cette machine, "
-                        + f"{sys.version_info.major}.{sys.version_info.minor})")
+                   help=_("Python version of the participants: {versions} (default: this machine's, {here})").format(
+                       versions=", ".join(PYTHON_VERSIONS), here=f"{sys.version_info.major}.{sys.version_info.minor}"))
     p.add_argument("--lang", choices=LANGUAGES,
-                   help="langue de l'atelier : cahiers, exercices et menus de JupyterLab "
-                        "(défaut : SAHELKIT_LANG, sinon fr)")
+                   help=_("the workshop's language: notebooks, exercises and JupyterLab's menus "
+                          "(default: SAHELKIT_LANG, else fr)"))
     p.add_argument("--repo", type=Path, default=REPO, help=argparse.SUPPRESS)
 
 
@@ -152,7 +155,8 @@ def package_modules(pkg: Path = PACKAGE, notebooks: list[Path] = ()) -> list[str
                     todo += [a.name for a in node.names]
     leaked = sorted(n for n in seen if n in NEVER)
     if leaked:
-        raise BundleError(f"the participant's package would need {', '.join(leaked)}, which must not be shipped")
+        raise BundleError(_("the participant's package would need {modules}, which must not be shipped").format(
+            modules=", ".join(leaked)))
     return sorted(f"{n}.py" for n in seen)
 
 
@@ -210,111 +214,125 @@ def _pyproject(repo: Path, modules: list[str]) -> str:
         f'requires-python = "{project.get("requires-python", ">=3.11")}"\n'
         f"dependencies = [\n{deps}]\n\n"
         '[tool.setuptools.packages.find]\nwhere = ["src"]\n\n'
-        '[tool.setuptools.package-data]\n"sahelkit.lab" = ["*.css"]\n')
+        '[tool.setuptools.package-data]\n"sahelkit" = ["locale/*/LC_MESSAGES/*.po"]\n"sahelkit.lab" = ["*.css"]\n')
 
 
-README = """# Kit d'analyse du renseignement criminel — copie du participant ({country})
+# The participant's read-me, in the workshop's language (read_me): English messages, one per section.
+README_FILES = {"fr": "LISEZMOI.md", "en": "README.md"}
+README_SECTIONS = (
+    N_("""# Criminal intelligence analysis kit — participant's copy ({country})
 
-Toutes les données de ce dossier sont **fictives** (voir `datasets/README.md`).
+All the data in this folder is **fictitious** (see `datasets/README.md`)."""),
+    N_("""## What is in this folder
 
-## Ce qu'il y a dans ce dossier
-
-| dossier | contenu |
+| folder | contents |
 |---|---|
-| `modules/` | les notebooks du cours, dans l'ordre (`01-…`, `02-…`) |
-| `exercises/` | les exercices notés : un dossier par exercice, avec son notebook |
-| `datasets/{country}/` | les données de l'affaire ({country}) |
-| `src/sahelkit/` | le petit programme qui charge les données (`sahelkit.load()`) |
-| `wheels/` | (si présent) tout ce qu'il faut installer, sans Internet |
-
-## Installer (une seule fois)
+| `modules/` | the course notebooks, in order (`01-…`, `02-…`) |
+| `exercises/` | the graded exercises: one folder per exercise, with its notebook |
+| `datasets/{country}/` | the data of the case ({country}) |
+| `src/sahelkit/` | the small program that loads the data (`sahelkit.load()`) |
+| `wheels/` | (if present) everything there is to install, without Internet |"""),
+    N_("""## Install (once only)
 
 {python}
 
-Ouvrez ensuite un terminal **dans ce dossier**, puis :
-{install}
+Then open a terminal **in this folder**, and:
+{install}"""),
+    N_("""## Open JupyterLab (every day)
 
-## Ouvrir JupyterLab (chaque jour)
+In a terminal opened in this folder:
 
-Dans un terminal ouvert dans ce dossier :
-
-    .venv\\Scripts\\activate          (Windows)   ou   source .venv/bin/activate   (Linux, macOS)
+    .venv\\Scripts\\activate          (Windows)   or   source .venv/bin/activate   (Linux, macOS)
     python -m sahelkit.workspace lab
 
-La première fois, la commande demande votre prénom et votre nom : ils nomment vos rendus, ne les
-changez plus ensuite. Elle affiche une adresse ; ouvrez-la dans le navigateur. À gauche, ouvrez
-`modules/` pour le cours, `exercises/` pour les exercices. Les données du pays sont chargées
-automatiquement (`case = sahelkit.load()`). Enregistrez souvent (Ctrl+S). Un notebook resté sans
-rien exécuter pendant une heure est arrêté pour ménager la mémoire du portable : relancez-le avec
-*Run* > *Run All Cells*.
+The first time, the command asks for your first name and last name: they name what you hand in, do not
+change them afterwards. It prints an address; open it in the browser. On the left, open
+`modules/` for the course, `exercises/` for the exercises. The country's data is loaded
+automatically (`case = sahelkit.load()`). Save often (Ctrl+S). A notebook left without
+running anything for an hour is stopped to spare the laptop's memory: run it again with
+*Run* > *Run All Cells*."""),
+    N_("""## Hand in an exercise
 
-## Rendre un exercice
+1. In the exercise's notebook: menu *Kernel* > *Restart Kernel and Run All Cells*, and check
+   that there is no error in red. Save (Ctrl+S).
+2. **Do not rename** the notebook, **do not delete** nor change the test cells
+   (they are put back as they were at grading).
+3. Menu *Nbgrader* > *Assignment List*: next to the exercise, click **Submit**. It appears
+   in *Submitted assignments*, with the time. You may hand in several times: the most
+   recent submission counts.
+4. To give your submissions to the trainer, plug in their USB stick and type, in a terminal opened
+   in this folder (environment activated):
 
-1. Dans le notebook de l'exercice : menu *Kernel* > *Restart Kernel and Run All Cells*, et vérifiez
-   qu'il n'y a pas d'erreur en rouge. Enregistrez (Ctrl+S).
-2. **Ne renommez pas** le notebook, **ne supprimez pas** et ne modifiez pas les cellules de test
-   (elles sont remises d'origine à la correction).
-3. Menu *Nbgrader* > *Assignment List* : à côté de l'exercice, cliquez **Submit**. Il apparaît
-   dans *Submitted assignments*, avec l'heure. Vous pouvez rendre plusieurs fois : c'est le
-   rendu le plus récent qui compte.
-4. Pour remettre vos rendus au formateur, branchez sa clé USB et tapez, dans un terminal ouvert
-   dans ce dossier (environnement activé) :
+       python -m sahelkit.workspace handin --to E:\\        (Windows: the letter of the stick)
+       python -m sahelkit.workspace handin --to /media/CLE  (Linux, macOS: the folder of the stick)
 
-       python -m sahelkit.workspace handin --to E:\\        (Windows : la lettre de la clé)
-       python -m sahelkit.workspace handin --to /media/CLE  (Linux, macOS : le dossier de la clé)
+   This writes on the stick **a single archive in your name** (`firstname.lastname.zip`), with the latest
+   submission of each exercise. Nothing to name or compress by hand.
 
-   Cela écrit sur la clé **une seule archive à votre nom** (`prenom.nom.zip`), avec le dernier
-   rendu de chaque exercice. Rien à nommer ni à compresser à la main.
+The next day, the trainer gives you your feedback (`feedback`): an HTML page with your points per
+part and the message of each test that failed."""),
+)
 
-Le lendemain, le formateur vous remet votre retour (`feedback`) : une page HTML avec vos points par
-partie et le message de chaque test qui a échoué.
-"""
+PYTHON_ANY = N_("""You need Python {versions} (recommended: Python {version}). Check with `python --version`
+(Windows: `py --list`). Otherwise, download it from python.org; on Windows, tick “Add
+python.exe to PATH” during the installation.""")
 
-
-PYTHON_ANY = """Il faut Python {versions} (conseillé : Python {version}). Vérifiez avec `python --version`
-(Windows : `py --list`). Sinon, téléchargez-le sur python.org ; sous Windows, cochez « Add
-python.exe to PATH » pendant l'installation."""
-
-PYTHON_EXACT = """Il faut **Python {version}** (n'importe quel {version}.x), pour {name} : les fichiers du dossier
-`wheels/` sont faits pour cette version et ce système, et pour aucun autre. {where}"""
+PYTHON_EXACT = N_("""You need **Python {version}** (any {version}.x), for {name}: the files of the folder
+`wheels/` are made for this version and this system, and for no other. {where}""")
 
 WHERE = {
-    "windows": "Téléchargez « Windows installer (64-bit) » de Python {version} sur python.org et, pendant "
-               "l'installation, cochez « Add python.exe to PATH ». Vérifiez avec `py -{version} --version`.",
-    "macos": "Téléchargez « macOS 64-bit universal2 installer » de Python {version} sur python.org. "
-             "Vérifiez avec `python{version} --version`.",
-    "linux": "Installez le paquet `python{version}` et `python{version}-venv` de votre distribution "
-             "(Ubuntu 24.04 a Python 3.12). Vérifiez avec `python{version} --version`.",
+    "windows": N_("Download the “Windows installer (64-bit)” of Python {version} from python.org and, during the "
+                  "installation, tick “Add python.exe to PATH”. Check with `py -{version} --version`."),
+    "macos": N_("Download the “macOS 64-bit universal2 installer” of Python {version} from python.org. "
+                "Check with `python{version} --version`."),
+    "linux": N_("Install the package `python{version}` and `python{version}-venv` of your distribution "
+                "(Ubuntu 24.04 has Python 3.12). Check with `python{version} --version`."),
 }
 
 COMMANDS = {
-    "windows": ("Sous Windows", "py -{version} -m venv .venv", ".venv\\Scripts\\activate"),
-    "linux": ("Sous Linux ou macOS", "python{version} -m venv .venv", "source .venv/bin/activate"),
+    "windows": (N_("On Windows"), "py -{version} -m venv .venv", ".venv\\Scripts\\activate"),
+    "linux": (N_("On Linux or macOS"), "python{version} -m venv .venv", "source .venv/bin/activate"),
 }
 
 
 def install_text(version: str, install: str, platform: Platform | None) -> tuple[str, str]:
-    """What LISEZMOI says about Python and the install commands, for one system or for all."""
+    """What the read-me says about Python and the install commands, for one system or for all."""
     if platform:
-        python = PYTHON_EXACT.format(version=version, name=platform.name,
-                                     where=WHERE[platform.system].format(version=version))
+        python = _(PYTHON_EXACT).format(version=version, name=_(platform.name),
+                                        where=_(WHERE[platform.system]).format(version=version))
     else:
-        python = PYTHON_ANY.format(versions=", ".join(PYTHON_VERSIONS[:-1]) + " ou " + PYTHON_VERSIONS[-1],
-                                   version=version)
+        versions = _("{versions} or {last}").format(versions=", ".join(PYTHON_VERSIONS[:-1]),
+                                                    last=PYTHON_VERSIONS[-1])
+        python = _(PYTHON_ANY).format(versions=versions, version=version)
     systems = ["windows"] if platform and platform.system == "windows" else \
         ["linux"] if platform else ["windows", "linux"]
     blocks = []
     for system in systems:
         title, venv, activate = COMMANDS[system]
         lines = [venv.format(version=version), activate, install, "pip install --no-deps --no-build-isolation -e ."]
-        blocks.append(f"\n{title} :\n\n" + "\n".join("    " + line for line in lines) + "\n")
+        blocks.append("\n" + _("{title}:").format(title=_(title)) + "\n\n"
+                      + "\n".join("    " + line for line in lines) + "\n")
     return python, "".join(blocks)
 
 
+def read_me(country: str, python: str, install: str) -> tuple[str, str]:
+    """(file name, text) of the participant's read-me in the workshop's language: LISEZMOI.md in French,
+    README.md in English."""
+    text = "\n\n".join(_(section).format(country=country, python=python, install=install)
+                       for section in README_SECTIONS)
+    return README_FILES[language()], text + "\n"
+
+
 def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REPO,
-                 platform: str | None = None, python_version: str | None = None, lang: str = "fr") -> dict:
-    """Write the zip, in one language (its notebooks, exercises and interface); return what went in
-    (for the summary and tests)."""
+                 platform: str | None = None, python_version: str | None = None, lang: str | None = None) -> dict:
+    """Write the zip, wholly in one language (the workshop's by default): its notebooks, exercises,
+    read-me and interface; return what went in (for the summary and tests)."""
+    with speaking(lang or language()) as lang:
+        return _build_bundle(country, out, wheels, repo, platform, python_version, lang)
+
+
+def _build_bundle(country: str, out: Path, wheels: bool, repo: Path, platform: str | None,
+                  python_version: str | None, lang: str) -> dict:
     from ..countries import resolve_country
     from ..workspace import DICTIONARY, language_folder
     slug = resolve_country(country)
@@ -323,15 +341,17 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         raise BundleError(f"no {lang} notebooks in {notebooks_root}: run `make exercises`")
     target = PLATFORMS.get(platform) if platform else None
     if platform and not target:
-        raise BundleError(f"unknown platform {platform!r}; known: {', '.join(PLATFORMS)}")
+        raise BundleError(_("unknown platform {platform}; known: {known}").format(platform=repr(platform),
+                                                                                 known=", ".join(PLATFORMS)))
     here = f"{sys.version_info.major}.{sys.version_info.minor}"
     version = python_version or here
     if version not in PYTHON_VERSIONS:
-        raise BundleError(f"Python {version} is not supported by the kit ({', '.join(PYTHON_VERSIONS)}): "
-                          "give --python-version")
+        raise BundleError(_("Python {version} is not supported by the kit ({versions}): give --python-version")
+                          .format(version=version, versions=", ".join(PYTHON_VERSIONS)))
     data = repo / "datasets" / slug
     if not data.is_dir():
-        raise BundleError(f"no data for {slug} in {repo / 'datasets'}: run `sahelkit generate --country {slug}`")
+        raise BundleError(_("no data for {country} in {folder}: run {command}").format(
+            country=slug, folder=repo / "datasets", command=f"`sahelkit generate --country {slug}`"))
     notebooks = sorted((notebooks_root / "modules").glob("*.ipynb")) + \
         sorted((notebooks_root / "exercises").rglob("*.ipynb"))
     pkg_files = package_modules(repo / "src" / "sahelkit", notebooks)
@@ -364,6 +384,9 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         files[f"datasets/profiles/{slug}.yaml"] = profile.read_bytes()
     for name in pkg_files:
         files[f"src/sahelkit/{name}"] = (repo / "src" / "sahelkit" / name).read_bytes()
+    if "i18n.py" in pkg_files:  # the messages' translations, read by sahelkit.i18n
+        add_tree(repo / "src" / "sahelkit" / LOCALE_DIR.name, f"src/sahelkit/{LOCALE_DIR.name}",
+                 exclude=lambda rel: rel.suffix != ".po")
     # The participant's Jupyter (sahelkit.lab: Validate in French, short errors) and the settings that
     # switch it on (jupyter-config/), which the workspace writes into its own configuration folder.
     add_tree(repo / "src" / "sahelkit" / "lab", "src/sahelkit/lab")
@@ -378,12 +401,13 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
     install = ("pip install --no-index --find-links wheels -r requirements.lock setuptools wheel" if wheels
                else "pip install -r requirements.lock setuptools wheel")
     python, commands = install_text(version, install, target if wheels else None)
-    files["LISEZMOI.md"] = README.format(country=slug, python=python, install=commands).encode()
+    name, text = read_me(slug, python, commands)
+    files[name] = text.encode()
 
     problems = [f"{name}: {m}" for name, content in files.items() if name.endswith((".ipynb", ".py", ".md"))
                 for m in LEAK_MARKERS if m.encode() in content]
     if problems:
-        raise BundleError("answers would leak into the bundle:\n" + "\n".join(problems))
+        raise BundleError(_("answers would leak into the bundle:") + "\n" + "\n".join(problems))
     warnings = [name for name, content in files.items() if name.endswith(".ipynb") and b"load_truth" in content]
 
     wheel_files: list[Path] = []
@@ -396,7 +420,8 @@ def build_bundle(country: str, out: Path, wheels: bool = False, repo: Path = REP
         cmd = [sys.executable, "-m", "pip", "download", *wanted, "-d", str(tmp / "wheels"), "-r", str(req), *extra]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
-            raise BundleError("pip download failed (network to PyPI needed for --wheels):\n" + proc.stderr[-2000:])
+            raise BundleError(_("pip download failed (network to PyPI needed for --wheels):") + "\n"
+                              + proc.stderr[-2000:])
         wheel_files = sorted((tmp / "wheels").iterdir())
 
     out = Path(out)
@@ -420,15 +445,22 @@ def run_bundle(args: argparse.Namespace) -> int:
         info = build_bundle(args.country, args.out, args.wheels, Path(args.repo), args.platform, args.python_version,
                             args.lang or language())
     except (BundleError, UnknownCountryError, LanguageError) as exc:
-        print(f"sahelkit bundle : {exc}", file=sys.stderr)
+        print(_("sahelkit bundle: {error}").format(error=exc), file=sys.stderr)
         return 2
-    print(f"{args.out} : {len(info['files'])} fichiers"
-          + (f" + {len(info['wheels'])} wheels" if info["wheels"] else "")
-          + f" ({Path(args.out).stat().st_size / 1e6:.1f} Mo) pour {info['country']}"
-          + (f", Python {info['python']} sur {PLATFORMS[info['platform']].name}" if info["platform"] else ""))
+    size = Path(args.out).stat().st_size / 1e6
+    if info["wheels"]:
+        what = _("{out}: {files} files + {wheels} wheels ({size:.1f} MB) for {country}")
+    else:
+        what = _("{out}: {files} files ({size:.1f} MB) for {country}")
+    what = what.format(out=args.out, files=len(info["files"]), wheels=len(info["wheels"]), size=size,
+                       country=info["country"])
+    if info["platform"]:
+        what += _(", Python {version} on {system}").format(version=info["python"],
+                                                          system=_(PLATFORMS[info["platform"]].name))
+    print(what)
     for name in info["needs_truth"]:
-        print(f"attention : {name} appelle load_truth(), qui ne marchera pas chez le participant "
-              "(la vérité terrain n'est pas dans l'archive)", file=sys.stderr)
+        print(_("warning: {notebook} calls load_truth(), which will not work on the participant's laptop "
+                "(the ground truth is not in the archive)").format(notebook=name), file=sys.stderr)
     return 0
 
 

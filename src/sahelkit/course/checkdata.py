@@ -1,7 +1,7 @@
 """Validate a case folder against the schema before anyone builds a workshop on it.
 
 A coordinator edits these CSV files in a spreadsheet, so the report speaks of what a spreadsheet
-shows: one line per problem, in French, naming the file, the rows (as the spreadsheet numbers
+shows: one line per problem, in the workshop's language, naming the file, the rows (as the spreadsheet numbers
 them: the header is line 1), the column, what is wrong and what to do. A problem found on many
 rows is one line giving how many rows and the first few row numbers, e.g.
 
@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..countries import UnknownCountryError, available, resolve_country
 from ..generator.numbering import luhn_digit
+from ..i18n import _
 from ..paths import CASE_PROFILE
 from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TRUTH_TABLES, Column, Table
 from ..validation import (
@@ -42,6 +43,7 @@ from ..validation import (
 __all__ = ["Problem", "check_dataset", "rows_at_fault"]  # Problem and rows_at_fault live in ..validation
 
 SEPARATORS = (";", "\t", "|")  # what a spreadsheet may use instead of the comma
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 
 
 # --------------------------------------------------------------------------- reading
@@ -50,8 +52,8 @@ def _decode(rel: str, data: bytes, problems: list[Problem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = data[:e.start].count(b"\n") + 1
-        problems.append(Problem(rel, f"pas en UTF-8 (octet 0x{data[e.start]:02x} à la position {e.start}) ; "
-                                     "enregistrez le fichier en « CSV UTF-8 »", rows=(line,)))
+        problems.append(Problem(rel, _("not in UTF-8 (byte 0x{byte:02x} at position {position}); save the file as "
+                                       "“CSV UTF-8”").format(byte=data[e.start], position=e.start), rows=(line,)))
         return None
     return text.removeprefix("\ufeff")  # the byte-order mark Excel's "CSV UTF-8" writes; pandas skips it too
 
@@ -67,17 +69,17 @@ def _header(rel: str, table: Table, header: list[str], problems: list[Problem]) 
     expected = [c.name for c in table.columns]
     sep = _separator(header, expected)
     if sep and len(header) < len(expected):
-        shown = "tabulation" if sep == "\t" else sep
-        problems.append(Problem(rel, f"séparateur « {shown} » : le fichier doit être séparé par des virgules "
-                                     "(enregistrez-le en « CSV UTF-8 (délimité par des virgules) »)", rows=(HEADER,)))
+        shown = _("tab") if sep == "\t" else sep
+        problems.append(Problem(rel, _("separator “{separator}”: the file must be separated by commas (save it as "
+                                       "“CSV UTF-8 (Comma delimited)”)").format(separator=shown), rows=(HEADER,)))
         return False
     for c in expected:
         if c not in header:
-            problems.append(Problem(rel, "colonne manquante", column=c, rows=(HEADER,)))
+            problems.append(Problem(rel, _("missing column"), column=c, rows=(HEADER,)))
     for c in header:
         if c not in expected:
-            problems.append(Problem(rel, f"colonne inconnue (colonnes attendues : {', '.join(expected)})",
-                                    column=c, rows=(HEADER,)))
+            problems.append(Problem(rel, _("unknown column (expected columns: {columns})").format(
+                columns=", ".join(expected)), column=c, rows=(HEADER,)))
     return all(c in header for c in expected)
 
 
@@ -85,14 +87,14 @@ def _read(folder: Path, table: Table, rel: str, problems: list[Problem]) -> pd.D
     """A CSV as text, one row per record with its spreadsheet number in `_row`; None if unusable."""
     path = folder / rel
     if not path.exists():
-        problems.append(Problem(rel, "fichier manquant"))
+        problems.append(Problem(rel, _("missing file")))
         return None
     text = _decode(rel, path.read_bytes(), problems)
     rows = None if text is None else parse_rows(rel, text, problems)
     if rows is None:
         return None
     if not rows:
-        problems.append(Problem(rel, "fichier vide, une ligne d'en-tête est attendue", rows=(HEADER,)))
+        problems.append(Problem(rel, _("empty file, a header line is expected"), rows=(HEADER,)))
         return None
     header = rows[0]
     if not _header(rel, table, header, problems):
@@ -107,44 +109,49 @@ def _check_column(rel: str, c: Column, df: pd.DataFrame, problems: list[Problem]
         _check_imei(rel, c.name, df, problems)
 
 
-IMEI_ZEROS_LOST = (f"IMEI de moins de {IMEI_DIGITS} chiffres : les zéros de tête ont été perdus (colonne lue comme un "
-                   "nombre par un tableur) ; reprenez les valeurs d'origine dans une colonne au format texte")
-IMEI_LENGTH = f"un IMEI a {IMEI_DIGITS} chiffres"
+# What can be wrong with an IMEI (English messages, shown through _() with the number of digits).
+IMEI_ZEROS_LOST = N_("IMEI of fewer than {digits} digits: the leading zeros were lost (column read as a number by a "
+                     "spreadsheet); take the original values again, into a column in text format")
+IMEI_LENGTH = N_("an IMEI has {digits} digits")
+IMEI_SCIENTIFIC = N_("IMEI written in scientific notation by a spreadsheet, its digits are lost: take the original "
+                     "values again, into a column in text format")
+IMEI_NOT_DIGITS = N_("an IMEI is written with {digits} digits, no other character")
+IMEI_LUHN = N_("wrong check digit (Luhn): IMEI miscopied")
 
 
 def _imei_problem(v: str) -> str | None:
-    """What is wrong with one IMEI, if anything. A spreadsheet that read the column as a number drops
-    the leading zeros (our TACs start with 00) or writes it in scientific notation: say so."""
+    """What is wrong with one IMEI (one of the IMEI_ messages), if anything. A spreadsheet that read the
+    column as a number drops the leading zeros (our TACs start with 00) or writes it in scientific notation."""
     if v == "":
         return None
     if re.fullmatch(r"\d([.,]\d+)?[eE]\+?\d+", v):
-        return ("IMEI écrit en notation scientifique par un tableur, ses chiffres sont perdus : reprenez les valeurs "
-                "d'origine dans une colonne au format texte")
+        return IMEI_SCIENTIFIC
     if not re.fullmatch(r"[0-9]+", v):
-        return f"un IMEI s'écrit avec {IMEI_DIGITS} chiffres, sans autre caractère"
+        return IMEI_NOT_DIGITS
     if len(v) < IMEI_DIGITS and luhn_digit(v.zfill(IMEI_DIGITS)[:-1]) == v[-1]:
         return IMEI_ZEROS_LOST
     if len(v) != IMEI_DIGITS:
         return IMEI_LENGTH
     if luhn_digit(v[:-1]) != v[-1]:
-        return "chiffre de contrôle (Luhn) faux : IMEI mal recopié"
+        return IMEI_LUHN
     return None
 
 
 def _check_imei(rel: str, col: str, df: pd.DataFrame, problems: list[Problem]) -> None:
     verdicts = {v: _imei_problem(v) for v in df[col].unique()}
     kinds = df[col].map(verdicts)
-    for what in sorted({w for w in verdicts.values() if w}):
+    for what in sorted({w for w in verdicts.values() if w}, key=lambda w: _(w)):
         counted = what in (IMEI_ZEROS_LOST, IMEI_LENGTH)
-        flag(problems, rel, df, kinds == what, col, what, show=lambda v, c=counted: f"{v} ({len(v)} chiffres)"
-              if c else v)
+        flag(problems, rel, df, kinds == what, col, _(what).format(digits=IMEI_DIGITS),
+             show=lambda v, c=counted: _("{value} ({n} digits)").format(value=v, n=len(v)) if c else v)
 
 
 def _check_key(rel: str, key: str, df: pd.DataFrame, problems: list[Problem]) -> None:
     s = df[key]
     dup = s.duplicated(keep="first") & (s != "")
     first = df.drop_duplicates(key).set_index(key)["_row"]
-    flag(problems, rel, df, dup, key, "identifiant en double", show=lambda v: f"{v} (déjà ligne {first.get(v, '?')})")
+    flag(problems, rel, df, dup, key, _("duplicate id"),
+         show=lambda v: _("{value} (already line {line})").format(value=v, line=first.get(v, "?")))
 
 
 def _values(df: pd.DataFrame | None, col: str) -> set[str]:
@@ -154,16 +161,16 @@ def _values(df: pd.DataFrame | None, col: str) -> set[str]:
 def _check_ref(rel: str, c: Column, df: pd.DataFrame, frames: dict[str, pd.DataFrame | None],
                problems: list[Problem]) -> None:
     targets = [t.split(".") for t in c.ref.split("|")]
-    if any(frames.get(t) is None for t, _ in targets):
+    if any(frames.get(t) is None for t, _col in targets):
         return  # the target file itself was reported
     known = set().union(*(_values(frames[t], col) for t, col in targets))
     s = df[c.name]
     if c.multi:
         missing = s.str.split(";").map(lambda xs: [x for x in xs if x and x not in known])
         rows = df.assign(**{c.name: missing.map(";".join)})
-        flag(problems, rel, rows, missing.map(bool), c.name, f"absent de {c.ref}")
+        flag(problems, rel, rows, missing.map(bool), c.name, _("not in {reference}").format(reference=c.ref))
     else:
-        flag(problems, rel, df, (s != "") & ~s.isin(known), c.name, f"absent de {c.ref}")
+        flag(problems, rel, df, (s != "") & ~s.isin(known), c.name, _("not in {reference}").format(reference=c.ref))
 
 
 # --------------------------------------------------------------------------- towns of the profile
@@ -176,8 +183,9 @@ def _case_profile(folder: Path, problems: list[Problem]) -> tuple[str, dict] | N
         try:
             slug = resolve_country(folder.name)
         except UnknownCountryError:
-            problems.append(Problem("profile.yaml", "profil du cas introuvable : ni profile.yaml dans le dossier, ni "
-                                    f"un dossier nommé d'après un pays ({available()}) ; noms de villes non vérifiés"))
+            problems.append(Problem("profile.yaml", _("profile of the case not found: neither profile.yaml in the "
+                                                      "folder, nor a folder named after a country ({countries}); town "
+                                                      "names not checked").format(countries=available())))
             return None
         beside = folder.parent / "profiles" / f"{slug}.yaml"  # the loader's rule for $SAHELKIT_DATA
         path = beside if beside.exists() else profile_path(slug)
@@ -205,13 +213,13 @@ def _extra_rules(frames: dict[str, pd.DataFrame | None], problems: list[Problem]
     ph = frames.get("phones")
     if ph is not None:
         flag(problems, "phones.csv", ph, ~ph.msisdn.str.fullmatch(MSISDN.pattern), "msisdn",
-              f"n'est pas {E164_EXPECTED}")
+             _("is not {expected}").format(expected=_(E164_EXPECTED)))
     src = frames.get("sources")
     if src is not None:
         nums = src[["reports_total", "reports_confirmed", "reports_false"]].apply(pd.to_numeric, errors="coerce")
         bad = (nums.reports_confirmed + nums.reports_false) > nums.reports_total
         flag(problems, "sources.csv", src, bad, "reports_total",
-              "inférieur à reports_confirmed + reports_false")
+             _("less than {columns}").format(columns="reports_confirmed + reports_false"))
     _verified_rules(frames, problems)
 
 
@@ -225,26 +233,27 @@ def _verified_rules(frames: dict[str, pd.DataFrame | None], problems: list[Probl
                   if name.startswith("extracts/") and df is not None}
     bad = pd.Series([svc in in_extract and rid not in in_extract[svc] for svc, rid in zip(ver.service, ver.record_id)],
                     index=ver.index, dtype=bool)
-    flag(problems, rel, ver, bad, "record_id", "n'est pas un enregistrement de l'extrait de son service")
+    flag(problems, rel, ver, bad, "record_id", _("is not a record of the extract of its service"))
     truth = frames.get("truth/records")
     if truth is None:
         return
     person = dict(zip(truth.record_id, truth.person_id))
     wrong = pd.Series([rid in person and person[rid] != pid for rid, pid in zip(ver.record_id, ver.person_id)],
                       index=ver.index, dtype=bool)
-    flag(problems, rel, ver, wrong, "person_id", "n'est pas la personne que truth/records.csv donne pour cet "
-          "enregistrement")
+    flag(problems, rel, ver, wrong, "person_id", _("is not the person that {truth} gives for this record").format(
+        truth="truth/records.csv"))
     listed, verified_people = set(ver.record_id), set(ver.person_id)
     left_out = truth[truth.person_id.isin(verified_people) & ~truth.record_id.isin(listed)]
     flag(problems, "truth/records.csv", left_out, pd.Series(True, index=left_out.index), "record_id",
-          f"enregistrement d'une personne vérifiée, absent de {rel}")
+         _("record of a verified person, not in {file}").format(file=rel))
 
 
 def check_dataset(folder: str | Path) -> list[Problem]:
-    """Every problem of a case folder; empty when the folder is sound. `str(problem)` is its French line."""
+    """Every problem of a case folder; empty when the folder is sound. `str(problem)` is its line, in the
+    workshop's language."""
     folder = Path(folder)
     if not folder.is_dir():
-        return [Problem(str(folder), "n'est pas un dossier")]
+        return [Problem(str(folder), _("is not a folder"))]
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame | None] = {}
     tables = {t.name: t for t in list(TABLES) + (list(TRUTH_TABLES) if (folder / "truth").is_dir() else [])}

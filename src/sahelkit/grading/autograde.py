@@ -31,6 +31,7 @@ from traitlets import Bool, Integer
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from ..i18n import _, ngettext
 from ..paths import PACKAGE
 
 # What the observer saw in the notebook that is being graded (one per worker process).
@@ -59,7 +60,8 @@ class RecordOutputs(Preprocessor):
                 elif out.output_type == "error" and out.ename == "CellTimeoutError":
                     OBSERVED.setdefault("timeout", []).append(gid)
             if lines > self.max_lines:
-                OBSERVED.setdefault("long-output", []).append(f"{gid} ({lines} lignes)")
+                OBSERVED.setdefault("long-output", []).append(
+                    ngettext("{cell} ({n} line)", "{cell} ({n} lines)", lines).format(cell=gid, n=lines))
         return nb, resources
 
 
@@ -205,13 +207,14 @@ def register(course: Path, assignment: str, digest: str, known_digest: str | Non
         cfg = load_config(course, template)
         res = _api(cfg).generate_assignment(assignment, force=True, create=True)
         if not res["success"]:
-            raise RuntimeError(f"generate_assignment {assignment} ({lang} template) failed:\n"
-                               f"{res.get('error') or res.get('log')}")
+            raise RuntimeError(_("nbgrader generate_assignment {assignment} (template) failed:").format(
+                assignment=assignment) + f" ({lang})\n" + (res.get("error") or res.get("log") or ""))
     cfg = load_config(course)
     cfg.CourseDirectory.release_directory = os.path.join("grading", "release")
     res = _api(cfg).generate_assignment(assignment, force=True, create=True)
     if not res["success"]:
-        raise RuntimeError(f"generate_assignment {assignment} failed:\n{res.get('error') or res.get('log')}")
+        raise RuntimeError(_("nbgrader generate_assignment {assignment} failed:").format(assignment=assignment)
+                           + "\n" + (res.get("error") or res.get("log") or ""))
     return templates
 
 
@@ -238,7 +241,7 @@ def inspect_cells(submitted: Path, template_db: Path, assignment: str) -> list[t
         present = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
         deleted = [name for name in test_cells if name not in present]
         if deleted:
-            issues.append(("test-deleted", "cellule(s) remise(s) : " + ", ".join(deleted)))
+            issues.append(("test-deleted", _("cell(s) put back: {cells}").format(cells=", ".join(deleted))))
         modified = []
         for gid, cell in present.items():
             meta = cell.metadata.get("nbgrader", {})
@@ -248,7 +251,8 @@ def inspect_cells(submitted: Path, template_db: Path, assignment: str) -> list[t
                 if utils.compute_checksum(cell) != meta["checksum"]:
                     modified.append(gid)
         if modified:
-            issues.append(("test-modified", "cellule(s) remplacée(s) par l'originale : " + ", ".join(sorted(modified))))
+            issues.append(("test-modified", _("cell(s) replaced by the original: {cells}").format(
+                cells=", ".join(sorted(modified)))))
     return issues
 
 
@@ -288,7 +292,7 @@ def grade_one(job: dict) -> dict:
     try:
         issues += inspect_cells(work / "submitted" / pid / assignment, template / "gradebook.db", assignment)
     except Exception as exc:  # a notebook nbformat cannot read is reported by autograde below
-        issues.append(("error", f"lecture impossible : {exc}"))
+        issues.append(("error", _("cannot be read: {error}").format(error=exc)))
 
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import Execute
@@ -314,28 +318,28 @@ def grade_one(job: dict) -> dict:
     success = bool(res["success"]) and (work / "autograded" / pid / assignment).is_dir()
     if not success:
         if "Kernel died" in log or "DeadKernelError" in log:
-            issues.append(("kernel-died", "le noyau Python s'est arrêté pendant l'exécution"))
+            issues.append(("kernel-died", _("the Python kernel stopped while running")))
         elif "unresponsive" in log:
-            issues.append(("timeout", "le noyau ne répondait plus, même après interruption"))
+            issues.append(("timeout", _("the kernel no longer answered, even after an interrupt")))
         else:
             last = [ln for ln in log.splitlines() if ln.strip() and "INFO" not in ln][-3:]
             issues.append(("error", " / ".join(last)[-400:]))
     for code in ("timeout", "stderr", "long-output"):
         if OBSERVED.get(code):
-            detail = {"timeout": "cellule(s) interrompue(s) : ", "stderr": "dans : ",
-                      "long-output": "dans : "}[code]
-            issues.append((code, detail + ", ".join(dict.fromkeys(OBSERVED[code]))))
+            detail = _("cell(s) interrupted: {cells}") if code == "timeout" else _("in: {cells}")
+            issues.append((code, detail.format(cells=", ".join(dict.fromkeys(OBSERVED[code])))))
     if truthguard.FLAGGED.get("cells"):
         parts = truthguard.FLAGGED.get("parts", [])
-        issues.append(("truth-access", "; ".join(truthguard.FLAGGED["cells"])
-                       + (" — parties sans points : " + ", ".join(parts) if parts else "")))
+        cells = "; ".join(truthguard.FLAGGED["cells"])
+        issues.append(("truth-access", _("{cells} — parts without points: {parts}").format(
+            cells=cells, parts=", ".join(parts)) if parts else cells))
     feedback_ok = False
     if success:
         with _quiet(work / "stderr.log"):
             fb = _api(load_config(course, work)).generate_feedback(assignment, pid, force=True)
         feedback_ok = bool(fb["success"])
         if not feedback_ok:
-            issues.append(("error", "retour (feedback) non généré : " + (fb.get("error") or "")[-300:]))
+            issues.append(("error", _("feedback not generated: {error}").format(error=(fb.get("error") or "")[-300:])))
     return {"participant": pid, "assignment": assignment, "work": str(work), "success": success,
             "feedback": feedback_ok, "issues": issues, "seconds": time.monotonic() - started,
             "grades": read_grades(url, assignment, pid)}
@@ -473,7 +477,7 @@ def export_csv(gb, dest: Path) -> None:
 
 def work_dir_cleanup(result: dict) -> None:
     """Working copies are kept only for submissions that went wrong (to look at), else removed."""
-    if not any(code in ("error", "kernel-died") for code, _ in result["issues"]):
+    if not any(code in ("error", "kernel-died") for code, _detail in result["issues"]):
         shutil.rmtree(result["work"], ignore_errors=True)
 
 

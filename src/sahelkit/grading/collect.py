@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..i18n import _
 from ..workspace import normalise_id  # the one rule, shared with the participant's hand-in
 
 JUNK = {"__MACOSX", ".ipynb_checkpoints", "__pycache__", ".DS_Store", "Thumbs.db"}
@@ -79,7 +80,7 @@ def read_people(path: Path) -> dict[str, Participant]:
     """Everyone on the roster CSV, participants and trainers (the `role` column), keyed by normalised id."""
     path = Path(path)
     if not path.is_file():
-        raise UsageError(f"{path} : liste des participants introuvable")
+        raise UsageError(_("{path}: list of the participants not found").format(path=path))
     text = path.read_text(encoding="utf-8-sig")
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
@@ -87,7 +88,7 @@ def read_people(path: Path) -> dict[str, Participant]:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text), dialect))
     if not rows:
-        raise UsageError(f"{path} : la liste des participants est vide")
+        raise UsageError(_("{path}: the list of the participants is empty").format(path=path))
     header = [normalise_id(h).replace(".", "_") for h in rows[0]]
     where: dict[str, int] = {}
     for key, names in ROSTER_COLUMNS.items():
@@ -96,8 +97,9 @@ def read_people(path: Path) -> dict[str, Participant]:
                 where[key] = i
                 break
     if "id" not in where:
-        raise UsageError(f"{path}, ligne 1 : aucune colonne d'identifiant de participant (attendu l'une de : "
-                         f"{', '.join(ROSTER_COLUMNS['id'])} ; trouvé : {', '.join(rows[0])})")
+        raise UsageError(_("{path}, line 1: no column of participant ids (expected one of: {expected}; found: "
+                           "{found})").format(path=path, expected=", ".join(ROSTER_COLUMNS["id"]),
+                                              found=", ".join(rows[0])))
     roster: dict[str, Participant] = {}
     for lineno, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
@@ -105,14 +107,14 @@ def read_people(path: Path) -> dict[str, Participant]:
         values = {k: (row[i].strip() if i < len(row) else "") for k, i in where.items()}
         pid = normalise_id(values["id"])
         if not pid:
-            raise UsageError(f"{path}, ligne {lineno} : identifiant de participant vide")
+            raise UsageError(_("{path}, line {line}: empty participant id").format(path=path, line=lineno))
         if pid in roster:
-            raise UsageError(f"{path}, ligne {lineno} : l'identifiant {values['id']!r} figure déjà à la ligne "
-                             f"{roster[pid]._row}")  # type: ignore[attr-defined]
+            raise UsageError(_("{path}, line {line}: the id {id} is already on line {first}").format(
+                path=path, line=lineno, id=repr(values["id"]), first=roster[pid]._row))  # type: ignore[attr-defined]
         role = ROLES.get(normalise_id(values.get("role", "")) or PARTICIPANT_ROLE)
         if role is None:
-            raise UsageError(f"{path}, ligne {lineno} : rôle {values['role']!r} inconnu (attendu : participant ou "
-                             "formateur, ou rien pour un participant)")
+            raise UsageError(_("{path}, line {line}: unknown role {role} (expected: participant or trainer, or "
+                               "nothing for a participant)").format(path=path, line=lineno, role=repr(values["role"])))
         p = Participant(pid, values.get("first_name", ""), values.get("last_name", ""),
                         values.get("service", ""), values.get("email", ""), role)
         p._row = lineno  # type: ignore[attr-defined]
@@ -256,7 +258,7 @@ def _walk_zip(path: Path, base: Path, participant: str, hint: list[str], out: li
             infos = [i for i in zf.infolist() if not i.is_dir()]
             if sum(i.file_size for i in infos) > MAX_ZIP_BYTES:
                 out.append(Candidate(participant, origin, b"", path.stat().st_mtime, hint, path.stem,
-                                     error="archive trop volumineuse"))
+                                     error=_("archive too large")))
                 return
             for info in infos:
                 parts = Path(info.filename.replace("\\", "/")).parts
@@ -272,7 +274,7 @@ def _walk_zip(path: Path, base: Path, participant: str, hint: list[str], out: li
                     extras.append((participant, inner, parts[-1], data))
     except (zipfile.BadZipFile, OSError) as exc:
         out.append(Candidate(participant, origin, b"", path.stat().st_mtime, hint, path.stem,
-                             error=f"archive zip illisible ({exc})"))
+                             error=_("unreadable zip archive ({error})").format(error=exc)))
 
 
 def find_candidates(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_ids: set[str]
@@ -308,11 +310,11 @@ def _parse(c: Candidate) -> None:
     try:
         nb = json.loads(c.data.decode("utf-8-sig"))
         if not isinstance(nb, dict) or "cells" not in nb:
-            raise ValueError("pas de cellules")
+            raise ValueError(_("no cells"))
         nbformat.reads(c.data.decode("utf-8-sig"), as_version=4)
         c.notebook = nb
     except (ValueError, UnicodeDecodeError, Exception) as exc:  # nbformat raises its own types
-        c.error = f"notebook illisible ({type(exc).__name__}: {str(exc)[:120]})"
+        c.error = _("unreadable notebook ({error})").format(error=f"{type(exc).__name__}: {str(exc)[:120]}")
 
 
 def _attribute(c: Candidate, assignments: dict[str, AssignmentInfo]) -> str | None:
@@ -342,7 +344,7 @@ def collect(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_i
     """Group the notebooks found under `root` into one submission per participant and assignment."""
     root = Path(root)
     if not root.is_dir():
-        raise UsageError(f"{root} : dossier des rendus introuvable")
+        raise UsageError(_("{folder}: submissions folder not found").format(folder=root))
     cands, extras = find_candidates(root, assignments, all_assignment_ids)
     aliases = roster_aliases(roster) if roster else {}
     subs: dict[tuple[str, str], Submission] = {}
@@ -350,16 +352,16 @@ def collect(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_i
     for c in cands:
         c.participant = aliases.get(c.participant, c.participant)
         if not c.participant:
-            unattributed.append((c.origin, "impossible de savoir de quel participant il s'agit"))
+            unattributed.append((c.origin, _("no way to tell which participant it belongs to")))
             continue
         _parse(c)
         c.assignment = _attribute(c, assignments)
         if c.assignment is None:
             if c.notebook is not None and not ({cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
                                                for cell in c.notebook.get("cells", [])} - {None}):
-                unattributed.append((c.origin, "notebook sans cellule notée, ni nom d'exercice"))
+                unattributed.append((c.origin, _("notebook with no graded cell and no exercise name")))
             elif c.notebook is None:
-                unattributed.append((c.origin, c.error or "fichier illisible"))
+                unattributed.append((c.origin, c.error or _("unreadable file")))
             # a notebook of another assignment: not asked for in this run, silently skipped
             continue
         info = assignments[c.assignment]
@@ -371,8 +373,9 @@ def collect(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_i
             if c.notebook is not None and not c.error and not c.flat:
                 c._renamed = True  # type: ignore[attr-defined]
         if target is None:
-            unattributed.append((c.origin, f"nom de notebook inattendu pour {c.assignment} "
-                                           f"(attendu : {', '.join(n + '.ipynb' for n in info.notebooks)})"))
+            unattributed.append((c.origin, _("unexpected notebook name for {assignment} (expected: {expected})")
+                                 .format(assignment=c.assignment,
+                                         expected=", ".join(n + ".ipynb" for n in info.notebooks))))
             continue
         previous = sub.files.get(target)
         if previous is None:
@@ -386,14 +389,15 @@ def collect(root: Path, assignments: dict[str, AssignmentInfo], all_assignment_i
         sub.timestamp = max(c.mtime for c in sub.files.values())
         for name, c in sorted(sub.files.items()):
             if c.notebook is None:
-                sub.issues.append(("invalid", f"{c.origin} : {c.error}"))
+                sub.issues.append(("invalid", _("{origin}: {error}").format(origin=c.origin, error=c.error)))
             elif getattr(c, "_renamed", False):
-                sub.issues.append(("renamed", f"{c.origin} corrigé sous le nom {name}.ipynb"))
+                sub.issues.append(("renamed", _("{origin} graded under the name {name}").format(
+                    origin=c.origin, name=f"{name}.ipynb")))
         if sub.ignored:
             chosen = ", ".join(f"{c.origin} ({_fmt(c.mtime)})" for c in sub.files.values())
             older = ", ".join(f"{c.origin} ({_fmt(c.mtime)})" for c in sub.ignored)
-            sub.issues.append(("duplicate", f"{len(sub.ignored) + len(sub.files)} rendus : le plus récent compte, "
-                                            f"{chosen} ; ignoré : {older}"))
+            sub.issues.append(("duplicate", _("{n} submissions: the most recent counts, {chosen}; ignored: {older}")
+                               .format(n=len(sub.ignored) + len(sub.files), chosen=chosen, older=older)))
         hint_parts = {normalise_id(sub.assignment)}
         for pid, parts, name, data in extras:
             if pid == sub.participant and (hint_parts & set(parts) or len(assignments) == 1):

@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
 from pathlib import Path
 
+from ..i18n import _, ngettext
 from .statuses import STATUSES, label, needs_attention
 
 # nbgrader, nbformat and the grading modules are imported inside run_grade, so that building
@@ -34,25 +35,25 @@ def grade_arguments(p: argparse.ArgumentParser) -> None:
 
 def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
-                   help="exercice(s) à corriger, p. ex. 01-intelligence-cycle")
-    p.add_argument("--all", action="store_true", help="corriger tous les exercices de solutions/")
+                   help=_("exercise(s) to grade, e.g. 01-intelligence-cycle"))
+    p.add_argument("--all", action="store_true", help=_("grade every exercise of solutions/"))
     p.add_argument("--submissions", required=True, type=Path, metavar="PATH",
-                   help="dossier des rendus : un dossier par participant, des .zip/.ipynb à leur nom, "
-                        "ou l'arborescence submitted/ de nbgrader")
+                   help=_("folder of the submissions: one folder per participant, .zip/.ipynb files named after "
+                          "them, or nbgrader's submitted/ tree"))
     p.add_argument("--roster", type=Path, metavar="FILE",
-                   help="liste des participants (CSV : identifiant, prénom, nom, service)")
+                   help=_("list of the participants (CSV: id, first name, last name, service)"))
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="corrections en parallèle (défaut : nombre de cœurs, %(default)s ici)")
+                   help=_("gradings in parallel (default: number of cores, %(default)s here)"))
     p.add_argument("--course", type=Path, default=Path.cwd(), metavar="DIR",
-                   help="dossier du cours (contient nbgrader_config.py et solutions/) ; défaut : dossier courant")
-    p.add_argument("--country", help="pays des données (sinon la variable SAHELKIT_COUNTRY)")
+                   help=_("folder of the course (holds nbgrader_config.py and solutions/); default: current folder"))
+    p.add_argument("--country", help=_("country of the data (else the variable SAHELKIT_COUNTRY)"))
     p.add_argument("--timeout", type=int, metavar="SECONDS",
-                   help="limite par cellule (défaut : Execute.timeout de grader_config.py)")
+                   help=_("limit per cell (default: Execute.timeout of grader_config.py)"))
     p.add_argument("--low-score", type=float, default=50.0, metavar="PERCENT",
-                   help="en dessous de cette note (en %%), le participant est « à suivre » (défaut : 50)")
+                   help=_("below this score (in %%), the participant is “to follow up” (default: 50)"))
     p.add_argument("--report", type=Path, metavar="DIR",
-                   help="dossier du rapport (défaut : <cours>/grading/rapport)")
-    p.add_argument("--no-progress", action="store_true", help="pas de barre de progression")
+                   help=_("folder of the report (default: <course>/grading/rapport)"))
+    p.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
 
 
 # --------------------------------------------------------------------------- state
@@ -84,7 +85,7 @@ def run_grade(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except UsageError as exc:
-        print(f"sahelkit grade : {exc}", file=sys.stderr)
+        print(_("sahelkit grade: {error}").format(error=exc), file=sys.stderr)
         return 2
 
 
@@ -96,7 +97,8 @@ def _run(args: argparse.Namespace) -> int:
     warnings.filterwarnings("ignore", module="nbgrader")  # SQLAlchemy chatter from nbgrader's gradebook
     course = Path(args.course).resolve()
     if not (course / "solutions").is_dir():
-        raise UsageError(f"{course}: pas de dossier solutions/ : est-ce bien le dossier du cours ? (--course)")
+        raise UsageError(_("{course}: no solutions/ folder: is this really the course folder? (--course)")
+                         .format(course=course))
     available = sorted(p.name for p in (course / "solutions").iterdir()
                        if p.is_dir() and any(p.glob("*.ipynb")))
     if args.all:
@@ -104,14 +106,16 @@ def _run(args: argparse.Namespace) -> int:
     else:
         wanted = list(dict.fromkeys(args.assignments))
         if not wanted:
-            raise UsageError("indiquez un exercice ou --all (exercices : " + ", ".join(available) + ")")
+            raise UsageError(_("name an exercise or --all (exercises: {available})")
+                             .format(available=", ".join(available)))
         unknown = [a for a in wanted if a not in available]
         if unknown:
-            raise UsageError(f"exercice inconnu : {', '.join(unknown)} (exercices : {', '.join(available)})")
+            raise UsageError(_("unknown exercise: {unknown} (exercises: {available})")
+                             .format(unknown=", ".join(unknown), available=", ".join(available)))
     if args.jobs < 1:
-        raise UsageError("--jobs doit être au moins 1")
+        raise UsageError(_("--jobs must be at least 1"))
     if args.timeout is not None and args.timeout < 1:
-        raise UsageError("--timeout doit être au moins 1 seconde")
+        raise UsageError(_("--timeout must be at least 1 second"))
     roster = read_roster(args.roster) if args.roster else {}
     submissions_root = Path(args.submissions).resolve()
     infos = {a: assignment_info(course, a) for a in wanted}
@@ -152,7 +156,8 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
     for (pid, a), sub in sorted(collected.submissions.items()):
         issues = list(sub.issues)
         if roster and pid not in roster:
-            issues.append(("unknown-participant", f"fichier(s) : {', '.join(c.origin for c in sub.files.values())}"))
+            issues.append(("unknown-participant", _("file(s): {files}").format(
+                files=", ".join(c.origin for c in sub.files.values()))))
         rec = {"participant": pid, "assignment": a, "issues": issues,
                "files": [c.origin for c in sub.files.values()], "graded_now": False}
         records[(pid, a)] = rec
@@ -180,14 +185,16 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
         for a in wanted:
             if (pid, a) not in records:
                 records[(pid, a)] = {"participant": pid, "assignment": a, "files": [], "graded_now": False,
-                                     "issues": [("missing", "aucun fichier trouvé dans " + str(args.submissions))]}
+                                     "issues": [("missing", _("no file found in {folder}").format(
+                                         folder=args.submissions))]}
 
     # ---- grade in parallel, merge under one writer
     import time
     t_start = time.perf_counter()
     if jobs:
         from tqdm import tqdm
-        bar = tqdm(total=len(jobs), desc="Correction", unit="rendu", disable=args.no_progress, file=sys.stderr)
+        bar = tqdm(total=len(jobs), desc=_("Grading"), unit=_("submission"), disable=args.no_progress,
+                   file=sys.stderr)
         workers = min(args.jobs, len(jobs))
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             futures = {pool.submit(ag.grade_one, job): job for job in jobs}
@@ -233,31 +240,38 @@ def _grade(args: argparse.Namespace, course: Path, wanted: list[str], roster: di
     summary = build_report(course, url, wanted, records, roster_all, report_dir, args.low_score,
                            collected.unattributed)
     parallel = min(args.jobs, max(1, len(jobs)))
-    print(f"Durée : correction {grading_seconds:.1f} s ({len(jobs)} rendu(s), {parallel} en parallèle)")
+    print(ngettext("Time: grading {seconds:.1f} s ({n} submission, {parallel} in parallel)",
+                   "Time: grading {seconds:.1f} s ({n} submissions, {parallel} in parallel)", len(jobs))
+          .format(seconds=grading_seconds, n=len(jobs), parallel=parallel))
     return _print_summary(summary, records, jobs, collected.unattributed, report_dir)
 
 
 def _kept_earlier(prev: dict) -> tuple[str, str]:
     """The issue saying that the grades of an earlier submission stay in the gradebook."""
     try:
-        when = dt.datetime.fromisoformat(prev["when"]).strftime("le %d/%m/%Y à %H:%M")
+        when = dt.datetime.fromisoformat(prev["when"])
     except (KeyError, TypeError, ValueError):
-        when = "précédemment"
-    return ("kept-earlier", f"notes du rendu corrigé {when} gardées (ce nouveau rendu n'a pas pu être corrigé)")
+        return ("kept-earlier", _("grades of the submission graded earlier kept (this new submission could not "
+                                  "be graded)"))
+    return ("kept-earlier", _("grades of the submission graded on {date} at {time} kept (this new submission "
+                              "could not be graded)").format(date=when.strftime("%d/%m/%Y"),
+                                                             time=when.strftime("%H:%M")))
 
 
 def _print_summary(summary: dict, records: dict, jobs: list, unattributed: list, report_dir: Path) -> int:
     rows = summary["rows"]
     graded = sum(1 for r in records.values() if r["graded_now"])
     unchanged = sum(1 for r in records.values() if r.get("unchanged"))
-    print(f"\nCorrigés maintenant : {graded} ; déjà corrigés (inchangés) : {unchanged} ; "
-          f"participants : {summary['participants']} ; exercices : {', '.join(summary['assignments'])}")
+    print("\n" + _("Graded now: {graded}; already graded (unchanged): {unchanged}; participants: {participants}; "
+                   "exercises: {exercises}").format(graded=graded, unchanged=unchanged,
+                                                    participants=summary["participants"],
+                                                    exercises=", ".join(summary["assignments"])))
     print("\n".join(summary_lines(rows, unattributed)))
-    print(f"\nRapport : {report_dir / 'rapport-cohorte.html'}")
-    print(f"Notes   : {report_dir / 'notes.csv'}  (et notes-par-partie.csv, nbgrader-grades.csv)")
-    status = 1 if unattributed or any(needs_attention(c for c, _ in r["issues"]) for r in rows) else 0
-    print("Résultat : " + ("des points demandent votre attention (code 1)." if status
-                           else "tout est en ordre (code 0)."))
+    print("\n" + _("Report: {path}").format(path=report_dir / "rapport-cohorte.html"))
+    print(_("Grades: {path}  (and notes-par-partie.csv, nbgrader-grades.csv)").format(path=report_dir / "notes.csv"))
+    status = 1 if unattributed or any(needs_attention(c for c, _d in r["issues"]) for r in rows) else 0
+    print(_("Result: some points need your attention (code 1).") if status
+          else _("Result: everything is in order (code 0)."))
     return status
 
 
@@ -265,31 +279,43 @@ def summary_lines(rows: list[dict], unattributed: list) -> list[str]:
     """What needs attention, one line per problem; then the parts to grade by hand, one line per
     part (every evening they concern most of the cohort); then the other information."""
     lines = []
-    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
+    attention = [r for r in rows if needs_attention(c for c, _d in r["issues"])]
     if attention or unattributed:
-        lines.append("\nÀ REGARDER :")
+        lines.append("\n" + _("TO LOOK AT:"))
         for r in attention:
             for code, detail in r["issues"]:
                 if STATUSES.get(code) and STATUSES[code].attention:
-                    lines.append(f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}")
-        lines += [f"  - fichier non attribué : {origin} — {why}" for origin, why in unattributed]
+                    lines.append(_issue_line(r, code, detail))
+        lines += ["  - " + _("file not attributed: {origin} — {why}").format(origin=origin, why=why)
+                  for origin, why in unattributed]
     by_hand: dict[tuple[str, str], list[str]] = {}
     for r in rows:
-        if any(c == "manual" for c, _ in r["issues"]):
-            for gid, (_, pending) in r["parts"].items():
+        if any(c == "manual" for c, _d in r["issues"]):
+            for gid, (_score, pending) in r["parts"].items():
                 if pending:
                     by_hand.setdefault((r["assignment"], gid), []).append(r["participant"])
     if by_hand:
-        lines.append(f"\n{label('manual')} dans Formgrader, puis relancer la même commande :")
+        lines.append("\n" + _("{to_grade_by_hand} in Formgrader, then run the same command again:")
+                     .format(to_grade_by_hand=label("manual")))
         for (a, gid), who in sorted(by_hand.items()):
-            names = ", ".join(who[:5]) + (f" et {len(who) - 5} autre(s)" if len(who) > 5 else "")
-            lines.append(f"  - {a} · {gid} : {len(who)} rendu(s) ({names})")
+            names = ", ".join(who[:5])
+            if len(who) > 5:
+                names = ngettext("{names} and {n} other", "{names} and {n} others", len(who) - 5).format(
+                    names=names, n=len(who) - 5)
+            lines.append("  - " + ngettext("{assignment} · {part}: {n} submission ({names})",
+                                           "{assignment} · {part}: {n} submissions ({names})", len(who))
+                         .format(assignment=a, part=gid, n=len(who), names=names))
     info = [(r, code, detail) for r in rows for code, detail in r["issues"]
             if code != "manual" and not (STATUSES.get(code) and STATUSES[code].attention)]
     if info:
-        lines.append("\nPour information :")
-        lines += [f"  - {r['participant']} / {r['assignment']} : {label(code)} — {detail}" for r, code, detail in info]
+        lines.append("\n" + _("For information:"))
+        lines += [_issue_line(r, code, detail) for r, code, detail in info]
     return lines
+
+
+def _issue_line(row: dict, code: str, detail: str) -> str:
+    return "  - " + _("{participant} / {assignment}: {status} — {detail}").format(
+        participant=row["participant"], assignment=row["assignment"], status=label(code), detail=detail)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,8 @@ from nbconvert.exporters.exporter import ResourcesDict
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import ClearHiddenTests
 
+from ..i18n import _
+
 
 class HideHiddenTests(ClearHiddenTests):
     """Remove hidden tests from feedback and reduce their tracebacks to the message."""
@@ -29,7 +31,7 @@ class HideHiddenTests(ClearHiddenTests):
                     output.traceback = [message]
             if cell.source.strip():
                 cell.source += "\n"
-            cell.source += "# (des tests cachés ont été exécutés ici)"
+            cell.source += "# " + _("(hidden tests were run here)")
         return cell, resources
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..i18n import _, language, ngettext
 from .collect import Participant
 from .statuses import STATUSES, label, needs_attention
 
@@ -87,13 +88,15 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
             text = f"{r:.0f} %"
             if s["pending"]:  # not judged yet: white, and the rate is of the grades already final
                 bar.set_facecolor("white")
-                text = (f"{r:.0f} % des {s['n']} notés ; " if s["n"] else "") + f"{s['pending']} à noter à la main"
+                pending = _("{n} to grade by hand").format(n=s["pending"])
+                text = (_("{rate:.0f} % of the {n} graded; {pending}").format(rate=r, n=s["n"], pending=pending)
+                        if s["n"] else pending)
             ax.text(min(r + 1, 101), bar.get_y() + bar.get_height() / 2, text, va="center", fontsize=9)
         ax.axvline(100 * PASS_RATE, color="black", linestyle="--", linewidth=1)
         ax.set_xlim(0, 112)
         ax.invert_yaxis()
-        ax.set_xlabel("participants ayant tous les points de la partie (%)")
-        ax.set_title("Réussite par partie (hachuré : moins de la moitié de la cohorte)")
+        ax.set_xlabel(_("participants with all the points of the part (%)"))
+        ax.set_title(_("Success per part (hatched: less than half of the cohort)"))
         charts["parts"] = _png(fig)
     # 2. distribution of scores per exercise
     graded = [r for r in rows if r["graded"]]
@@ -107,11 +110,11 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
         for i, container in enumerate(ax.containers):
             for patch in container:
                 patch.set_hatch(hatches[i % len(hatches)])
-        ax.set_xlabel("note (% des points)")
-        ax.set_ylabel("participants")
+        ax.set_xlabel(_("score (% of the points)"))
+        ax.set_ylabel(_("participants"))
         ax.set_xticks(range(0, 101, 10))
         ax.yaxis.get_major_locator().set_params(integer=True)
-        ax.set_title("Répartition des notes")
+        ax.set_title(_("Distribution of the scores"))
         if len(assignments) > 1:
             ax.legend(fontsize=8)
         charts["scores"] = _png(fig)
@@ -133,11 +136,11 @@ def _charts(parts_stats: list[dict], rows: list[dict], matrix: dict, assignments
             for j in range(len(cols)):
                 v = grid[i, j]
                 pending = matrix.get((pids[i], cols[j][0]), {}).get(cols[j][1], (0, False))[1]
-                text = "à noter" if pending else "–" if np.isnan(v) else f"{100 * v:.0f}"
+                text = _("to grade") if pending else "–" if np.isnan(v) else f"{100 * v:.0f}"
                 ax.text(j, i, text, ha="center", va="center", fontsize=6 if pending else 7)
-        ax.set_xticks(range(len(cols)), [gid for _, gid in cols], rotation=60, ha="right", fontsize=7)
+        ax.set_xticks(range(len(cols)), [gid for _a, gid in cols], rotation=60, ha="right", fontsize=7)
         ax.set_yticks(range(len(pids)), pids, fontsize=7)
-        ax.set_title("Points obtenus par partie (% de la partie ; plus foncé = mieux ; à noter : Formgrader)")
+        ax.set_title(_("Points earned per part (% of the part; darker = better; to grade: Formgrader)"))
         charts["grid"] = _png(fig)
     return charts
 
@@ -159,12 +162,12 @@ th{background:#e6e6e6} td.num{text-align:right;white-space:nowrap} .attention{fo
 
 def _badges(issues: list) -> str:
     out = []
-    for code in dict.fromkeys(c for c, _ in issues):
+    for code in dict.fromkeys(c for c, _d in issues):
         st = STATUSES.get(code)
         cls = "badge attention" if st and st.attention else "badge"
         mark = "⚠ " if st and st.attention else ""
         out.append(f'<span class="{cls}">{mark}{html.escape(label(code))}</span>')
-    return " ".join(out) or '<span class="badge">Corrigé</span>'
+    return " ".join(out) or f'<span class="badge">{html.escape(label("ok"))}</span>'
 
 
 def build_report(course: Path, url: str, assignments: list[str], records: dict, roster: dict[str, Participant],
@@ -185,18 +188,20 @@ def build_report(course: Path, url: str, assignments: list[str], records: dict, 
             maximum = sum(p["max"] for p in all_parts[a])
             graded = got is not None
             if not graded and not issues:
-                issues.append(("missing", "aucun rendu dans le carnet de notes"))
+                issues.append(("missing", _("no submission in the gradebook")))
             total = sum(v[0] for v in got.values()) if graded else 0.0
             percent = 100 * total / maximum if maximum else 0.0
             if graded:
-                manual = [gid for gid, (_, need) in got.items() if need]
-                broken = any(c == "kernel-died" for c, _ in issues) and not any(c == "kept-earlier" for c, _ in issues)
+                manual = [gid for gid, (_score, need) in got.items() if need]
+                codes = {c for c, _d in issues}
+                broken = "kernel-died" in codes and "kept-earlier" not in codes
                 if manual and not broken:
-                    issues.append(("manual", "parties : " + ", ".join(manual)))
+                    issues.append(("manual", _("parts: {parts}").format(parts=", ".join(manual))))
                 so_far = graded_percent(got, all_parts[a])
                 if so_far is not None and so_far < low_score:
-                    of = " des points déjà notés" if manual else ""
-                    issues.append(("low-score", f"{so_far:.0f} %{of} (seuil {low_score:.0f} %)"))
+                    told = (_("{score:.0f} % of the points already graded (threshold {threshold:.0f} %)") if manual
+                            else _("{score:.0f} % (threshold {threshold:.0f} %)"))
+                    issues.append(("low-score", told.format(score=so_far, threshold=low_score)))
             p = people.get(pid, Participant(pid))
             rows.append({"participant": pid, "name": p.name, "service": p.service, "assignment": a,
                          "score": total, "max": maximum, "percent": percent, "graded": graded,
@@ -261,8 +266,9 @@ def _write_csv(out_dir: Path, rows: list[dict], all_parts: dict, assignments: li
         for r in rows:
             w.writerow([r["participant"], r["name"], r["service"], r["assignment"], f"{r['score']:g}",
                         f"{r['max']:g}", f"{r['percent']:.1f}",
-                        ", ".join(dict.fromkeys(label(c) for c, _ in r["issues"])) or "Corrigé",
-                        " | ".join(f"{label(c)} : {d}" for c, d in r["issues"])])
+                        ", ".join(dict.fromkeys(label(c) for c, _d in r["issues"])) or label("ok"),
+                        " | ".join(_("{status}: {detail}").format(status=label(c), detail=d)
+                                   for c, d in r["issues"])])
     with open(out_dir / "notes-par-partie.csv", "w", newline="", encoding="utf-8-sig") as fh:
         w = csv.writer(fh, delimiter=";")
         w.writerow(["participant", "exercice", "partie", "points", "points_max", "a_revoir_a_la_main"])
@@ -277,30 +283,38 @@ def _write_csv(out_dir: Path, rows: list[dict], all_parts: dict, assignments: li
 
 def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, unattributed) -> str:
     e = html.escape
-    now = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+    now = dt.datetime.now()
     n_people = len({r["participant"] for r in rows})
-    attention = [r for r in rows if needs_attention(c for c, _ in r["issues"])]
+    attention = [r for r in rows if needs_attention(c for c, _d in r["issues"])]
     weak = to_teach_again(parts_stats)
     waiting = [s for s in parts_stats if s["pending"]]
-    h = [f"<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>"
-         f"<title>Rapport de cohorte — {e(', '.join(assignments))}</title>",
+    exercises = e(", ".join(assignments))
+    h = [f"<!DOCTYPE html><html lang='{language()}'><head><meta charset='utf-8'>"
+         f"<title>" + _("Cohort report") + f" — {exercises}</title>",
          f"<style>{CSS}</style></head><body>",
-         f"<h1>Rapport de cohorte</h1><p class='note'>Exercice(s) : <b>{e(', '.join(assignments))}</b> — "
-         f"{n_people} participant(s) — produit le {now} par <code>sahelkit grade</code> "
-         f"(cours : {e(str(course))}).</p>"]
+         "<h1>" + _("Cohort report") + "</h1><p class='note'>"
+         + ngettext("Exercise(s): <b>{exercises}</b> — {n} participant — made on {date} at {time} by {command} "
+                    "(course: {course}).",
+                    "Exercise(s): <b>{exercises}</b> — {n} participants — made on {date} at {time} by {command} "
+                    "(course: {course}).", n_people).format(
+             exercises=exercises, n=n_people, date=now.strftime("%d/%m/%Y"), time=now.strftime("%H:%M"),
+             command="<code>sahelkit grade</code>", course=e(str(course))) + "</p>"]
     graded_rows = [r for r in rows if r["graded"]]
     mean = sum(r["percent"] for r in graded_rows) / len(graded_rows) if graded_rows else 0
-    h.append("<table id='synthese'><tr><th>Rendus corrigés</th><th>Non rendus ou illisibles</th>"
-             "<th>Participants à suivre</th><th>Note moyenne</th></tr>"
+    h.append("<table id='synthese'><tr><th>" + _("Submissions graded") + "</th><th>"
+             + _("Not handed in or unreadable") + "</th>"
+             "<th>" + _("Participants to follow up") + "</th><th>" + _("Average score") + f"</th></tr>"
              f"<tr><td class='num'>{len(graded_rows)}</td><td class='num'>{len(rows) - len(graded_rows)}</td>"
              f"<td class='num'>{len({r['participant'] for r in attention})}</td>"
              f"<td class='num'>{mean:.0f} %</td></tr></table>")
 
-    h.append("<h2 id='a-reprendre'>1. À reprendre demain</h2>")
+    exercise, part, points = _("Exercise"), _("Part"), _("Points")
+    full, mean_points = _("Full success"), _("Average points")
+    h.append("<h2 id='a-reprendre'>" + _("1. To teach again tomorrow") + "</h2>")
     if weak:
-        h.append("<p>Moins de la moitié des participants ont eu tous les points de ces parties :</p><table>"
-                 "<tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th>"
-                 "<th>Points moyens</th></tr>")
+        h.append("<p>" + _("Fewer than half of the participants got all the points of these parts:") + f"</p><table>"
+                 f"<tr><th>{exercise}</th><th>{part}</th><th>{points}</th><th>{full}</th>"
+                 f"<th>{mean_points}</th></tr>")
         for s in weak:
             h.append(f"<tr class='attention'><td>{e(s['assignment'])}</td><td>{e(s['id'])}</td>"
                      f"<td class='num'>{s['max']:g}</td>"
@@ -308,16 +322,21 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                      f"<td class='num'>{100 * s['mean']:.0f} %</td></tr>")
         h.append("</table>")
     else:
-        h.append("<p>Aucune partie n'a été ratée par la moitié de la cohorte ou plus.</p>")
+        h.append("<p>" + _("No part was failed by half of the cohort or more.") + "</p>")
     if waiting:
-        h.append("<p id='a-noter'><b>En attente de notation à la main</b> (Formgrader), donc pas encore jugées ici : "
-                 + ", ".join(f"{e(s['assignment'])} · {e(s['id'])} ({s['pending']} rendu(s))" for s in waiting)
-                 + ". Relancez <code>sahelkit grade</code> après les avoir notées : ces parties seront alors "
-                 "comptées dans ce tableau.</p>")
+        listed = ", ".join(
+            ngettext("{assignment} · {part} ({n} submission)", "{assignment} · {part} ({n} submissions)",
+                     s["pending"]).format(assignment=e(s["assignment"]), part=e(s["id"]), n=s["pending"])
+            for s in waiting)
+        h.append("<p id='a-noter'>" + _("<b>Waiting to be graded by hand</b> (Formgrader), so not judged here yet: "
+                                       "{parts}. Run {command} again once they are graded: these parts will then "
+                                       "count in this table.").format(parts=listed,
+                                                                      command="<code>sahelkit grade</code>")
+                 + "</p>")
     if "parts" in charts:
-        h.append(f"<img id='chart-parts' alt='Réussite par partie' src='{charts['parts']}'>")
-    h.append("<table id='parties'><tr><th>Exercice</th><th>Partie</th><th>Points</th><th>Réussite complète</th>"
-             "<th>Points moyens</th><th>À noter à la main</th></tr>")
+        h.append("<img id='chart-parts' alt='" + e(_("Success per part")) + f"' src='{charts['parts']}'>")
+    h.append(f"<table id='parties'><tr><th>{exercise}</th><th>{part}</th><th>{points}</th><th>{full}</th>"
+             f"<th>{mean_points}</th><th>" + _("To grade by hand") + "</th></tr>")
     weak_ids = {(s["assignment"], s["id"]) for s in weak}
     for s in parts_stats:
         cls = " class='attention'" if (s["assignment"], s["id"]) in weak_ids else ""
@@ -328,13 +347,14 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                  f"<td class='num'>{s['pending'] or ''}</td></tr>")
     h.append("</table>")
 
-    h.append("<h2 id='a-suivre'>2. Participants à suivre</h2>")
+    participant, service, status = _("Participant"), _("Service"), _("Status")
+    h.append("<h2 id='a-suivre'>" + _("2. Participants to follow up") + "</h2>")
     if attention:
-        h.append("<table id='attention'><tr><th>Participant</th><th>Service</th><th>Exercice</th><th>Note</th>"
-                 "<th>Statut</th><th>Détail et que faire</th></tr>")
+        h.append(f"<table id='attention'><tr><th>{participant}</th><th>{service}</th><th>{exercise}</th>"
+                 f"<th>" + _("Score") + f"</th><th>{status}</th><th>" + _("Detail and what to do") + "</th></tr>")
         for r in sorted(attention, key=lambda r: (r["participant"], r["assignment"])):
             details = "".join(
-                f"<div><b>{e(label(c))}</b> : {e(d)}<br>"
+                "<div>" + _("{status}: {detail}").format(status=f"<b>{e(label(c))}</b>", detail=e(d)) + "<br>"
                 f"<span class='small'>→ {e(STATUSES[c].action if c in STATUSES else '')}</span></div>"
                 for c, d in r["issues"])
             note = f"{r['score']:g}/{r['max']:g}" if r["graded"] else "—"
@@ -343,18 +363,18 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                      f"<td>{_badges(r['issues'])}</td><td>{details}</td></tr>")
         h.append("</table>")
     else:
-        h.append("<p>Personne : tous les rendus ont été corrigés sans incident et au-dessus du seuil.</p>")
+        h.append("<p>" + _("Nobody: every submission was graded without incident and above the threshold.") + "</p>")
     if unattributed:
-        h.append("<p><b>Fichiers non attribués</b> (ni corrigés, ni perdus : ils restent dans le dossier des "
-                 "rendus) :</p><ul>")
+        h.append("<p>" + _("<b>Files not attributed</b> (neither graded nor lost: they stay in the submissions "
+                           "folder):") + "</p><ul>")
         h += [f"<li>{e(o)} — {e(w)}</li>" for o, w in unattributed]
         h.append("</ul>")
 
-    h.append("<h2 id='notes'>3. Notes par participant</h2>")
+    h.append("<h2 id='notes'>" + _("3. Scores per participant") + "</h2>")
     if "scores" in charts:
-        h.append(f"<img id='chart-scores' alt='Répartition des notes' src='{charts['scores']}'>")
-    h.append("<table id='table-notes'><tr><th>Participant</th><th>Nom</th><th>Service</th>"
-             + "".join(f"<th>{e(a)}</th>" for a in assignments) + "<th>Total</th><th>Statut</th></tr>")
+        h.append("<img id='chart-scores' alt='" + e(_("Distribution of the scores")) + f"' src='{charts['scores']}'>")
+    h.append(f"<table id='table-notes'><tr><th>{participant}</th><th>" + _("Name") + f"</th><th>{service}</th>"
+             + "".join(f"<th>{e(a)}</th>" for a in assignments) + "<th>" + _("Total") + f"</th><th>{status}</th></tr>")
     by_pid: dict[str, list[dict]] = {}
     for r in rows:
         by_pid.setdefault(r["participant"], []).append(r)
@@ -368,14 +388,15 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                  f"<td>{_badges(issues)}</td></tr>")
     h.append("</table>")
 
-    h.append("<h2 id='detail'>4. Détail par partie</h2>")
+    h.append("<h2 id='detail'>" + _("4. Detail per part") + "</h2>")
     if "grid" in charts:
-        h.append(f"<img id='chart-grid' alt='Points par participant et par partie' src='{charts['grid']}'>")
+        alt = e(_("Points per participant and per part"))
+        h.append(f"<img id='chart-grid' alt='{alt}' src='{charts['grid']}'>")
     for a in assignments:
         parts = all_parts[a]
-        h.append(f"<h3>{e(a)}</h3><table class='detail'><tr><th>Participant</th>"
+        h.append(f"<h3>{e(a)}</h3><table class='detail'><tr><th>{participant}</th>"
                  + "".join(f"<th>{e(p['id'])}<br><span class='small'>/{p['max']:g}</span></th>" for p in parts)
-                 + "<th>Total</th></tr>")
+                 + "<th>" + _("Total") + "</th></tr>")
         for r in rows:
             if r["assignment"] != a or not r["graded"]:
                 continue
@@ -383,18 +404,19 @@ def _html(course, assignments, rows, parts_stats, charts, all_parts, low_score, 
                           f"{' ✎' if r['parts'].get(p['id'], (0, False))[1] else ''}</td>" for p in parts)
             h.append(f"<tr><td>{e(r['participant'])}</td>{tds}<td class='num'>{r['score']:g}/{r['max']:g}</td></tr>")
         h.append("</table>")
-    h.append("<p class='note'>✎ : partie à noter ou revoir à la main dans Formgrader.</p>")
+    h.append("<p class='note'>" + _("✎: part to grade or review by hand in Formgrader.") + "</p>")
 
-    h.append("<h2 id='statuts'>5. Que veulent dire les statuts ?</h2>"
-             "<table><tr><th>Statut</th><th>Ce qui s'est passé</th>"
-             "<th>Que faire</th></tr>")
+    h.append("<h2 id='statuts'>" + _("5. What do the statuses mean?") + f"</h2>"
+             f"<table><tr><th>{status}</th><th>" + _("What happened") + "</th>"
+             "<th>" + _("What to do") + "</th></tr>")
     for st in STATUSES.values():
         if st.code == "unchanged":
             continue
         mark = "⚠ " if st.attention else ""
         h.append(f"<tr><td>{mark}{e(st.label)}</td><td>{e(st.meaning)}</td><td>{e(st.action)}</td></tr>")
-    h.append(f"</table><p class='note'>⚠ : demande votre attention. Seuil de note faible : {low_score:.0f} %. "
-             "Les notes comptent les points corrigés à la main dans Formgrader quand il y en a ; une partie pas "
-             "encore notée y compte 0, mais le seuil de note faible ne porte que sur les points déjà notés."
-             "</p></body></html>")
+    h.append("</table><p class='note'>"
+             + _("⚠: needs your attention. Low score threshold: {threshold:.0f} %. The scores count the points graded "
+                 "by hand in Formgrader when there are some; a part not yet graded counts 0 there, but the low score "
+                 "threshold only looks at the points already graded.").format(threshold=low_score)
+             + "</p></body></html>")
     return "\n".join(h)

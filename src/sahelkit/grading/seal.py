@@ -29,6 +29,9 @@ from __future__ import annotations
 import os
 import sys
 
+from ..i18n import _
+
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 SEALED_ENV = "SAHELKIT_SEALED"
 
 # Audit events that name a path, and the positions of the path arguments (PEP 578's table).
@@ -45,7 +48,18 @@ _INSTALLED: list[bool] = []
 
 
 class SealedError(PermissionError):
-    """What a participant's code gets when it reaches for the answers during grading."""
+    """What a participant's code gets when it reaches for the answers during grading.
+
+    Raised by the audit hook with an English message and the place reached (`what`, a message too);
+    both are translated only when the error is shown, outside the hook: translating reads the
+    catalogue, a file, which the hook would audit from inside itself."""
+
+    def __init__(self, message: str, what: str = "", path: str = "") -> None:
+        super().__init__(message)
+        self.what, self.path = what, path
+
+    def __str__(self) -> str:
+        return _(self.args[0]).format(what=_(self.what), path=self.path)
 
 
 def _real(path) -> str | None:
@@ -74,13 +88,13 @@ class _Seal:
         """Why `path` is out of reach, in the participant's words; None when it may be read."""
         for root in self.data_roots:
             if _inside(path, root) and "truth" in os.path.relpath(path, root).split(os.sep):
-                return "la vérité terrain (truth/)"
+                return N_("the ground truth (truth/)")
         if _inside(path, self.generator):
-            return "le générateur des données"
+            return N_("the data generator")
         if not _inside(path, self.allowed):
             for folder in self.sealed:
                 if _inside(path, folder):
-                    return "les solutions et les notes du cours"
+                    return N_("the solutions and the grades of the course")
         return None
 
     def __call__(self, event: str, args: tuple) -> None:
@@ -90,9 +104,10 @@ class _Seal:
                 real = _real(args[i]) if i < len(args) else None
                 what = real and self.why(real)
                 if what:
-                    raise SealedError(f"pendant la correction, un notebook ne peut pas lire {what} : {args[i]}")
+                    raise SealedError(N_("during grading, a notebook cannot read {what}: {path}"), what,
+                                      os.fsdecode(args[i]))
         elif event in SPAWN_EVENTS:
-            raise SealedError("pendant la correction, un notebook ne lance pas d'autre programme")
+            raise SealedError(N_("during grading, a notebook does not start another program"))
 
 
 def install() -> None:

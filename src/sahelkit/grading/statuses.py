@@ -2,89 +2,106 @@
 
 One table, used by the command's summary, the cohort report and the grading guides
 (trainers/fr/grading.md, trainers/en/grading.md), so that they always say the same thing.
-`attention` statuses make `sahelkit grade` exit with 1.
+`attention` statuses make `sahelkit grade` exit with 1. The texts are English messages, read in
+the workshop's language (sahelkit.i18n) when shown.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import _
+
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+
 
 @dataclass(frozen=True)
 class Status:
     code: str
-    label: str        # short French label shown in tables
-    meaning: str      # what happened
-    action: str       # what the trainer does about it
-    attention: bool   # True: needs the trainer (exit code 1); False: for information
+    english_label: str    # short label shown in tables
+    english_meaning: str  # what happened
+    english_action: str   # what the trainer does about it
+    attention: bool       # True: needs the trainer (exit code 1); False: for information
+
+    @property
+    def label(self) -> str:
+        return _(self.english_label)
+
+    @property
+    def meaning(self) -> str:
+        return _(self.english_meaning)
+
+    @property
+    def action(self) -> str:
+        return _(self.english_action)
 
 
 STATUSES: dict[str, Status] = {s.code: s for s in [
-    Status("ok", "Corrigé", "Le rendu a été corrigé sans incident.", "Rien.", False),
-    Status("missing", "Non rendu",
-           "Le participant est sur la liste mais aucun rendu n'a été trouvé pour cet exercice.",
-           "Récupérer son travail (clé USB) et relancer la correction ; sinon la note reste 0.", True),
-    Status("invalid", "Fichier illisible",
-           "Le fichier rendu n'est pas un notebook valide (JSON abîmé, archive zip cassée, fichier vide). "
-           "Il n'a pas été corrigé ; le fichier reçu est conservé tel quel.",
-           "Demander au participant de rendre à nouveau son notebook, puis relancer la correction.", True),
-    Status("kernel-died", "Python s'est arrêté",
-           "Le code du participant a arrêté Python (os._exit, mémoire épuisée...) : nbgrader n'a pas pu finir "
-           "et a donné 0 à toutes les parties, sauf si un rendu précédent avait été corrigé "
-           "(voir « Ancienne note gardée »).",
-           "Ouvrir son notebook, trouver la cellule fautive avec lui ; corriger à la main dans Formgrader si besoin.",
+    Status("ok", N_("Graded"), N_("The submission was graded without incident."), N_("Nothing."), False),
+    Status("missing", N_("Not handed in"),
+           N_("The participant is on the roster but no submission was found for this exercise."),
+           N_("Get their work (USB stick) and run the grading again; otherwise the grade stays 0."), True),
+    Status("invalid", N_("Unreadable file"),
+           N_("The file handed in is not a valid notebook (damaged JSON, broken zip archive, empty file). "
+              "It was not graded; the file received is kept as it is."),
+           N_("Ask the participant to hand in their notebook again, then run the grading again."), True),
+    Status("kernel-died", N_("Python stopped"),
+           N_("The participant's code stopped Python (os._exit, memory exhausted...): nbgrader could not finish "
+              "and gave 0 to every part, unless an earlier submission had been graded "
+              "(see “Earlier grade kept”)."),
+           N_("Open their notebook and find the faulty cell with them; grade by hand in Formgrader if needed."),
            True),
-    Status("timeout", "Temps dépassé",
-           "Une cellule a tourné plus longtemps que la limite (boucle sans fin) : elle a été interrompue, "
-           "les cellules suivantes ont été corrigées normalement.",
-           "Montrer au participant la cellule interrompue ; les parties qui en dépendent peuvent avoir 0.", True),
-    Status("kept-earlier", "Ancienne note gardée",
-           "Ce nouveau rendu n'a pas pu être corrigé (Python arrêté, noyau bloqué, fichier illisible, erreur) : "
-           "les notes du rendu corrigé précédemment restent dans le carnet de notes, avec sa copie corrigée "
-           "et son retour, au lieu d'un 0.",
-           "Faire rendre un notebook qui s'exécute jusqu'au bout, puis relancer la correction ; d'ici là, "
-           "la note affichée est celle du rendu précédent.", True),
-    Status("error", "Erreur de correction", "nbgrader n'a pas pu corriger ce rendu (voir le détail).",
-           "Lire le détail ; relancer la correction de ce participant après correction du problème.", True),
-    Status("truth-access", "Vérité terrain lue",
-           "Le code du participant va chercher les réponses : il appelle load_truth, lit un fichier de truth/ "
-           "ou importe sahelkit.generator (ou la correction l'en a empêché). Les tests qui viennent après "
-           "cette cellule n'ont donné aucun point ; les parties d'avant sont notées normalement.",
-           "Ouvrir son notebook avec lui (le détail nomme la cellule) ; s'il s'agit d'une erreur de bonne foi, "
-           "noter à la main dans Formgrader.", True),
-    Status("test-deleted", "Test supprimé",
-           "Une cellule de test avait été supprimée : nbgrader l'a remise depuis le carnet de notes, "
-           "la partie a été notée normalement.",
-           "Rien pour la note ; rappeler au participant de ne pas supprimer les cellules de test.", True),
-    Status("test-modified", "Test modifié",
-           "Une cellule de test verrouillée avait été modifiée : nbgrader l'a remplacée par l'originale, "
-           "la note ne dépend pas de la modification.",
-           "Rien pour la note ; en parler avec le participant.", True),
-    Status("duplicate", "Plusieurs rendus",
-           "Plusieurs fichiers pour le même participant et le même exercice : le plus récent est corrigé, "
-           "les autres sont ignorés (ils restent dans le dossier des rendus).",
-           "Vérifier que le fichier corrigé est bien celui que le participant voulait rendre.", True),
-    Status("unknown-participant", "Hors liste",
-           "Le nom du fichier ne correspond à personne de la liste des participants : corrigé sous ce nom.",
-           "Renommer le fichier au nom du participant (ou compléter la liste), puis relancer.", True),
-    Status("low-score", "Note faible",
-           "Note inférieure au seuil fixé (--low-score, 50 % par défaut), sur les points déjà notés : "
-           "une réponse rédigée pas encore notée dans Formgrader ne compte pas.",
-           "Prévoir un moment avec le participant.", True),
-    Status("renamed", "Notebook renommé",
-           "Le notebook portait un autre nom : il a été corrigé sous le nom attendu.",
-           "Rien ; rappeler la règle de nommage.", False),
-    Status("stderr", "Avertissements",
-           "Le code a écrit des avertissements (Warning) sur la sortie d'erreur : ils ont été ignorés pour la note.",
-           "Rien pour la note.", False),
-    Status("long-output", "Sortie très longue",
-           "Une cellule a affiché une sortie très longue : elle a été coupée dans la copie corrigée.",
-           "Rien pour la note.", False),
-    Status("manual", "À noter à la main",
-           "Une partie demande une correction manuelle (réponse rédigée) ou une note à revoir.",
-           "Ouvrir Formgrader (onglet Manual grading) et noter ces parties.", False),
-    Status("unchanged", "Déjà corrigé",
-           "Même fichier qu'à la correction précédente : rien n'a été refait, les notes manuelles sont gardées.",
-           "Rien.", False),
+    Status("timeout", N_("Time exceeded"),
+           N_("A cell ran longer than the limit (endless loop): it was interrupted, "
+              "the following cells were graded normally."),
+           N_("Show the participant the interrupted cell; the parts that depend on it may have 0."), True),
+    Status("kept-earlier", N_("Earlier grade kept"),
+           N_("This new submission could not be graded (Python stopped, kernel stuck, unreadable file, error): "
+              "the grades of the submission graded earlier stay in the gradebook, with its graded copy "
+              "and its feedback, instead of a 0."),
+           N_("Have them hand in a notebook that runs to the end, then run the grading again; until then, "
+              "the grade shown is that of the earlier submission."), True),
+    Status("error", N_("Grading error"), N_("nbgrader could not grade this submission (see the detail)."),
+           N_("Read the detail; run the grading of this participant again once the problem is fixed."), True),
+    Status("truth-access", N_("Ground truth read"),
+           N_("The participant's code reaches for the answers: it calls load_truth, reads a file of truth/ "
+              "or imports sahelkit.generator (or grading prevented it). The tests after "
+              "this cell gave no points; the parts before it are graded normally."),
+           N_("Open their notebook with them (the detail names the cell); if it is an honest mistake, "
+              "grade by hand in Formgrader."), True),
+    Status("test-deleted", N_("Test deleted"),
+           N_("A test cell had been deleted: nbgrader put it back from the gradebook, "
+              "the part was graded normally."),
+           N_("Nothing for the grade; remind the participant not to delete test cells."), True),
+    Status("test-modified", N_("Test modified"),
+           N_("A locked test cell had been modified: nbgrader replaced it with the original, "
+              "the grade does not depend on the change."),
+           N_("Nothing for the grade; talk it over with the participant."), True),
+    Status("duplicate", N_("Several submissions"),
+           N_("Several files for the same participant and the same exercise: the most recent is graded, "
+              "the others are ignored (they stay in the submissions folder)."),
+           N_("Check that the graded file is the one the participant meant to hand in."), True),
+    Status("unknown-participant", N_("Not on the roster"),
+           N_("The file name matches nobody on the roster: graded under this name."),
+           N_("Rename the file after the participant (or complete the roster), then run again."), True),
+    Status("low-score", N_("Low score"),
+           N_("Score below the threshold set (--low-score, 50 % by default), on the points already graded: "
+              "a written answer not yet graded in Formgrader does not count."),
+           N_("Plan some time with the participant."), True),
+    Status("renamed", N_("Notebook renamed"),
+           N_("The notebook had another name: it was graded under the expected name."),
+           N_("Nothing; remind them of the naming rule."), False),
+    Status("stderr", N_("Warnings"),
+           N_("The code wrote warnings (Warning) to the error output: they were ignored for the grade."),
+           N_("Nothing for the grade."), False),
+    Status("long-output", N_("Very long output"),
+           N_("A cell printed a very long output: it was cut in the graded copy."),
+           N_("Nothing for the grade."), False),
+    Status("manual", N_("To grade by hand"),
+           N_("A part needs grading by hand (written answer) or a grade to review."),
+           N_("Open Formgrader (Manual grading tab) and grade these parts."), False),
+    Status("unchanged", N_("Already graded"),
+           N_("Same file as at the previous grading: nothing was redone, the manual grades are kept."),
+           N_("Nothing."), False),
 ]}
 
 
@@ -94,3 +111,9 @@ def label(code: str) -> str:
 
 def needs_attention(codes) -> bool:
     return any(STATUSES.get(c, STATUSES["error"]).attention for c in codes)
+
+
+def missing_cell_notification() -> str:
+    """What nbgrader writes above a test cell it put back (status test-deleted), for grader_config.py's
+    OverwriteCells.missing_cell_notification; nbgrader fills in {cell_id}."""
+    return _("This cell (id: {cell_id}) was missing from the work handed in: nbgrader put it back.") + "\n\n"

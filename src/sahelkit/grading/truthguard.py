@@ -20,8 +20,8 @@ What is graded zero: every test cell that runs after the first flagged cell, to 
 notebook. Whatever that cell computed can feed its own answer and any later one, so its part and
 the following parts get no marks; the parts before it were tested before the truth was reached
 and keep theirs. A written part (graded by hand) is left to the trainer, whom the summary and the
-cohort report tell (status "Vérité terrain lue"). The test cells show why, in French, in the
-autograded notebook and the feedback.
+cohort report tell (status "Ground truth read"). The test cells show why, in the workshop's
+language, in the autograded notebook and the feedback.
 """
 from __future__ import annotations
 
@@ -38,7 +38,10 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
+from ..i18n import _
 from .seal import SEALED_ENV
+
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 
 TRUTH_CALL = re.compile(r"\bsahelkit\.load_truth\(\s*\)")
 # What a participant's cell must not name: the truth loader, a truth folder, the generator.
@@ -47,7 +50,7 @@ TRUTH_WORD = re.compile(WORD.format("truth"), re.I)
 GENERATOR_WORD = re.compile(WORD.format("generator"))
 # Names of the package that only serve the truth (a participant's own variable may be called `truth`).
 TRUTH_NAMES = {"load_truth", "Truth", "TRUTH_TABLES", "unpack_truth", "pack_truth"}
-FLAG_NAME = "LectureInterdite"
+FLAG_NAME = N_("ForbiddenRead")  # the name of the error the flagged test cells show (a message: one word)
 
 # What FlagAnswerReading found in the notebooks graded since the worker last cleared it.
 FLAGGED: dict[str, list[str]] = {}
@@ -64,38 +67,40 @@ def _as_python(source: str) -> str:
 
 
 def truth_reasons(source: str) -> list[str]:
-    """Why a participant's cell reaches for the answers, in French; empty when it does not."""
+    """Why a participant's cell reaches for the answers, in the workshop's language; empty when it does not."""
     code = _as_python(source)
+    names_truth, imports_generator = N_("names the ground truth (truth)"), N_("imports sahelkit.generator")
+    calls_truth, reads_truth = N_("calls load_truth"), N_("reads the ground truth (truth)")
     try:
         tree = ast.parse(code)
     except SyntaxError:
         found = []
         if TRUTH_WORD.search(code):
-            found.append("nomme la vérité terrain (truth)")
+            found.append(_(names_truth))
         if re.search(r"sahelkit\s*\.\s*generator", code):
-            found.append("importe sahelkit.generator")
+            found.append(_(imports_generator))
         return found
-    found: set[str] = set()
+    reasons: set[str] = set()
     for node in ast.walk(tree):
         name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
         if name in TRUTH_NAMES:
-            found.add("appelle load_truth")
+            reasons.add(calls_truth)
         if isinstance(node, ast.Attribute) and node.attr == "generator":
-            found.add("importe sahelkit.generator")
+            reasons.add(imports_generator)
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sahelkit"):
             modules = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
             if any(m.startswith("sahelkit.generator") for m in modules):
-                found.add("importe sahelkit.generator")
+                reasons.add(imports_generator)
             if any(a.name in TRUTH_NAMES for a in node.names):
-                found.add("appelle load_truth")
+                reasons.add(calls_truth)
         if isinstance(node, ast.Import) and any(a.name.startswith("sahelkit.generator") for a in node.names):
-            found.add("importe sahelkit.generator")
+            reasons.add(imports_generator)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if TRUTH_WORD.search(node.value):
-                found.add("lit la vérité terrain (truth)")
+                reasons.add(reads_truth)
             if GENERATOR_WORD.search(node.value):
-                found.add("importe sahelkit.generator")
-    return sorted(found)
+                reasons.add(imports_generator)
+    return sorted(_(reason) for reason in reasons)
 
 
 # --------------------------------------------------------------------------- cells
@@ -147,8 +152,8 @@ class SealAnswers(NbGraderPreprocessor):
                 try:
                     blob = pack_truth(cell.source)
                 except CaseDataError as exc:  # no truth/ here: the test fails as it would have anyway
-                    self.log.warning("vérité terrain introuvable pour %s : %s",
-                                     cell.metadata["nbgrader"]["grade_id"], exc)
+                    self.log.warning(_("ground truth not found for {part}: {error}").format(
+                        part=cell.metadata["nbgrader"]["grade_id"], error=exc))
                     continue
                 originals[cell.metadata["nbgrader"]["grade_id"]] = cell.source
                 cell.source = TRUTH_CALL.sub(f"sahelkit.grading.seal.unpack_truth({blob!r})", cell.source)
@@ -172,19 +177,21 @@ class FlagAnswerReading(NbGraderPreprocessor):
                 continue
             reasons = truth_reasons(cell.source)
             if any(o.get("ename") == "SealedError" for o in cell.get("outputs", []) if o.get("output_type") == "error"):
-                reasons.append("a été arrêtée par la protection des réponses")
+                reasons.append(_("was stopped by the protection of the answers"))
             if reasons:
-                where = cell.metadata.get("nbgrader", {}).get("grade_id") or f"cellule n° {i + 1}"
+                where = cell.metadata.get("nbgrader", {}).get("grade_id") or _("cell no. {n}").format(n=i + 1)
                 FLAGGED.setdefault("cells", []).append(f"{where} ({', '.join(reasons)})")
                 first = i if first is None else first
         if first is None:
             return nb, resources
-        where = nb.cells[first].metadata.get("nbgrader", {}).get("grade_id") or f"n° {first + 1}"
-        message = f"partie sans points : la cellule {where} lit la vérité terrain ou les réponses ; voyez le formateur"
+        where = nb.cells[first].metadata.get("nbgrader", {}).get("grade_id") or _("no. {n}").format(n=first + 1)
+        message = _("part without points: the cell {cell} reads the ground truth or the answers; see the "
+                    "trainer").format(cell=where)
+        flag = _(FLAG_NAME)
         for cell in nb.cells[first:]:
             if _is_test(cell):
-                cell.outputs = [from_dict({"output_type": "error", "ename": FLAG_NAME, "evalue": message,
-                                           "traceback": [f"{FLAG_NAME}: {message}"]})]
+                cell.outputs = [from_dict({"output_type": "error", "ename": flag, "evalue": message,
+                                           "traceback": [f"{flag}: {message}"]})]
                 FLAGGED.setdefault("parts", []).append(cell.metadata["nbgrader"]["grade_id"])
         self.log.warning("%s: %s", message, "; ".join(FLAGGED["cells"]))
         return nb, resources

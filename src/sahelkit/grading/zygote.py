@@ -29,6 +29,8 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 from nbgrader.preprocessors import Execute
 
+from ..i18n import _
+
 # What the helper imports before forking: ipykernel, then what the exercises import.
 PRELOAD = ["ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy", "pandas", "matplotlib.pyplot",
            "networkx", "scipy.sparse", "ipywidgets", "rapidfuzz", "phonenumbers", "sahelkit"]
@@ -82,7 +84,7 @@ def serve() -> None:
         try:
             __import__(name)
         except Exception as exc:  # a missing optional library is imported by the kernel instead
-            print(f"zygote: {name} not preloaded: {exc}", file=sys.stderr)
+            print(_("zygote: {module} not preloaded: {error}").format(module=name, error=exc), file=sys.stderr)
     signal.signal(signal.SIGCHLD, _reap)
     helper_cwd = os.getcwd()
     out = sys.stdout
@@ -130,13 +132,15 @@ class _Helper:
                     start_new_session=True)
                 ready = cls._proc.stdout.readline()
                 if not ready:
-                    raise RuntimeError("the kernel helper process (sahelkit.grading.zygote) did not start")
+                    raise RuntimeError(_("the kernel helper process ({module}) did not start").format(
+                        module="sahelkit.grading.zygote"))
             request = {"argv": argv, "env": env, "cwd": cwd, "log": log if log.startswith("/") else ""}
             cls._proc.stdin.write(json.dumps(request) + "\n")
             cls._proc.stdin.flush()
             reply = cls._proc.stdout.readline()
             if not reply:
-                raise RuntimeError("the kernel helper process (sahelkit.grading.zygote) stopped")
+                raise RuntimeError(_("the kernel helper process ({module}) stopped").format(
+                    module="sahelkit.grading.zygote"))
             return int(json.loads(reply)["pid"])
 
 
@@ -204,7 +208,7 @@ class ForkingKernelManager(AsyncKernelManager):
         try:
             pid = _Helper.fork(argv[argv.index("-f"):], env, cwd)
         except (OSError, RuntimeError, ValueError) as exc:  # no helper: grade all the same, more slowly
-            self.log.warning("sahelkit : noyau lancé sans le processus auxiliaire (%s)", exc)
+            self.log.warning(_("sahelkit: kernel started without the helper process ({error})").format(error=exc))
             return await super()._async_launch_kernel(kernel_cmd, **kw)
         provisioner.process = ForkedKernel(pid)
         provisioner.pid = provisioner.pgid = pid  # the child called setsid(): its own group

@@ -18,9 +18,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..cli import FrenchParser
+from ..cli import KitParser
 from ..grading.collect import TRAINER_ROLE, UsageError
-from ..i18n import ENV, LANGUAGES, LanguageError, language
+from ..i18n import ENV, LANGUAGES, LanguageError, _, language, ngettext
 from . import accounts as acc
 from .config import SERVER_PORTS, HubSettings
 from .permissions import lock_kit, unreachable_parents
@@ -49,7 +49,7 @@ def addresses(ip: str, port: int) -> list[str]:
     if shutil.which("hostname"):
         out = subprocess.run(["hostname", "-I"], capture_output=True, text=True).stdout.split()
         found = [a for a in out if ":" not in a]
-    return [f"http://{a}:{port}/" for a in found] or [f"http://<adresse de cette machine>:{port}/"]
+    return [f"http://{a}:{port}/" for a in found] or [_("http://<address of this machine>:{port}/").format(port=port)]
 
 
 def _state(args) -> Path:
@@ -58,15 +58,16 @@ def _state(args) -> Path:
 
 def _require_root() -> None:
     if os.geteuid() != 0:
-        raise UsageError("le serveur de la classe se lance en root (sudo make hub) : il crée un compte système par "
-                         "personne de la liste et lance le JupyterLab de chacun sous son compte")
+        raise UsageError(_("the classroom server runs as root (sudo make hub): it makes a system account for each "
+                           "person of the list and runs everyone's JupyterLab under their account"))
 
 
 def closed_folders(kit: Path, python: Path, src: Path) -> list[tuple[str, Path, Path]]:
     """(what, path, closed folder above it) for each place every account must reach and cannot:
     the kit, its venv, the Python the venv was made from (a pyenv under /root, say), the package."""
-    places = (("le kit", kit), ("le venv du kit", python.parent), ("le Python du venv", Path(os.path.realpath(python))),
-              ("la bibliothèque de Python", Path(sys.base_prefix)), ("le paquet sahelkit", src))
+    places = ((_("the kit"), kit), (_("the kit's venv"), python.parent),
+              (_("the venv's Python"), Path(os.path.realpath(python))),
+              (_("Python's library"), Path(sys.base_prefix)), (_("the sahelkit package"), src))
     return [(what, path, blocked[0]) for what, path in places if (blocked := unreachable_parents(path))]
 
 
@@ -74,16 +75,17 @@ def _check_reachable(kit: Path, python: Path, src: Path) -> None:
     closed = closed_folders(kit, python, src)
     if closed:
         what, path, folder = closed[0]
-        raise UsageError(f"{what} ({path}) est dans {folder}, que les comptes des participants ne peuvent pas "
-                         "traverser. Installez le kit et son Python ailleurs : par exemple git clone ... /srv/sahelkit "
-                         "puis, dans ce dossier, make clean-venv et sudo make hub PYTHON=/usr/bin/python3 (le venv "
-                         "est refait avec le Python du système)")
+        raise UsageError(_("{what} ({path}) is in {folder}, which the participants' accounts cannot go through. "
+                           "Install the kit and its Python elsewhere: for example git clone ... /srv/sahelkit then, "
+                           "in that folder, make clean-venv and sudo make hub PYTHON=/usr/bin/python3 (the venv is "
+                           "made again with the system's Python)").format(what=what, path=path, folder=folder))
 
 
 def check_as(user: str, kit: Path, python: Path, src: Path, country: str) -> list[str]:
     """Run the kit's Python as `user`: it must start, import the kit, and be refused the trainer's files.
 
-    Returns what went wrong, in French (empty: all is well). The same checks the browser test makes."""
+    Returns what went wrong, in the workshop's language (empty: all is well). The same checks the browser
+    test makes."""
     secret = [kit / "solutions", kit / "datasets" / country / "truth", kit / "grader_config.py"]
     code = ("import sys, jupyterhub, sahelkit, pathlib\n"
             "for p in sys.argv[1:]:\n"
@@ -96,8 +98,10 @@ def check_as(user: str, kit: Path, python: Path, src: Path, country: str) -> lis
                           capture_output=True, text=True, env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
                           cwd="/")
     if proc.returncode != 0:
-        return [f"le Python du kit ne démarre pas sous le compte {user} : {proc.stderr.strip()[-500:]}"]
-    return [f"le compte {user} lit {line[3:]}" for line in proc.stdout.splitlines() if line.startswith("LU ")]
+        return [_("the kit's Python does not start under the account {user}: {error}").format(
+            user=user, error=proc.stderr.strip()[-500:])]
+    return [_("the account {user} reads {path}").format(user=user, path=line[3:])
+            for line in proc.stdout.splitlines() if line.startswith("LU ")]
 
 
 def start(args) -> int:
@@ -111,7 +115,8 @@ def start(args) -> int:
     src = Path(sahelkit.__file__).resolve().parents[1]
     proxy = Path(args.proxy).resolve()
     if not os.access(proxy, os.X_OK):
-        raise UsageError(f"{proxy} : configurable-http-proxy introuvable ; `make hub` l'installe (npm)")
+        raise UsageError(_("{path}: configurable-http-proxy not found; {command} installs it (npm)").format(
+            path=proxy, command="`make hub`"))
     country = resolve_country(args.country or os.environ.get("SAHELKIT_COUNTRY") or None)
     if args.lang:
         os.environ[ENV] = args.lang
@@ -120,8 +125,9 @@ def start(args) -> int:
     except LanguageError as err:
         raise UsageError(str(err)) from None
     if not (kit / "datasets" / country / "profile.yaml").is_file():
-        raise UsageError(f"{kit / 'datasets' / country} : pas de données pour ce pays ; sahelkit generate --country "
-                         f"{country}, ou choisissez un autre pays (SAHELKIT_COUNTRY)")
+        raise UsageError(_("{folder}: no data for this country; {command}, or choose another country "
+                           "(SAHELKIT_COUNTRY)").format(folder=kit / "datasets" / country,
+                                                        command=f"sahelkit generate --country {country}"))
     _check_reachable(kit, python, src)
     people = acc.roster_people(Path(args.roster))
 
@@ -140,8 +146,9 @@ def start(args) -> int:
     lock_kit(kit, trainers_gid, skip=(state, exchange))
     problems = check_as(participants[0], kit, python, src, country)
     if problems:
-        raise UsageError("vérification des droits : " + " ; ".join(problems))
-    print(f"Vérifié sous le compte {participants[0]} : le Python du kit démarre, solutions/ et truth/ sont refusés.")
+        raise UsageError(_("checking the rights: {problems}").format(problems=_("; ").join(problems)))
+    print(_("Checked under the account {user}: the kit's Python starts, solutions/ and truth/ are refused.").format(
+        user=participants[0]))
 
     settings = HubSettings(kit=str(kit), state=str(state), exchange=str(exchange), country=country,
                            language=language(), ip=args.ip,
@@ -151,13 +158,17 @@ def start(args) -> int:
     config = settings.save(state)
     where = addresses(args.ip, args.port)
     slips = _slips(state, {p: accounts[p] for p in people}, where[0])
-    print(f"Comptes : {len(participants)} participant(s), {len(trainers)} formateur(s) ({', '.join(trainers)}).")
-    print(f"Fiches à imprimer et découper (identifiant et premier mot de passe) : {slips}")
-    print(f"Pays des données : {country}. Échange nbgrader : {exchange}.")
-    print("Les participants tapent dans leur navigateur : " + "  ou  ".join(where))
+    print(_("Accounts: {participants}, {trainers} ({names}).").format(
+        participants=ngettext("{n} participant", "{n} participants", len(participants)).format(n=len(participants)),
+        trainers=ngettext("{n} trainer", "{n} trainers", len(trainers)).format(n=len(trainers)),
+        names=", ".join(trainers)))
+    print(_("Slips to print and cut (id and first password): {path}").format(path=slips))
+    print(_("Country of the data: {country}. nbgrader exchange: {folder}.").format(country=country, folder=exchange))
+    print(_("The participants type in their browser: {addresses}").format(addresses=_("  or  ").join(where)))
     if args.ip == "127.0.0.1":
-        print("(Cette adresse ne sert que sur cette machine ; pour la classe : make hub HUB_IP=0.0.0.0)")
-    print("Arrêt : Ctrl-C (arrête aussi le JupyterLab de chacun ; leur travail reste dans leur dossier).")
+        print(_("(This address only works on this machine; for the classroom: {command})").format(
+            command="make hub HUB_IP=0.0.0.0"))
+    print(_("Stop: Ctrl-C (also stops everyone's JupyterLab; their work stays in their folder)."))
     sys.stdout.flush()
     os.execv(str(python), [str(python), "-m", "jupyterhub", "-f", str(config)])
     return 0  # not reached
@@ -176,52 +187,56 @@ def password(args) -> int:
     state = _state(args)
     accounts = acc.load_accounts(state)
     if args.id not in accounts:
-        raise UsageError(f"{args.id} : aucun compte de ce nom créé par le serveur de la classe "
-                         f"(comptes : {', '.join(sorted(accounts)) or 'aucun'})")
+        raise UsageError(_("{id}: no account of this name made by the classroom server (accounts: {accounts})")
+                         .format(id=args.id, accounts=", ".join(sorted(accounts)) or _("none")))
     account = accounts[args.id]
     account.password = acc.new_password()
     acc._run("chpasswd", stdin=f"{account.id}:{account.password}\n")
     acc.save_accounts(state, accounts)
     settings = HubSettings.load(state / "reglages.json") if (state / "reglages.json").is_file() else None
-    address = addresses(settings.ip, settings.port)[0] if settings else "(adresse du serveur)"
+    address = addresses(settings.ip, settings.port)[0] if settings else _("(address of the server)")
     slip = acc.write_slips(state / f"fiche-{account.id}.html", {account.id: account}, address, "sahel-ci")
-    print(f"Nouveau mot de passe de {account.id} : {account.password}  (fiche : {slip})")
+    print(_("New password of {id}: {password}  (slip: {path})").format(id=account.id, password=account.password,
+                                                                        path=slip))
     return 0
 
 
 def remove(args) -> int:
     _require_root()
     removed = acc.remove_accounts(_state(args))
-    print(f"Comptes supprimés (avec leur dossier personnel) : {', '.join(removed) or 'aucun'}.")
+    print(_("Accounts removed (with their home folder): {accounts}.").format(
+        accounts=", ".join(removed) or _("none")))
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = FrenchParser(prog="python -m sahelkit.hub", description="le serveur de la classe (JupyterHub)")
+    p = KitParser(prog="python -m sahelkit.hub", description=_("the classroom server (JupyterHub)"))
     sub = p.add_subparsers(dest="command", required=True)
-    for name, helptext in (("start", "créer les comptes et lancer le serveur"),
-                           ("password", "donner un nouveau mot de passe à un compte"),
-                           ("remove-accounts", "supprimer les comptes créés par le serveur, et eux seuls")):
+    for name, helptext in (("start", _("make the accounts and start the server")),
+                           ("password", _("give an account a new password")),
+                           ("remove-accounts", _("remove the accounts made by the server, and only those"))):
         q = sub.add_parser(name, help=helptext)
-        q.add_argument("--kit", default=".", help="racine du kit (défaut : dossier courant)")
-        q.add_argument("--state", help=f"dossier du serveur (défaut : <kit>/{STATE})")
+        q.add_argument("--kit", default=".", help=_("root of the kit (default: current folder)"))
+        q.add_argument("--state", help=_("folder of the server (default: {folder})").format(folder=f"<kit>/{STATE}"))
         if name == "start":
-            q.add_argument("--roster", required=True, help="liste des participants et formateurs (CSV)")
-            q.add_argument("--ip", default="127.0.0.1", help="adresse d'écoute (0.0.0.0 : le réseau de la classe)")
-            q.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (défaut : %(default)s)")
-            q.add_argument("--proxy", required=True, help="la commande configurable-http-proxy")
-            q.add_argument("--exchange", default=EXCHANGE, help="dossier d'échange de nbgrader (défaut : %(default)s)")
-            q.add_argument("--country", help="pays des données (défaut : SAHELKIT_COUNTRY, sinon le premier)")
-            q.add_argument("--lang", choices=LANGUAGES, help="langue de l'atelier (défaut : SAHELKIT_LANG, sinon fr)")
+            q.add_argument("--roster", required=True, help=_("list of the participants and trainers (CSV)"))
+            q.add_argument("--ip", default="127.0.0.1", help=_("address to listen on (0.0.0.0: the classroom network)"))
+            q.add_argument("--port", type=int, default=DEFAULT_PORT, help=_("port (default: %(default)s)"))
+            q.add_argument("--proxy", required=True, help=_("the configurable-http-proxy command"))
+            q.add_argument("--exchange", default=EXCHANGE,
+                           help=_("nbgrader's exchange folder (default: %(default)s)"))
+            q.add_argument("--country", help=_("country of the data (default: SAHELKIT_COUNTRY, else the first)"))
+            q.add_argument("--lang", choices=LANGUAGES,
+                           help=_("the workshop's language (default: SAHELKIT_LANG, else fr)"))
             q.add_argument("--server-ports", type=int, default=SERVER_PORTS,
-                           help="premier port des JupyterLab de chacun, sur 127.0.0.1 (défaut : %(default)s)")
+                           help=_("first port of everyone's JupyterLab, on 127.0.0.1 (default: %(default)s)"))
         if name == "password":
-            q.add_argument("id", help="identifiant du compte")
+            q.add_argument("id", help=_("id of the account"))
     args = p.parse_args(argv)
     try:
         return {"start": start, "password": password, "remove-accounts": remove}[args.command](args)
     except UsageError as exc:
-        print(f"sahelkit hub : {exc}", file=sys.stderr)
+        print(_("sahelkit hub: {error}").format(error=exc), file=sys.stderr)
         return 2
 
 

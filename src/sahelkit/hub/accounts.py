@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..grading.collect import TRAINER_ROLE, Participant, UsageError, read_people
+from ..i18n import _, language
 
 TRAINERS_GROUP = "sahelkit-formateurs"
 """The trainers' system group: it gets the kit owner's rights on the kit (solutions, gradebook, truth)."""
@@ -55,8 +56,8 @@ class Account:
 
 
 def new_password() -> str:
-    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_GROUP_LENGTH))
-                    for _ in range(PASSWORD_GROUPS))
+    return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _letter in range(PASSWORD_GROUP_LENGTH))
+                    for _group in range(PASSWORD_GROUPS))
 
 
 def roster_people(roster: Path) -> dict[str, Participant]:
@@ -64,13 +65,14 @@ def roster_people(roster: Path) -> dict[str, Participant]:
     people = read_people(roster)
     for pid, person in people.items():
         if len(pid) > MAX_LOGIN or not LOGIN_PATTERN.fullmatch(pid):
-            raise AccountError(f"{roster}, ligne {person._row} : l'identifiant « {pid} » ne peut pas servir de "  # type: ignore[attr-defined]
-                               f"compte (au plus {MAX_LOGIN} caractères, commençant par une lettre) ; raccourcissez-le")
+            raise AccountError(_("{path}, line {line}: the id “{id}” cannot serve as an account (at most {max} "
+                                 "characters, starting with a letter); shorten it").format(
+                path=roster, line=person._row, id=pid, max=MAX_LOGIN))  # type: ignore[attr-defined]
     if not any(p.role == TRAINER_ROLE for p in people.values()):
-        raise AccountError(f"{roster} : aucun formateur dans la liste ; ajoutez une colonne role et une ligne dont le "
-                           "role est « formateur » (son compte ouvre Formgrader)")
+        raise AccountError(_("{path}: no trainer in the list; add a column role and a line whose role is {role} "
+                             "(their account opens Formgrader)").format(path=roster, role=f"“{TRAINER_ROLE}”"))
     if not any(p.role != TRAINER_ROLE for p in people.values()):
-        raise AccountError(f"{roster} : aucun participant dans la liste")
+        raise AccountError(_("{path}: no participant in the list").format(path=roster))
     return people
 
 
@@ -95,7 +97,8 @@ def save_accounts(state: Path, accounts: dict[str, Account]) -> None:
 def _run(*cmd: str, stdin: str | None = None) -> None:
     proc = subprocess.run(cmd, input=stdin, text=True, capture_output=True)
     if proc.returncode != 0:
-        raise AccountError(f"« {' '.join(cmd[:2])} ... » a échoué ({proc.returncode}) : {proc.stderr.strip()}")
+        raise AccountError(_("{command} failed ({code}): {error}").format(
+            command=f"“{' '.join(cmd[:2])} ...”", code=proc.returncode, error=proc.stderr.strip()))
 
 
 def user_exists(name: str) -> bool:
@@ -163,9 +166,9 @@ def _create_accounts(people: dict[str, Participant], state: Path) -> dict[str, A
     accounts = load_accounts(state)
     taken = sorted(pid for pid in people if user_exists(pid) and pid not in accounts)
     if taken:
-        raise AccountError("ces identifiants de la liste sont déjà des utilisateurs de cette machine, que le serveur "
-                           f"de la classe n'a pas créés : {', '.join(taken)} ; changez-les dans la liste (par exemple "
-                           "en ajoutant l'initiale du service) et relancez")
+        raise AccountError(_("these ids of the list are already users of this machine, which the classroom server "
+                             "did not make: {ids}; change them in the list (for example by adding the initial of the "
+                             "service) and run again").format(ids=", ".join(taken)))
     ensure_group(TRAINERS_GROUP, state)
     ensure_group(PARTICIPANTS_GROUP, state)
     for pid, person in people.items():
@@ -201,7 +204,7 @@ def stop_processes(name: str) -> None:
     import signal
     import time
     uid = pwd.getpwnam(name).pw_uid
-    for _ in range(50):
+    for _attempt in range(50):
         pids = processes_of(uid)
         if not pids:
             return
@@ -257,25 +260,26 @@ def _remove_groups(state: Path) -> None:
 # --------------------------------------------------------------------------- the slips
 def write_slips(path: Path, accounts: dict[str, Account], address: str, course: str) -> Path:
     """One HTML page the trainer prints and cuts: one slip per account, with the address to type."""
+    e = html.escape
     slips = []
     for account in sorted(accounts.values(), key=lambda a: (a.role == TRAINER_ROLE, a.name.lower())):
-        role = " (formateur)" if account.role == TRAINER_ROLE else ""
+        name = _("{name} (trainer)").format(name=account.name) if account.role == TRAINER_ROLE else account.name
         slips.append(
             '<div class="fiche">'
-            f"<p class='nom'>{html.escape(account.name)}{role}</p>"
-            f"<p>Adresse à taper dans le navigateur : <b>{html.escape(address)}</b></p>"
-            f"<p>Identifiant : <code>{html.escape(account.id)}</code></p>"
-            f"<p>Mot de passe : <code>{html.escape(account.password)}</code></p>"
-            "<p class='petit'>Gardez cette fiche pour vous. Le mot de passe se tape avec les tirets.</p>"
+            f"<p class='nom'>{e(name)}</p>"
+            "<p>" + _("Address to type in the browser: {address}").format(address=f"<b>{e(address)}</b>") + "</p>"
+            "<p>" + _("Id: {id}").format(id=f"<code>{e(account.id)}</code>") + "</p>"
+            "<p>" + _("Password: {password}").format(password=f"<code>{e(account.password)}</code>") + "</p>"
+            "<p class='petit'>" + e(_("Keep this slip to yourself. The password is typed with its dashes.")) + "</p>"
             "</div>")
     page = (
-        "<!doctype html><html lang='fr'><head><meta charset='utf-8'>"
-        f"<title>Comptes de la classe : {html.escape(course)}</title><style>"
+        f"<!doctype html><html lang='{language()}'><head><meta charset='utf-8'>"
+        "<title>" + e(_("Accounts of the class: {course}").format(course=course)) + "</title><style>"
         "body{font-family:sans-serif;margin:1cm} .fiche{border:1px dashed #000;padding:0.4cm;margin:0 0 0.3cm;"
         "page-break-inside:avoid} .nom{font-size:1.2em;font-weight:bold;margin:0 0 0.2cm} p{margin:0.1cm 0}"
         " code{font-size:1.3em} .petit{font-size:0.8em}</style></head><body>"
-        f"<h1>Comptes de la classe ({html.escape(course)})</h1>"
-        "<p>Imprimez cette page, découpez le long des pointillés, donnez à chacun sa fiche.</p>"
+        "<h1>" + e(_("Accounts of the class ({course})").format(course=course)) + "</h1>"
+        "<p>" + e(_("Print this page, cut along the dotted lines, give each person their slip.")) + "</p>"
         + "".join(slips) + "</body></html>")
     partial = path.with_name(path.name + ".part")
     partial.touch(mode=0o600)

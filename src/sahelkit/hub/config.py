@@ -12,6 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..i18n import _
+
 SETTINGS_FILE = "reglages.json"
 CONFIG_FILE = "jupyterhub_config.py"
 SERVER_START_SECONDS = 300
@@ -144,4 +146,5 @@ def server_port(base: int, rank: int, accounts: int) -> int:
                 return candidate
             except OSError:
                 continue
-    raise RuntimeError(f"no free port from {spare} to {spare + SERVER_PORT_SPAN} on 127.0.0.1")
+    raise RuntimeError(_("no free port from {first} to {last} on 127.0.0.1").format(first=spare,
+                                                                                  last=spare + SERVER_PORT_SPAN))

@@ -1,4 +1,4 @@
-"""The Validate button, as a participant reads it: in French, from the cell that went wrong.
+"""The Validate button, as a participant reads it: in the workshop's language, from the cell that went wrong.
 
 nbgrader's lab extension posts the notebook's path to `/assignments/validate` and shows the JSON
 answer in a dialog. nbgrader's own handler builds a plain `Validator` (not a configurable class),
@@ -18,13 +18,15 @@ preprocessors and course config), then reports:
 - a pass as a pass of the *visible* checks only: the hidden checks decide the grade.
 
 The lab extension's frame sentences ("Success! ...", "The following cell failed:") are fixed
-English strings in its JavaScript; `custom.css` beside it replaces them with French ones.
+English strings in its JavaScript; `custom.css` beside it, served with its sentences in the
+workshop's language (`frame_css`), puts the kit's own in their place.
 """
 from __future__ import annotations
 
 import html
 import re
 from pathlib import Path
+from string import Template
 
 from jupyter_server.base.handlers import JupyterHandler
 from nbformat import NotebookNode
@@ -36,17 +38,32 @@ from nbgrader.server_extensions.validate_assignment.handlers import (
 from nbgrader.validator import Validator
 from tornado import web
 
+from ..i18n import _
+
+N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+
 CUSTOM_CSS = Path(__file__).with_name("custom.css")
 
-NOTHING_TO_GRADE = (
-    "Ce cahier n'a rien à noter : c'est un module d'enseignement (ou un cahier sans cellule de "
-    "vérification). Validate sert aux exercices, dans le dossier exercises/."
+NOTHING_TO_GRADE = N_(
+    "This notebook has nothing to grade: it is a teaching module (or a notebook with no check cell). "
+    "Validate is for the exercises, in the exercises/ folder."
 )
-PASSED = (
-    "Les vérifications visibles passent : le format de vos réponses est bon. La note dépend des "
-    "vérifications cachées du formateur, faites à la correction ; relisez vos réponses avant de rendre."
+PASSED = N_(
+    "The visible checks pass: your answers have the right form. The grade depends on the trainer's hidden "
+    "checks, run at grading; read your answers again before you hand in."
 )
-UNANSWERED = "réponse pas encore écrite"
+UNANSWERED = ("réponse pas encore écrite", "answer not written yet")
+"""What the answer cells of an exercise raise until answered (grader_config.py's ClearSolutions stubs, French and
+English notebooks)."""
+FRAME = {  # custom.css's placeholders: the sentences of the dialog's frame
+    "title": N_("Validate: visible checks"),
+    "passed": PASSED,
+    "failed": N_("To fix:"),
+    "changed": N_("This check cell was modified: put it back as it was (Edit > Undo), otherwise grading will not "
+                  "recognise it."),
+    "type_changed": N_("The type of this cell was changed (code or text): put it back as before."),
+    "other": N_("Validate:"),
+}
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"(?:Cell In\s*\[\d*\]|Input In\s*\[\d*\]|<ipython-input-[^>]*>)[^\n]*?line (\d+)")
 
@@ -87,17 +104,19 @@ def cell_line(error: NotebookNode) -> int | None:
 
 
 def describe_failure(cell: NotebookNode, error: NotebookNode, part: str) -> str:
-    """What the dialog says of one failing cell, in French: the part, what happened, the message."""
-    where = f"« {part} »" if part else "La cellule ci-dessus"
-    if utils.is_solution(cell) and UNANSWERED in str(error.get("evalue", "")):
-        return f"{where}\npas encore de réponse : écrivez-la et supprimez la ligne raise NotImplementedError."
+    """What the dialog says of one failing cell, in the workshop's language: the part, what happened, the message."""
+    where = _("“{part}”").format(part=part) if part else _("The cell above")
+    if utils.is_solution(cell) and any(stub in str(error.get("evalue", "")) for stub in UNANSWERED):
+        return where + "\n" + _("no answer yet: write it and delete the line raise NotImplementedError.")
     if utils.is_grade(cell):
         if error.ename == "AssertionError" and str(error.get("evalue", "")).strip():
-            return f"{where}\nla vérification visible ne passe pas :\n{error.get('evalue').strip()}"
-        return f"{where}\nla vérification visible s'arrête sur une erreur venue de votre réponse :\n{error_line(error)}"
+            return where + "\n" + _("the visible check does not pass:") + "\n" + error.get("evalue").strip()
+        return where + "\n" + _("the visible check stops on an error coming from your answer:") + "\n" + \
+            error_line(error)
     line = cell_line(error)
-    at = f" (ligne {line})" if line else ""
-    return f"{where}\nvotre cellule s'arrête sur une erreur{at} :\n{error_line(error)}"
+    stops = (_("your cell stops on an error (line {line}):").format(line=line) if line
+             else _("your cell stops on an error:"))
+    return where + "\n" + stops + "\n" + error_line(error)
 
 
 def failures(nb: NotebookNode) -> list[dict[str, str]]:
@@ -115,7 +134,7 @@ def failures(nb: NotebookNode) -> list[dict[str, str]]:
         if error is None and not failed_grade:
             continue
         if error is None:   # a test cell that wrote to stderr: nbgrader scores it as failed
-            error = NotebookNode(ename="Sortie d'erreur", evalue=_stderr(cell), traceback=[])
+            error = NotebookNode(ename=_("Error output"), evalue=_stderr(cell), traceback=[])
         message = describe_failure(cell, error, part)
         found.append({"source": cell.source.strip(), "error": html.escape(message), "raw_error": message})
         reported_parts.add(part)
@@ -141,7 +160,7 @@ class ParticipantValidator(Validator):
         path = Path(filename)
         nb = read(path, as_version=current_nbformat)
         if not has_grades(nb):
-            return {"nothing_to_grade": NOTHING_TO_GRADE}
+            return {"nothing_to_grade": _(NOTHING_TO_GRADE)}
         if self._get_type_changed_cells(nb):
             return super().validate(filename)
         with utils.chdir(str(path.parent)):
@@ -154,18 +173,19 @@ class ParticipantValidator(Validator):
 
 
 class ParticipantValidateHandler(ValidateAssignmentHandler):
-    """nbgrader's validate route, answered by ParticipantValidator, in French."""
+    """nbgrader's validate route, answered by ParticipantValidator, in the workshop's language."""
 
     def validate_notebook(self, path: str) -> dict:
         root = Path(self.root_dir).resolve()
         target = (root / path).resolve()
         if not target.is_relative_to(root):
-            return {"success": False, "value": "Ce cahier est hors du dossier de l'atelier."}
+            return {"success": False, "value": _("This notebook is outside the workshop's folder.")}
         try:
             result = ParticipantValidator(config=self.load_config()).validate(str(target))
         except Exception as exc:  # the dialog is the participant's only view of what went wrong
             self.log.exception("Validate failed on %s", target)
-            return {"success": False, "value": f"Validate n'a pas pu exécuter ce cahier : {type(exc).__name__}: {exc}"}
+            return {"success": False, "value": _("Validate could not run this notebook: {error}").format(
+                error=f"{type(exc).__name__}: {exc}")}
         if "nothing_to_grade" in result:
             return {"success": False, "value": result["nothing_to_grade"]}
         return {"success": True, "value": result}
@@ -175,13 +195,22 @@ def _jupyter_server_extension_points() -> list[dict]:
     return [{"module": "sahelkit.lab.validate"}]
 
 
-class FrenchFrameCssHandler(JupyterHandler):
-    """custom.css: the French frame of nbgrader's dialog (JupyterLab links it when LabApp.custom_css is on)."""
+def frame_css() -> str:
+    """custom.css with the frame's sentences (FRAME) in the workshop's language."""
+    def quoted(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"')
+    return Template(CUSTOM_CSS.read_text(encoding="utf-8")).substitute(
+        {key: quoted(_(message)) for key, message in FRAME.items()})
+
+
+class FrameCssHandler(JupyterHandler):
+    """custom.css: the frame of nbgrader's dialog in the workshop's language (JupyterLab links it when
+    LabApp.custom_css is on)."""
 
     @web.authenticated
     def get(self) -> None:
         self.set_header("Content-Type", "text/css; charset=utf-8")
-        self.finish(CUSTOM_CSS.read_bytes())
+        self.finish(frame_css().encode("utf-8"))
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
@@ -193,10 +222,10 @@ def _load_jupyter_server_extension(serverapp) -> None:
     web_app.add_handlers(".*$", [
         (url_path_join(base, "assignments/validate"), ParticipantValidateHandler),
         (url_path_join(base, "nbgrader_version"), NbGraderVersionHandler),
-        (url_path_join(base, "custom/custom.css"), FrenchFrameCssHandler),
+        (url_path_join(base, "custom/custom.css"), FrameCssHandler),
     ])
     # tornado tries extensions' routes in the order they were added, and JupyterLab and Notebook both
     # serve /custom/custom.css from the user's config folder: the kit's routes go first.
     rules = web_app.default_router.rules
     rules.insert(0, rules.pop(-2))
-    serverapp.log.info("sahelkit: Validate answers in French (sahelkit.lab.validate)")
+    serverapp.log.info("sahelkit: Validate answers in the workshop's language (sahelkit.lab.validate)")
