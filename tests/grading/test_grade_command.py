@@ -176,3 +176,19 @@ def test_merge_waits_while_another_program_holds_the_gradebook(tmp_path):
         other.close()
     assert [s.id for s in gb.students] == ["participant.01"]
     gb.close()
+
+
+def test_an_unreadable_notebook_is_described_in_the_workshop_s_language(tmp_path, monkeypatch):
+    """The JSON parser's own message is English: the detail keeps only where the file is damaged."""
+    from sahelkit.grading.collect import AssignmentInfo, collect
+    (tmp_path / "awa.keita").mkdir()
+    (tmp_path / "awa.keita" / "01-x.ipynb").write_text('{"cells": [', encoding="utf-8")
+    info = {"01-x": AssignmentInfo("01-x", ["01-x"], set())}
+
+    def issues() -> list:
+        return collect(tmp_path, info, {"01-x"}).submissions[("awa.keita", "01-x")].issues
+
+    monkeypatch.delenv("SAHELKIT_LANG", raising=False)
+    assert issues() == [("invalid", "awa.keita/01-x.ipynb : notebook illisible : JSON abîmé ligne 1, colonne 12")]
+    monkeypatch.setenv("SAHELKIT_LANG", "en")
+    assert issues() == [("invalid", "awa.keita/01-x.ipynb: unreadable notebook: damaged JSON at line 1, column 12")]

@@ -147,7 +147,8 @@ def index_notebook(mods: list[Module]) -> nbformat.NotebookNode:
 def _readme_with_table(text: str, table: str, name: str = "README.md") -> str:
     pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
     if not pattern.search(text):
-        raise ValueError(_("{name} lacks the curriculum markers {start} ... {end}").format(name=name, start=START, end=END))
+        raise ValueError(_("{name} lacks the curriculum markers {start} ... {end}").format(
+            name=name, start=START, end=END))
     return pattern.sub(lambda _match: f"{START}\n{table}\n{END}", text)
 
 

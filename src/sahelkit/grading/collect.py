@@ -305,16 +305,33 @@ def find_candidates(root: Path, assignments: dict[str, AssignmentInfo], all_assi
 
 
 def _parse(c: Candidate) -> None:
-    if c.error:
-        return
+    """Read a candidate's notebook, or say in the workshop's language why it cannot be read (the
+    JSON and nbformat errors are English, whatever the workshop's language: only their place or
+    kind is kept)."""
+    if not c.error:
+        c.notebook, c.error = _read_notebook(c.data)
+
+
+def _read_notebook(data: bytes) -> tuple[dict | None, str]:
+    """(notebook, "") when `data` is a notebook nbgrader can grade, else (None, why not)."""
+    if not data.strip():
+        return None, _("unreadable notebook: empty file")
     try:
-        nb = json.loads(c.data.decode("utf-8-sig"))
-        if not isinstance(nb, dict) or "cells" not in nb:
-            raise ValueError(_("no cells"))
-        nbformat.reads(c.data.decode("utf-8-sig"), as_version=4)
-        c.notebook = nb
-    except (ValueError, UnicodeDecodeError, Exception) as exc:  # nbformat raises its own types
-        c.error = _("unreadable notebook ({error})").format(error=f"{type(exc).__name__}: {str(exc)[:120]}")
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, _("unreadable notebook: not UTF-8 text (byte {position})").format(position=exc.start)
+    try:
+        nb = json.loads(text)
+    except ValueError as exc:
+        where = {"line": getattr(exc, "lineno", "?"), "column": getattr(exc, "colno", "?")}
+        return None, _("unreadable notebook: damaged JSON at line {line}, column {column}").format(**where)
+    if not isinstance(nb, dict) or "cells" not in nb:
+        return None, _("unreadable notebook: no cells (not a Jupyter notebook)")
+    try:
+        nbformat.reads(text, as_version=4)
+    except Exception as exc:  # nbformat raises its own types
+        return None, _("unreadable notebook: not a valid Jupyter notebook ({error})").format(error=type(exc).__name__)
+    return nb, ""
 
 
 def _attribute(c: Candidate, assignments: dict[str, AssignmentInfo]) -> str | None:

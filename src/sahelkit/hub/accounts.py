@@ -70,7 +70,7 @@ def roster_people(roster: Path) -> dict[str, Participant]:
                 path=roster, line=person._row, id=pid, max=MAX_LOGIN))  # type: ignore[attr-defined]
     if not any(p.role == TRAINER_ROLE for p in people.values()):
         raise AccountError(_("{path}: no trainer in the list; add a column role and a line whose role is {role} "
-                             "(their account opens Formgrader)").format(path=roster, role=f"“{TRAINER_ROLE}”"))
+                             "(their account opens Formgrader)").format(path=roster, role=_("“trainer”")))
     if not any(p.role != TRAINER_ROLE for p in people.values()):
         raise AccountError(_("{path}: no participant in the list").format(path=roster))
     return people
