@@ -16,9 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .i18n import _, ngettext
-
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+from .i18n import N_, _, ngettext
 
 
 # --------------------------------------------------------------------------- argparse in the workshop's language
@@ -241,6 +239,20 @@ def _bundle(args: argparse.Namespace) -> int:
 register("grade", N_("grade a cohort with nbgrader: feedback, grades and cohort report"), _grade_args, _grade)
 register("bundle", N_("a participant's offline zip archive for one country (no solutions, no ground truth)"),
          _bundle_args, _bundle)
+
+
+def _translate_args(p: argparse.ArgumentParser) -> None:
+    from .course.translate import translate_arguments
+    translate_arguments(p)
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from .course.translate import run_translate
+    return run_translate(args)
+
+
+register("translate", N_("the English notebooks: update their catalogues from the French notebooks, build them, "
+                         "check them (CONTRIBUTING.md)"), _translate_args, _translate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -80,6 +80,12 @@ def _translations(lang: str) -> tuple[dict, object]:
     return done, gettext.c2py(catalog.plural_expr)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined (a table of texts); `_()` translates it
+    where it is shown, in the language of that moment."""
+    return message
+
+
 def _(message: str) -> str:
     """`message` (English) in the workshop's language."""
     return _translations(language())[0].get(message, message)

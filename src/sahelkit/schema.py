@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .codes import COUNTRY_CODES, CURRENCY_CODES
-
-N_ = str  # marks a message for the catalogue (pybabel extract); validation shows it with _()
+from .i18n import N_
 
 
 class Words(NamedTuple):

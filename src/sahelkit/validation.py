@@ -17,10 +17,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .codes import code_list
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .schema import TOWN_ANY_SPELLING, Column
 
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 PATTERNS = {"date": (r"\d{4}-\d{2}-\d{2}", "%Y-%m-%d", N_("a valid date (YYYY-MM-DD)")),
             "datetime": (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", "%Y-%m-%dT%H:%M:%S",
                          N_("a valid date and time (YYYY-MM-DDTHH:MM:SS)"))}

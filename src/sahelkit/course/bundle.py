@@ -28,10 +28,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..i18n import LANGUAGES, LOCALE_DIR, LanguageError, _, language, speaking
+from ..i18n import LANGUAGES, LOCALE_DIR, N_, LanguageError, _, language, speaking
 from ..paths import PACKAGE, REPO
-
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 
 # Never shipped, by role: the generator rebuilds the answers from the seed; course/, grading/ and
 # the command line are the trainer's tools. Participants get the top-level modules that load data.

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..countries import UnknownCountryError, available, resolve_country
 from ..generator.numbering import luhn_digit
-from ..i18n import _
+from ..i18n import N_, _
 from ..paths import CASE_PROFILE
 from ..schema import EXTRACT, IMEI_DIGITS, TABLES, TRUTH_TABLES, Column, Table
 from ..validation import (
@@ -43,8 +43,6 @@ from ..validation import (
 __all__ = ["Problem", "check_dataset", "rows_at_fault"]  # Problem and rows_at_fault live in ..validation
 
 SEPARATORS = (";", "\t", "|")  # what a spreadsheet may use instead of the comma
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
-
 
 # --------------------------------------------------------------------------- reading
 def _decode(rel: str, data: bytes, problems: list[Problem]) -> str | None:

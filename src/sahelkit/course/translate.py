@@ -458,9 +458,11 @@ def check(repo: Path = REPO, lang: str = "en") -> list[str]:
 
 # --------------------------------------------------------------------------- command
 def translate_arguments(p) -> None:
+    from ..i18n import _
+
     p.add_argument("action", choices=["update", "build", "check"],
-                   help="update: bring translations/en/*.po up to date with the French notebooks; "
-                        "build: write en/modules and en/solutions from them; check: list what is missing")
+                   help=_("update: bring translations/en/*.po up to date with the French notebooks; "
+                          "build: write en/modules and en/solutions from them; check: list what is missing"))
 
 
 def run_translate(args) -> int:

@@ -29,9 +29,8 @@ from __future__ import annotations
 import os
 import sys
 
-from ..i18n import _
+from ..i18n import N_, _
 
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 SEALED_ENV = "SAHELKIT_SEALED"
 
 # Audit events that name a path, and the positions of the path arguments (PEP 578's table).

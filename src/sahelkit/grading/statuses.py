@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..i18n import _
-
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+from ..i18n import N_, _
 
 
 @dataclass(frozen=True)

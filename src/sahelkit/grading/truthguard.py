@@ -38,10 +38,8 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import List, Unicode
 
-from ..i18n import _
+from ..i18n import N_, _
 from .seal import SEALED_ENV
-
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
 
 TRUTH_CALL = re.compile(r"\bsahelkit\.load_truth\(\s*\)")
 # What a participant's cell must not name: the truth loader, a truth folder, the generator.

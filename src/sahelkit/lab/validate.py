@@ -38,9 +38,7 @@ from nbgrader.server_extensions.validate_assignment.handlers import (
 from nbgrader.validator import Validator
 from tornado import web
 
-from ..i18n import _
-
-N_ = str  # marks a message for the catalogue (pybabel extract); _() translates it where it is shown
+from ..i18n import N_, _
 
 CUSTOM_CSS = Path(__file__).with_name("custom.css")
 
