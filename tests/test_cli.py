@@ -38,7 +38,7 @@ def test_each_command_s_help_is_french(capsys, name):
 def test_the_kit_s_own_commands_name_their_values_in_french(capsys):
     assert "[--country PAYS] [--seed GRAINE]" in _help(capsys, ["generate"])
     assert "sahelkit check-data [-h] DOSSIER" in _help(capsys, ["check-data"])
-    assert "code 1 si datasets/README.md n'est pas à jour" in _help(capsys, ["data-readme"])
+    assert "code 1 si datasets/README.md ou datasets/LISEZMOI.md n'est pas à jour" in _help(capsys, ["data-readme"])
 
 
 USAGE_ERRORS = {
@@ -66,17 +66,19 @@ def test_usage_errors_are_french(capsys, case):
 
 
 def test_data_readme_messages(capsys, monkeypatch, tmp_path):
-    stale = tmp_path / "README.md"
-    stale.write_text("ancien\n", encoding="utf-8")
-    monkeypatch.setattr(dictionary, "README_PATH", stale)
-    monkeypatch.setattr(dictionary, "render", lambda: "nouveau\n")
+    files = {"en": tmp_path / "README.md", "fr": tmp_path / "LISEZMOI.md"}
+    files["en"].write_text("ancien\n", encoding="utf-8")
+    monkeypatch.setattr(dictionary, "path", lambda lang: files[lang])
+    monkeypatch.setattr(dictionary, "render", lambda lang="en": f"nouveau {lang}\n")
     assert main(["data-readme", "--check"]) == 1
-    assert capsys.readouterr().err == f"{stale} n'est pas à jour : lancez `sahelkit data-readme`\n"
-    monkeypatch.setattr(dictionary, "write", lambda: dictionary.README_PATH.write_text("nouveau\n") and stale)
+    assert capsys.readouterr().err == "".join(f"{files[lang]} n'est pas à jour : lancez `sahelkit data-readme`\n"
+                                              for lang in dictionary.LANGUAGES)
     assert main(["data-readme"]) == 0
-    assert capsys.readouterr().out == f"dictionnaire des données écrit : {stale}\n"
+    both = ", ".join(str(files[lang]) for lang in dictionary.LANGUAGES)
+    assert capsys.readouterr().out == f"dictionnaire des données écrit : {both}\n"
+    assert files["fr"].read_text(encoding="utf-8") == "nouveau fr\n"
     assert main(["data-readme", "--check"]) == 0
-    assert capsys.readouterr().out == f"OK {stale} : à jour\n"
+    assert capsys.readouterr().out == f"OK {both} : à jour\n"
 
 
 def test_in_english_the_command_line_speaks_english(capsys, monkeypatch):

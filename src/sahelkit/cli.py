@@ -190,29 +190,33 @@ def _check(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- data-readme
 def _readme_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true",
-                   help=_("check only: code 1 if datasets/README.md is not up to date (nothing is written)"))
+                   help=_("check only: code 1 if datasets/README.md or datasets/LISEZMOI.md is not up to date "
+                          "(nothing is written)"))
 
 
 def _readme(args: argparse.Namespace) -> int:
     from .course import dictionary as readme
 
     if args.check:
-        current = readme.README_PATH.read_text(encoding="utf-8") if readme.README_PATH.exists() else ""
-        if current != readme.render():
-            print(_("{path} is not up to date: run {command}").format(path=readme.README_PATH,
-                                                                       command="`sahelkit data-readme`"),
+        stale = readme.stale()
+        for path in stale:
+            print(_("{path} is not up to date: run {command}").format(path=path, command="`sahelkit data-readme`"),
                   file=sys.stderr)
+        if stale:
             return 1
-        print(_("OK {path}: up to date").format(path=readme.README_PATH))
+        print(_("OK {path}: up to date").format(path=", ".join(str(readme.path(lang)) for lang in readme.LANGUAGES)))
         return 0
-    print(_("data dictionary written: {path}").format(path=readme.write()))
+    readme.write()
+    print(_("data dictionary written: {path}").format(
+        path=", ".join(str(readme.path(lang)) for lang in readme.LANGUAGES)))
     return 0
 
 
 register("generate", N_("generate the case data of a country from its profile"), _generate_args, _generate)
 register("check-data", N_("check the folder of a case: tables conform to the schema, towns of the profile (writes "
                           "nothing)"), _check_args, _check)
-register("data-readme", N_("regenerate datasets/README.md (the data dictionary)"), _readme_args, _readme)
+register("data-readme", N_("regenerate the data dictionary: datasets/README.md (English) and datasets/LISEZMOI.md "
+                            "(French)"), _readme_args, _readme)
 
 
 # --------------------------------------------------------------------------- grade, bundle
