@@ -7,6 +7,7 @@ cell, saves, and presses Validate with parts 2 to 4 still to write.
 """
 from __future__ import annotations
 
+import re
 import secrets
 
 import nbformat
@@ -54,6 +55,12 @@ def _type_and_run(page, cell, code: str) -> None:
     page.keyboard.press("Control+A")
     page.keyboard.type(code)
     page.keyboard.press("Shift+Enter")
+    _wait_run(cell)
+
+
+def _wait_run(cell) -> None:
+    """Until the cell's prompt shows its execution count: the kernel has run it (a slow laptop, or CI)."""
+    expect(cell.locator(".jp-InputArea-prompt")).to_have_text(re.compile(r"\[\d+\]"), timeout=RUN_MS)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -66,7 +73,7 @@ def test_a_participant_works_exercise_00_in_the_workshop_s_language(tmp_path, la
             browser = pw.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS)
             try:
                 page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
-                page.set_default_timeout(60_000)
+                page.set_default_timeout(RUN_MS)
                 page.goto(f"{lab.base}/lab/tree/{EXERCISE}?token={lab.token}")
                 panel = notebook_panel(page, EXERCISE)
                 menus = {t.strip() for t in page.locator(".lm-MenuBar-itemLabel").all_inner_texts()}
@@ -78,6 +85,7 @@ def test_a_participant_works_exercise_00_in_the_workshop_s_language(tmp_path, la
                 setup = cells.nth(_cell_index("00-setup"))
                 setup.locator(".cm-content").click()
                 page.keyboard.press("Shift+Enter")
+                _wait_run(setup)
                 expect(setup.locator(".jp-OutputArea-output").first).to_contain_text(want["printed"], timeout=RUN_MS)
 
                 answer = cells.nth(_cell_index("00-seizures-per-town"))
@@ -87,9 +95,9 @@ def test_a_participant_works_exercise_00_in_the_workshop_s_language(tmp_path, la
                 _type_and_run(page, answer, ANSWER)
                 expect(answer.locator(".jp-OutputArea-output")).to_have_count(0, timeout=RUN_MS)
                 check = cells.nth(_cell_index("00-seizures-per-town-test"))
-                check.click()
+                check.locator(".cm-content").click()
                 page.keyboard.press("Shift+Enter")
-                expect(check.locator(".jp-InputArea-prompt")).to_contain_text("[", timeout=RUN_MS)
+                _wait_run(check)
                 expect(check.locator(".jp-OutputArea-output")).to_have_count(0)
                 page.keyboard.press("Control+s")
 

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from playwright.sync_api import sync_playwright
 
+from sahelkit.i18n import _
 from sahelkit.lab.validate import NOTHING_TO_GRADE, PASSED
 from tests.helpers import (
     CHROMIUM_ARGS,
@@ -75,10 +76,10 @@ def test_validate_speaks_french_in_the_browser(lab):
 
             nbformat.write(participant_notebook("00-get-started"), lab.root / EXERCISE)
             passed = _validate(page, lab, EXERCISE, "validate-02-visible-checks-pass")
-            assert passed["frame"] == [f'"{PASSED}"'], passed
+            assert passed["frame"] == [f'"{_(PASSED)}"'], passed
 
             teaching = _validate(page, lab, TEACHING, "validate-03-teaching-notebook")
-            assert teaching["body"] == [NOTHING_TO_GRADE], teaching
+            assert teaching["body"] == [_(NOTHING_TO_GRADE)], teaching
             assert teaching["frame"] == ['"Validate :"'], teaching
         finally:
             browser.close()
