@@ -11,17 +11,15 @@ is rendered with SAHELKIT_LANG set to the file's language, so neither file depen
 """
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from ..borders import BORDER_TOLERANCE_KM
 from ..countries import countries_in
 from ..generator import signals as S
 from ..generator.intel import PILL_TEXTS, PLACE_TIME_FORM, SOURCE_SPOTS, WORDS_FORM, _expected_grade
-from ..i18n import ENV as LANG_ENV
+from ..i18n import speaking
 from ..paths import DATASETS
 from ..profiles import (
     CONVOY_MIN_CHECKPOINTS,
@@ -56,20 +54,6 @@ def path(lang: str) -> Path:
     """The file of the dictionary in `lang` (read at call time, so that a test may move them)."""
     _say(lang)
     return README_PATH if lang == "en" else LISEZMOI_PATH
-
-
-@contextmanager
-def _language(lang: str) -> Iterator[None]:
-    """SAHELKIT_LANG set to `lang` for the time of a rendering, then restored."""
-    before = os.environ.get(LANG_ENV)
-    os.environ[LANG_ENV] = lang
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop(LANG_ENV, None)
-        else:
-            os.environ[LANG_ENV] = before
 
 
 def _percent(share: float, lang: str) -> str:
@@ -930,7 +914,7 @@ def _maps_md(lang: str) -> str:
 def render(lang: str = "en") -> str:
     """The full text of the dictionary in `lang`: datasets/README.md ("en") or datasets/LISEZMOI.md ("fr")."""
     t = _say(lang)
-    with _language(lang):
+    with speaking(lang):
         parts = [_intro(lang), t("## Tables", "## Tables"), ""] + [_table_md(table, lang) for table in TABLES] + [
                  t("## Extracts", "## Extraits"), "", _table_md(EXTRACT, lang),
                  t("## Ground truth (truth/)", "## Vérité terrain (truth/)"), "",
