@@ -192,6 +192,10 @@ def test_a_workspace_is_french_unless_told_and_an_unknown_language_is_refused(ki
     with pytest.raises(wsm.LanguageError, match="SAHELKIT_LANG='de'"):
         prepare(kit, other)
     assert not (other / "modules").exists()
+    monkeypatch.setenv("SAHELKIT_LANG", "en")  # a kit whose English notebooks were never built
+    with pytest.raises(wsm.WorkspaceError, match="make exercises"):
+        prepare(kit, other)
+    assert not (other / "modules").exists() and not wsm.Paths(other).language.exists()
 
 def test_in_english_hand_in_says_what_to_do_in_english(kit, tmp_path, monkeypatch, capsys):
     import shutil

@@ -384,15 +384,12 @@ def lab_command(ws: Paths, extra: list[str]) -> list[str]:
 
 def settle_language(ws: Paths) -> str:
     """The workspace's language, chosen once: SAHELKIT_LANG when given (`make lab LANG=en`), else the
-    one it was made in (a bundle made with --lang en says so), else French. Kept for the next start,
-    and set in this process so that every message and the server agree."""
+    one it was made in (a bundle made with --lang en says so), else French. Set in this process so
+    that every message and the server agree; `prepare` keeps it for the next start."""
     given = os.environ.get(ENV, "").strip()
     kept = ws.language.read_text(encoding="utf-8").strip() if ws.language.is_file() else ""
     os.environ[ENV] = given or kept or "fr"
-    lang = language()  # a language the kit does not have stops here, named
-    ws.language.parent.mkdir(parents=True, exist_ok=True)
-    ws.language.write_text(lang + "\n", encoding="utf-8")
-    return lang
+    return language()  # a language the kit does not have stops here, named
 
 
 def prepare(root: Path, source: Path | None, participant: str | None, data: Path | None = None) -> dict:
@@ -404,6 +401,11 @@ def prepare(root: Path, source: Path | None, participant: str | None, data: Path
         if ws.root == source:
             raise WorkspaceError(_("{folder}: the workspace must be another folder than the kit").format(
                 folder=ws.root))
+        notebooks = language_folder(source, report["language"])
+        if not (notebooks / EXERCISES).is_dir():
+            raise WorkspaceError(_("the kit has no notebooks in this language ({folder} is missing): run {command}, "
+                                   "or choose another language").format(folder=notebooks / EXERCISES,
+                                                                         command="`make exercises`"))
         from .paths import data_dir
         data = Path(data) if data else (data_dir() if os.environ.get("SAHELKIT_DATA") else source / "datasets")
         report["sync"] = sync(wanted_files(source, data), ws)
@@ -411,6 +413,7 @@ def prepare(root: Path, source: Path | None, participant: str | None, data: Path
     report["name"], report["id"] = identity(ws, participant)
     report["fetched"] = fetch_missing(ws)
     configure(ws, report["id"])
+    ws.language.write_text(report["language"] + "\n", encoding="utf-8")  # kept for the next start
     report["data"] = ws.root / "datasets" if (ws.root / "datasets").is_dir() else None
     return report
 
