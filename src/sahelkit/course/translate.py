@@ -4,9 +4,9 @@ The French notebooks are the source: modules/*.ipynb and solutions/<assignment>/
 reader reads in them is cut into messages, each keyed by its cell's id (the PO `msgctxt`):
 
 - a Markdown cell is one message, its whole text;
-- in a code cell, each comment and each string literal that reads as prose (it holds a space or
-  an accented letter: a chart title, a printed sentence, a hidden test's failure message) is one
-  message, written as Python source, quotes included, so the English is a literal too.
+- in a code cell, each comment and each string literal that reads as prose (a chart title, a
+  printed sentence, a hidden test's failure message: see `code_spans`) is one message, written as
+  Python source, quotes included, so the English is a literal too.
 
 Their English lives in translations/en/<the notebook's path>.po, a standard PO file that any
 PO editor opens (msgid the French, msgstr the English). `sahelkit translate update` brings every
@@ -37,7 +37,6 @@ from babel.messages.pofile import denormalize, normalize, read_po, write_po
 
 from ..paths import REPO
 
-LANGUAGES = ("en",)  # the languages built from the French source
 # nbgrader's markers and linters' pragmas are code, not prose.
 NOT_PROSE = re.compile(r"^#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS|MARK SCHEME)\b|^#\s*(noqa|type:|pragma)")
 PROSE = re.compile(r"\s|[^\x00-\x7f]")  # a space or a non-ASCII letter: read by a person
