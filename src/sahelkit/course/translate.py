@@ -148,8 +148,10 @@ def _beside_prose(tree) -> set[int]:
 
 
 def prose_values(nb, where: str = "") -> frozenset[str]:
-    """The values of the notebook's prose strings (see code_spans), wherever they are written."""
-    values = set()
+    """The values of the notebook's prose strings (see code_spans), wherever they are written, and the
+    one-word values its metadata names as words a participant reads and writes
+    (`metadata.sahelkit.words`: exercise 01's stages of the cycle, the answers its test compares)."""
+    values = set(nb.metadata.get("sahelkit", {}).get("words", []))
     for cell in nb.cells:
         if cell.cell_type == "code":
             for _s, _e, kind, text in code_spans(cell.source, f"{where}, cell {cell.get('id')}"):
