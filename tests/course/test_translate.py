@@ -142,3 +142,13 @@ def test_an_unreadable_catalogue_is_named(tmp_path):
     bad.write_text('msgid "a"\nmsgstr "b"\ngarbage\n', encoding="utf-8")
     with pytest.raises(tr.TranslationError, match="x.po"):
         tr.read_catalogue(bad)
+
+
+def test_a_notebook_names_the_one_word_values_its_participants_read_and_write():
+    """Exercise 01's stages of the cycle: one word each, compared by the hidden test, so translated
+    everywhere in the notebook once its metadata names them (and only then)."""
+    nb = _notebook(("code", 'STAGES = ["collecte", "analyse"]'), ("code", 'assert stages["E2"] == "collecte"'))
+    assert [m.text for m in tr.messages(nb)] == []
+    nb.metadata["sahelkit"] = {"words": ["collecte", "analyse"]}
+    assert [(m.cell, m.text) for m in tr.messages(nb)] == [
+        ("c0", '"collecte"'), ("c0", '"analyse"'), ("c1", '"collecte"')]
