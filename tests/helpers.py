@@ -70,6 +70,21 @@ def in_language(path: Path, lang: str) -> Path:
     return path if lang == "fr" else REPO / lang / Path(path).relative_to(REPO)
 
 
+KERNEL_NEVER_STARTED = "Kernel died before replying to kernel_info"
+"""jupyter_client's words when a kernel dies before running anything (its ports, chosen free, were
+taken by another process starting at the same moment): the machine's doing, not the notebook's."""
+
+
+def run_nbval(notebooks: list[str], env: dict, timeout: int = 1500) -> subprocess.CompletedProcess:
+    """nbval (lax) on notebooks in a pytest of its own, run again once if a kernel never started."""
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *notebooks]
+    proc = subprocess.run(cmd, cwd=REPO, env=env, text=True, capture_output=True, timeout=timeout)
+    if proc.returncode != 0 and KERNEL_NEVER_STARTED in proc.stdout:
+        print(f"a kernel never started ({KERNEL_NEVER_STARTED}): running again once")
+        proc = subprocess.run(cmd, cwd=REPO, env=env, text=True, capture_output=True, timeout=timeout)
+    return proc
+
+
 def read_profile(path: Path) -> dict:
     """A profile file as plain YAML data, to copy and change in a test."""
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))

@@ -33,6 +33,7 @@ from tests.helpers import (
     languages_for,
     next_year,
     read_profile,
+    run_nbval,
 )
 
 WARNINGS_AS_ERRORS = "error::FutureWarning,error::UserWarning,error::RuntimeWarning"
@@ -42,11 +43,7 @@ SOLUTIONS = sorted((REPO / "solutions").glob("*/*.ipynb"))
 
 def _run_notebooks(country: str, notebooks: list[Path], **env_extra: str) -> None:
     env = dict(os.environ, SAHELKIT_COUNTRY=country, MPLBACKEND="agg", PYTHONWARNINGS=WARNINGS_AS_ERRORS, **env_extra)
-    proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-         *(str(nb.relative_to(REPO)) for nb in notebooks)],
-        cwd=REPO, env=env, text=True, capture_output=True, timeout=1500,
-    )
+    proc = run_nbval([str(nb.relative_to(REPO)) for nb in notebooks], env)
     tail = proc.stdout[-6000:]
     assert proc.returncode == 0, f"notebooks failed on {country}:\n{tail}\n{proc.stderr[-2000:]}"
     assert " passed" in tail and "no tests ran" not in tail, tail

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ASSIGNMENTS, REPO, countries_for
+from tests.helpers import ASSIGNMENTS, REPO, countries_for, run_nbval
 
 SEED = 7
 
@@ -48,9 +46,6 @@ def test_solution_full_marks_on_another_seed(assignment: str, seeded):
     for country in countries_for(ASSIGNMENTS.index(assignment)):
         env = dict(os.environ, SAHELKIT_COUNTRY=country, SAHELKIT_DATA=str(seeded(country)), MPLBACKEND="agg",
                    PYTHONWARNINGS="error::FutureWarning,error::UserWarning,error::RuntimeWarning")
-        proc = subprocess.run(
-            [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-             str(REPO / "solutions" / assignment / f"{assignment}.ipynb")],
-            cwd=REPO, env=env, text=True, capture_output=True, timeout=900)
+        proc = run_nbval([str(REPO / "solutions" / assignment / f"{assignment}.ipynb")], env, timeout=900)
         assert proc.returncode == 0, f"{assignment} on {country}, seed {SEED}:\n{proc.stdout[-6000:]}"
         assert " passed" in proc.stdout and " failed" not in proc.stdout, proc.stdout[-2000:]
